@@ -1,0 +1,50 @@
+# SAMLab: `make reproduce` (the main job) and `make test`. Both install the Debian packages they need when missing.
+SWIFT ?= swift
+RESULTS ?= results
+
+.PHONY: deps build test reproduce bench clean
+
+# COIN-OR Clp (LP solver for separability and max-margin); headers come with the -dev package.
+CLP_HEADER := /usr/include/coin/Clp_C_Interface.h
+APT_PACKAGES := coinor-libclp-dev
+
+deps:
+	@if [ ! -f $(CLP_HEADER) ]; then \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
+	    echo "make: installing $(APT_PACKAGES) (apt-get)"; \
+	    $$SUDO apt-get update -q >/dev/null && \
+	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $(APT_PACKAGES) >/dev/null || \
+	      { echo "make: could not install $(APT_PACKAGES); install it by hand (root or sudo needed)"; exit 1; }; \
+	  else \
+	    echo "make: COIN-OR Clp is missing. Debian/Ubuntu: apt-get install $(APT_PACKAGES); macOS: brew install clp; others: https://github.com/coin-or/Clp"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product samlab
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+# Until the reproduction catalog lands (issue 5), a short demo: Fig 1's setting with each optimizer.
+reproduce: build
+	@mkdir -p $(RESULTS)/demo
+	@for opt in gd linf-sam l2-sam; do \
+	  echo "== $$opt on D_mu, mu = (1,2), alpha = 0.5, eta = 0.3, rho = 1 (Fig 1's setting)"; \
+	  .build/release/samlab train --mu 1,2 --alpha 0.5 --lr 0.3 --rho 1 --optimizer $$opt --steps 2000 \
+	    --record every=10 --out $(RESULTS)/demo/$$opt --quiet || exit $$?; \
+	  .build/release/samlab train --config $(RESULTS)/demo/$$opt/summary.json --quiet | sed 's/^/   /'; \
+	done
+	@echo "Trajectories and summaries are in $(RESULTS)/demo/."
+
+# Speed: Swift against NumPy and JAX (installed into .venv-bench by the script), one thread each.
+bench: build
+	@mkdir -p .build
+	bench/python/run.sh --json > .build/bench-peers.jsonl
+	.build/release/samlab bench dynamics --peers .build/bench-peers.jsonl
+
+clean:
+	rm -rf .build $(RESULTS)

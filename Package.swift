@@ -1,0 +1,41 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// MARK: - Layout
+// Data flows one way: dataset -> model -> loss -> perturbation -> dynamics -> trajectory -> analysis -> report.
+// Each stage is a target below; the command-line tool is a thin shell over them.
+
+let package = Package(
+    name: "SAMLab",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "SAMCore", targets: ["SAMCore"]),
+        .library(name: "SAMAnalysis", targets: ["SAMAnalysis"]),
+        .executable(name: "samlab", targets: ["samlab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - System libraries
+        .systemLibrary(name: "CClp", providers: [.apt(["coinor-libclp-dev"])]),
+
+        // MARK: - Library
+        .target(name: "SAMCore"),
+        .target(name: "SAMAnalysis", dependencies: ["SAMCore", "CClp"]),
+
+        // MARK: - Command-line tool
+        .executableTarget(
+            name: "samlab",
+            dependencies: [
+                "SAMCore", "SAMAnalysis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "SAMCoreTests", dependencies: ["SAMCore"]),
+        .testTarget(name: "SAMAnalysisTests", dependencies: ["SAMAnalysis", "SAMCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["samlab"]),
+    ]
+)

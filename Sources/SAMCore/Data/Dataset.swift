@@ -1,0 +1,49 @@
+/// A binary classification dataset: points x_n in R^d with labels y_n in {-1, +1}.
+///
+/// The models of SAMLab see a dataset only through its signed features a_n = y_n x_n, since the margin of
+/// example n is y_n <beta, x_n> = <beta, a_n>.
+public struct Dataset: Sendable, Equatable {
+    public let points: [[Double]]
+    public let labels: [Double]
+
+    /// Validates the points and labels; `source` names the flag or file in error messages.
+    public init(points: [[Double]], labels: [Double], source: String = "data") throws(InvalidInput) {
+        guard !points.isEmpty else { throw InvalidInput("\(source): the dataset has no examples") }
+        guard points.count == labels.count else {
+            throw InvalidInput("\(source): \(points.count) points but \(labels.count) labels")
+        }
+        let d = points[0].count
+        guard d > 0 else { throw InvalidInput("\(source): points have no coordinates") }
+        for (n, x) in points.enumerated() {
+            guard x.count == d else {
+                throw InvalidInput("\(source): example \(n + 1) has \(x.count) coordinates, expected \(d)")
+            }
+            if let j = x.firstIndex(where: { !$0.isFinite }) {
+                throw InvalidInput("\(source): example \(n + 1) has a non-finite value in coordinate \(j + 1)")
+            }
+            guard labels[n] == 1 || labels[n] == -1 else {
+                throw InvalidInput("\(source): example \(n + 1) has label \(labels[n]); labels must be +1 or -1")
+            }
+        }
+        self.points = points
+        self.labels = labels
+    }
+
+    /// D_mu = {(mu, +1)}, the paper's single-example dataset.
+    public static func singleExample(mu: [Double]) throws(InvalidInput) -> Dataset {
+        try Dataset(points: [mu], labels: [1], source: "--mu")
+    }
+
+    public var count: Int { points.count }
+    public var dimension: Int { points[0].count }
+
+    /// a_n = y_n x_n, row-major, n rows of d values.
+    public var signedFeatures: [Double] {
+        var a = [Double]()
+        a.reserveCapacity(count * dimension)
+        for (x, y) in zip(points, labels) {
+            a.append(contentsOf: x.map { y * $0 })
+        }
+        return a
+    }
+}

@@ -1,0 +1,13 @@
+/// Bad input from a user: a flag, a file or a configuration value that cannot be used.
+///
+/// The message is one line that names the flag or file (and line) at fault; the command-line tool prints it
+/// as it is and exits with status 2. Library code throws this instead of trapping or returning NaN.
+public struct InvalidInput: Error, CustomStringConvertible, Equatable, Sendable {
+    public let message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,20 @@
+/// l2-SAM: eps = rho g / ||g||_2, the norm over all parameters (all layers concatenated); eps = 0 when g = 0.
+public struct L2Perturbation: Perturbation {
+    public let rho: Double
+
+    public init(rho: Double) {
+        self.rho = rho
+    }
+
+    @inline(__always)
+    public func shape(gradient g: Double, weight w: Double) -> Double { g }
+
+    @inline(__always)
+    public func normalizerTerm(gradient g: Double, weight w: Double) -> Double { g * g }
+
+    /// rho / ||ghat||_2: the scale e^s cancels, so an underflowing gradient still gives a step of length rho.
+    @inline(__always)
+    public func coefficient(logGradientScale s: Double, normalizer: Double) -> Double {
+        normalizer > 0 ? rho / normalizer.squareRoot() : 0
+    }
+}

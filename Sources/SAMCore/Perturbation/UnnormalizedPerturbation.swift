@@ -1,0 +1,22 @@
+import Foundation
+
+/// Unnormalized SAM (beyond the paper, for ablation): eps = rho g. It removes exactly the normalization that the
+/// paper blames for minor-first amplification, so it needs the true size of g: the coefficient is rho e^s.
+public struct UnnormalizedPerturbation: Perturbation {
+    public let rho: Double
+
+    public init(rho: Double) {
+        self.rho = rho
+    }
+
+    @inline(__always)
+    public func shape(gradient g: Double, weight w: Double) -> Double { g }
+
+    @inline(__always)
+    public func normalizerTerm(gradient g: Double, weight w: Double) -> Double { 0 }
+
+    @inline(__always)
+    public func coefficient(logGradientScale s: Double, normalizer: Double) -> Double {
+        rho * Foundation.exp(s)
+    }
+}
