@@ -44,7 +44,7 @@ reproduce: build
 bench: build
 	@mkdir -p .build
 	bench/python/run.sh --json > .build/bench-peers.jsonl
-	.build/release/samlab bench dynamics --peers .build/bench-peers.jsonl
+	taskset -c 0 .build/release/samlab bench dynamics --peers .build/bench-peers.jsonl
 
 clean:
 	rm -rf .build $(RESULTS)

@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "SAMCore", targets: ["SAMCore"]),
+        .library(name: "SAMFlow", targets: ["SAMFlow"]),
         .library(name: "SAMAnalysis", targets: ["SAMAnalysis"]),
         .executable(name: "samlab", targets: ["samlab"]),
     ],
@@ -22,6 +23,7 @@ let package = Package(
 
         // MARK: - Library
         .target(name: "SAMCore"),
+        .target(name: "SAMFlow", dependencies: ["SAMCore"]),
         .target(name: "SAMAnalysis", dependencies: ["SAMCore", "CClp"]),
 
         // MARK: - Command-line tool
@@ -35,6 +37,7 @@ let package = Package(
 
         // MARK: - Tests
         .testTarget(name: "SAMCoreTests", dependencies: ["SAMCore"]),
+        .testTarget(name: "SAMFlowTests", dependencies: ["SAMFlow", "SAMCore"]),
         .testTarget(name: "SAMAnalysisTests", dependencies: ["SAMAnalysis", "SAMCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["samlab"]),
     ]

@@ -1,6 +1,71 @@
 import ArgumentParser
+import Foundation
+import SAMCore
 
 struct BenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks.")
-    func run() throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure speed (build with -c release first; `make bench` does it, pins to one CPU and runs the Python peers).",
+        subcommands: [DynamicsBench.self]
+    )
+}
+
+/// `samlab bench dynamics`: discrete l2-SAM steps per second, depth 2, Float64, one thread.
+struct DynamicsBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dynamics",
+        abstract: "Discrete l2-SAM steps per second (depth 2, Float64, one thread) next to NumPy and JAX.",
+        discussion: "The problem is DynamicsBenchmark in SAMCore, the same as bench/python/bench_dynamics.py."
+    )
+
+    @Option(name: .customLong("dims"), parsing: .unconditional, help: "Dimensions d to measure. (default: 6,1000,1000000)")
+    var dims: String = "6,1000,1000000"
+
+    @Option(name: .customLong("min-time"), parsing: .unconditional, help: "Seconds per timing; best of 3. (default: 1.5)")
+    var minTime: Double = 1.5
+
+    @Option(name: .customLong("peers"), parsing: .unconditional,
+            help: ArgumentHelp("JSON lines from bench/python/run.sh --json, printed alongside.", valueName: "file"))
+    var peers: String?
+
+    func run() throws {
+        let dimensions = try ValueParsing.numbers(dims, flag: "--dims").map { v throws(InvalidInput) -> Int in
+            guard v >= 1, v == v.rounded() else { throw InvalidInput("--dims entries must be positive integers (got \(v))") }
+            return Int(v)
+        }
+        guard minTime.isFinite, minTime > 0 else { throw InvalidInput("--min-time must be positive (got \(minTime))") }
+        let peerRates = try peers.map(Self.readPeers) ?? [:]
+        print("samlab bench dynamics: l2-SAM, depth 2, Float64, 1 thread (\(Self.today()))")
+        print("d          swift steps/s  +leaders/s    numpy/s       jax/s         swift/jax  bound/s     swift/bound")
+        for d in dimensions {
+            let plain = try DynamicsBenchmark.measure(dimension: d, tracksLeaders: false, minimumSeconds: minTime)
+            let tracked = try DynamicsBenchmark.measure(dimension: d, tracksLeaders: true, minimumSeconds: minTime)
+            let bound = DynamicsBenchmark.streamBandwidth(dimension: d, minimumSeconds: minTime) / (40 * Double(d))
+            let numpy = peerRates["numpy", default: [:]][d], jax = peerRates["jax", default: [:]][d]
+            func f(_ v: Double?) -> String { v.map { String(format: "%.4g", $0) } ?? "-" }
+            func col(_ s: String, _ w: Int) -> String { s.padding(toLength: w, withPad: " ", startingAt: 0) }
+            print(col("\(d)", 11) + col(f(plain), 15) + col(f(tracked), 14) + col(f(numpy), 14) + col(f(jax), 14)
+                  + col(jax.map { String(format: "%.2fx", plain / $0) } ?? "-", 11) + col(f(bound), 12)
+                  + String(format: "%.0f%%", 100 * plain / bound))
+        }
+        print("bound = steps/s at the bandwidth of a loop that reads x, w1, w2 and writes w1, w2 once (40 d bytes per step).")
+    }
+
+    static func readPeers(_ path: String) throws(InvalidInput) -> [String: [Int: Double]] {
+        guard let text = String(data: try InputFile.read(path), encoding: .utf8) else { throw InvalidInput("\(path): not UTF-8") }
+        var rates: [String: [Int: Double]] = [:]
+        for line in text.split(separator: "\n") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let impl = object["impl"] as? String, let d = object["d"] as? Int,
+                  let rate = object["steps_per_second"] as? Double else { continue }
+            rates[impl, default: [:]][d] = rate
+        }
+        return rates
+    }
+
+    static func today() -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd"
+        return f.string(from: Date())
+    }
 }

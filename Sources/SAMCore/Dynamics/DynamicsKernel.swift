@@ -28,12 +28,10 @@ public struct StateObservation: Sendable {
 public enum KernelFactory {
     public static func make(network: DiagonalNetwork, dataset: Dataset, loss: Loss, learningRate: Double,
                             perturbation: any Perturbation, forceGeneral: Bool = false) -> any DynamicsKernel {
-        func build<P: Perturbation>(_ p: P) -> any DynamicsKernel {
-            if dataset.count == 1 && !forceGeneral {
-                return SingleExampleKernel(network: network, dataset: dataset, loss: loss, learningRate: learningRate, perturbation: p)
-            }
-            return GeneralKernel(network: network, dataset: dataset, loss: loss, learningRate: learningRate, perturbation: p)
+        if dataset.count == 1 && !forceGeneral {
+            return SingleExampleKernel(network: network, dataset: dataset, loss: loss, learningRate: learningRate,
+                                       perturbation: perturbation)
         }
-        return build(perturbation)
+        return GeneralKernel(network: network, dataset: dataset, loss: loss, learningRate: learningRate, perturbation: perturbation)
     }
 }

@@ -6,153 +6,181 @@ import Foundation
 /// e^s g_beta with s = M - log n and g_beta = -sum_n r_n a_n, and the gradient of weight theta_l of coordinate j is
 /// e^s g_beta_j d beta_j / d theta_l. A step: margins, gradient, perturbation coefficient, perturbed weights and
 /// margins, perturbed gradient, update. Beta and the margins of the new weights are kept for the next step.
-public final class GeneralKernel<P: Perturbation>: DynamicsKernel {
+/// Coordinates go four at a time (`Lanes`), padded with zero weights and features.
+public final class GeneralKernel: DynamicsKernel {
     public let dimension: Int
     let count: Int
     let algebra: CoordinateAlgebra
     let layerCount: Int
-    /// a_n = y_n x_n, row-major n x d.
-    let features: [Double]
+    let blocks: Int
+    /// a_n = y_n x_n: n rows of `blocks` lanes.
+    let features: [Lanes]
     let loss: Loss
     let learningRate: Double
-    let perturbation: P
-    var theta: [Double]
-    var beta: [Double]
+    let perturbation: PerturbationKind
+    var theta: [Lanes]
+    var beta: [Lanes]
     var margins: [Double]
     // Work buffers, allocated once.
-    var perturbed: [Double]
-    var perturbedBeta: [Double]
+    var perturbed: [Lanes]
+    var perturbedBeta: [Lanes]
     var perturbedMargins: [Double]
-    var betaGradient: [Double]
-    var parameterGradient: [Double]
+    var betaGradient: [Lanes]
     var weightsOfExamples: [Double]
 
-    public init(network: DiagonalNetwork, dataset: Dataset, loss: Loss, learningRate: Double, perturbation: P) {
+    public init(network: DiagonalNetwork, dataset: Dataset, loss: Loss, learningRate: Double, perturbation: any Perturbation) {
         dimension = network.dimension
         count = dataset.count
         algebra = network.algebra
         layerCount = network.layerCount
-        features = dataset.signedFeatures
+        let padded = PaddedLayers(weights: network.initialWeights, dimension: network.dimension, layers: network.layerCount)
+        blocks = padded.blocks
+        theta = padded.storage
+        features = PaddedLayers(weights: dataset.signedFeatures, dimension: dataset.dimension, layers: dataset.count).storage
         self.loss = loss
         self.learningRate = learningRate
-        self.perturbation = perturbation
-        theta = network.initialWeights
-        beta = Array(repeating: 0, count: dimension)
+        self.perturbation = PerturbationKind(perturbation)
+        beta = Array(repeating: .zero, count: blocks)
         margins = Array(repeating: 0, count: dataset.count)
         perturbed = theta
         perturbedBeta = beta
         perturbedMargins = margins
         betaGradient = beta
-        parameterGradient = theta
         weightsOfExamples = margins
         prepare()
     }
 
     public var weights: [Double] {
-        get { theta }
+        get { PaddedLayers(storage: theta, dimension: dimension, layers: layerCount).weights }
         set {
-            precondition(newValue.count == theta.count)
-            theta = newValue
+            precondition(newValue.count == layerCount * dimension)
+            theta = PaddedLayers(weights: newValue, dimension: dimension, layers: layerCount).storage
             prepare()
         }
     }
 
     func prepare() {
-        Self.computeBeta(algebra, theta, dimension, into: &beta)
-        Self.computeMargins(features, beta, count, dimension, into: &margins)
+        computeBeta(of: theta, into: &beta)
+        computeMargins(of: beta, into: &margins)
     }
 
     public func observe(includeBeta: Bool) -> StateObservation {
         let logLoss = margins.withUnsafeBufferPointer { loss.logMeanValue(margins: $0) }
-        return StateObservation(logLoss: logLoss, margin: margins.min()!,
-                                norm: beta.reduce(0) { $0 + $1 * $1 }.squareRoot(), beta: includeBeta ? beta : nil)
+        let norm = beta.reduce(Lanes.zero) { $0 + $1 * $1 }.sum().squareRoot()
+        let values = includeBeta ? (0..<dimension).map { beta[$0 / 4][$0 % 4] } : nil
+        return StateObservation(logLoss: logLoss, margin: margins.min()!, norm: norm, beta: values)
     }
 
-    static func computeBeta(_ algebra: CoordinateAlgebra, _ theta: [Double], _ d: Int, into beta: inout [Double]) {
-        theta.withUnsafeBufferPointer { w in
-            for j in 0..<d { beta[j] = algebra.beta(w.baseAddress! + j, stride: d) }
+    func computeBeta(of weights: [Lanes], into out: inout [Lanes]) {
+        let m = layerCount, blocks = self.blocks
+        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: m) { local in
+            for b in 0..<blocks {
+                for l in 0..<m { local[l] = weights[l * blocks + b] }
+                out[b] = algebra.beta(UnsafePointer(local.baseAddress!))
+            }
         }
     }
 
-    static func computeMargins(_ a: [Double], _ beta: [Double], _ n: Int, _ d: Int, into z: inout [Double]) {
-        for i in 0..<n {
-            var s = 0.0
-            for j in 0..<d { s += a[i * d + j] * beta[j] }
-            z[i] = s
+    func computeMargins(of beta: [Lanes], into z: inout [Double]) {
+        for i in 0..<count {
+            var s = Lanes.zero
+            for b in 0..<blocks { s += features[i * blocks + b] * beta[b] }
+            z[i] = s.sum()
         }
     }
 
     /// g_beta = -sum_n r_n a_n into `betaGradient`; returns the log-scale s.
     func gradient(at z: [Double]) -> Double {
-        let n = count, d = dimension
         var largest = -Double.infinity
-        for i in 0..<n { largest = max(largest, loss.logSlope(margin: z[i])) }
-        for i in 0..<n { weightsOfExamples[i] = Foundation.exp(loss.logSlope(margin: z[i]) - largest) }
-        for j in 0..<d { betaGradient[j] = 0 }
-        for i in 0..<n {
+        for i in 0..<count { largest = max(largest, loss.logSlope(margin: z[i])) }
+        for i in 0..<count { weightsOfExamples[i] = Foundation.exp(loss.logSlope(margin: z[i]) - largest) }
+        for b in 0..<blocks { betaGradient[b] = .zero }
+        for i in 0..<count {
             let r = weightsOfExamples[i]
-            for j in 0..<d { betaGradient[j] -= r * features[i * d + j] }
+            for b in 0..<blocks { betaGradient[b] -= r * features[i * blocks + b] }
         }
-        return largest - Foundation.log(Double(n))
+        return largest - Foundation.log(Double(count))
     }
 
     public func step(scan: inout GrowthScan) -> Bool {
-        let d = dimension, m = layerCount
+        switch perturbation {
+        case .none(let p): step(p, &scan)
+        case .l2(let p): step(p, &scan)
+        case .linf(let p): step(p, &scan)
+        case .unnormalized(let p): step(p, &scan)
+        case .other(let p): step(p, &scan)
+        }
+    }
+
+    func step<P: Perturbation>(_ perturbation: P, _ scan: inout GrowthScan) -> Bool {
+        let m = layerCount, blocks = self.blocks, d = dimension
         guard margins.allSatisfy(\.isFinite) else { return false }
         let s = gradient(at: margins)
         var factorScale = s
-        if !perturbation.isZero {
-            // ghat_l = g_beta_j d beta_j / d theta_l over all parameters, then theta + eps(ghat).
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * m) { scratch in
-                let local = scratch.baseAddress!, grad = local + m
-                for j in 0..<d {
-                    for l in 0..<m { local[l] = theta[l * d + j] }
-                    algebra.betaGradient(local, stride: 1, into: grad)
-                    for l in 0..<m { parameterGradient[l * d + j] = betaGradient[j] * grad[l] }
+        var finite = true
+        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 2 * m) { scratch in
+            let local = scratch.baseAddress!, grad = local + m
+            if perturbation.isZero {
+                perturbed = theta
+                return
+            }
+            // ghat_l = g_beta_j d beta_j / d theta_l over all parameters; eps = c shape(ghat, theta).
+            var normalizer = Lanes.zero
+            for b in 0..<blocks {
+                for l in 0..<m { local[l] = theta[l * blocks + b] }
+                algebra.betaGradient(local, into: grad)
+                for l in 0..<m { normalizer += perturbation.normalizerTerm(gradient: betaGradient[b] * grad[l], weight: local[l]) }
+            }
+            let c = perturbation.coefficient(logGradientScale: s, normalizer: normalizer.sum())
+            guard c.isFinite, normalizer.sum().isFinite else {
+                finite = false
+                return
+            }
+            for b in 0..<blocks {
+                for l in 0..<m { local[l] = theta[l * blocks + b] }
+                algebra.betaGradient(local, into: grad)
+                for l in 0..<m {
+                    perturbed[l * blocks + b] = local[l] + c * perturbation.shape(gradient: betaGradient[b] * grad[l], weight: local[l])
                 }
             }
-            guard let eps = perturbation.epsilon(weights: theta, gradientDirection: parameterGradient, logScale: s) else {
-                return false
-            }
-            for i in 0..<theta.count { perturbed[i] = theta[i] + eps[i] }
-            guard perturbed.allSatisfy(\.isFinite) else { return false }
-            Self.computeBeta(algebra, perturbed, d, into: &perturbedBeta)
-            Self.computeMargins(features, perturbedBeta, count, d, into: &perturbedMargins)
+        }
+        guard finite else { return false }
+        if !perturbation.isZero {
+            computeBeta(of: perturbed, into: &perturbedBeta)
+            computeMargins(of: perturbedBeta, into: &perturbedMargins)
             guard perturbedMargins.allSatisfy(\.isFinite) else { return false }
             factorScale = gradient(at: perturbedMargins)
-        } else {
-            perturbed = theta
         }
-        // theta_l -= eta e^s' g'_beta_j d beta_j / d theta_l (at the perturbed weights).
+        // theta_l += f u_l, u_l = -g'_beta_j d beta_j / d theta_l at the perturbed weights, f = eta e^s'.
         let factor = learningRate * Foundation.exp(factorScale)
-        var finite = 0.0
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: 6 * m) { scratch in
+        var check = Lanes.zero
+        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 6 * m) { scratch in
             let local = scratch.baseAddress!, grad = local + m, direction = grad + m, old = direction + m
             let spare = old + m, new = spare + m
-            for j in 0..<d {
-                for l in 0..<m { local[l] = perturbed[l * d + j] }
-                algebra.betaGradient(local, stride: 1, into: grad)
-                var crossed = false
+            for b in 0..<blocks {
+                for l in 0..<m { local[l] = perturbed[l * blocks + b] }
+                algebra.betaGradient(local, into: grad)
+                var crossed = SIMDMask<Lanes.MaskStorage>(repeating: false)
                 for l in 0..<m {
-                    let before = theta[l * d + j]
-                    direction[l] = -betaGradient[j] * grad[l]
+                    let before = theta[l * blocks + b]
+                    direction[l] = -betaGradient[b] * grad[l]
                     let after = before + factor * direction[l]
-                    theta[l * d + j] = after
+                    theta[l * blocks + b] = after
                     old[l] = before
                     new[l] = after
-                    finite += after * 0
-                    crossed = crossed || (before > 0 && after <= 0) || (before < 0 && after >= 0)
+                    check += after * 0
+                    crossed = crossed .| GrowthScan.crossings(old: before, new: after)
                 }
-                if scan.tracksLeaders || crossed {
-                    algebra.betaGradient(old, stride: 1, into: grad)
-                    scan.observe(coordinate: j, before: beta[j], after: algebra.beta(new, stride: 1),
-                                 scaledIncrement: algebra.scaledIncrement(old, stride: 1, direction: direction, factor: factor,
+                if scan.tracksLeaders || any(crossed) {
+                    algebra.betaGradient(old, into: grad)
+                    scan.observe(block: b, dimension: d, before: beta[b], after: algebra.beta(new),
+                                 scaledIncrement: algebra.scaledIncrement(old, direction: direction, factor: factor,
                                                                           gradient: grad, scratch: spare),
                                  factor: factor, crossedZero: crossed)
                 }
             }
         }
         prepare()
-        return finite == 0 && beta.allSatisfy(\.isFinite) && margins.allSatisfy(\.isFinite)
+        return check.sum() == 0 && beta.allSatisfy { $0.sum().isFinite } && margins.allSatisfy(\.isFinite)
     }
 }

@@ -10,111 +10,168 @@ import Foundation
 ///
 /// whose coefficients m_k (with m_0 = z) are sums over coordinates. The pass that updates the weights also
 /// accumulates the m_k and the normalizer of the next step, so a step reads and writes each weight once: the
-/// memory traffic of the step is that of the update itself.
-public final class SingleExampleKernel<P: Perturbation>: DynamicsKernel {
+/// memory traffic of the step is that of the update itself. Coordinates go four at a time (`Lanes`).
+public final class SingleExampleKernel: DynamicsKernel {
     public let dimension: Int
     let algebra: CoordinateAlgebra
     let layerCount: Int
-    let signedFeature: [Double]
+    let blocks: Int
+    /// a = y x, padded with zeros (owned buffer: the hot loop must not pay for closures or exclusivity checks).
+    let feature: UnsafeMutablePointer<Lanes>
     let loss: Loss
     let learningRate: Double
-    let perturbation: P
-    var theta: [Double]
+    let perturbation: PerturbationKind
+    /// Layer-major padded weights: block b of layer l is theta[l * blocks + b] (owned buffer).
+    let theta: UnsafeMutablePointer<Lanes>
+    /// Per-block work space of the passes.
+    let scratch: UnsafeMutablePointer<Lanes>
     /// m_0...m_L for the current weights.
     var moments: [Double]
     var normalizer = 0.0
     var stateIsFinite = true
 
-    public init(network: DiagonalNetwork, dataset: Dataset, loss: Loss, learningRate: Double, perturbation: P) {
+    public init(network: DiagonalNetwork, dataset: Dataset, loss: Loss, learningRate: Double, perturbation: any Perturbation) {
         precondition(dataset.count == 1)
         dimension = network.dimension
         algebra = network.algebra
         layerCount = network.layerCount
-        signedFeature = dataset.signedFeatures
+        let padded = PaddedLayers(weights: network.initialWeights, dimension: network.dimension, layers: network.layerCount)
+        blocks = padded.blocks
+        theta = .allocate(capacity: padded.storage.count)
+        theta.initialize(from: padded.storage, count: padded.storage.count)
+        let a = PaddedLayers.lanes(dataset.signedFeatures)
+        feature = .allocate(capacity: a.count)
+        feature.initialize(from: a, count: a.count)
+        scratch = .allocate(capacity: 8 * network.layerCount + 2 * (network.depth + 1))
         self.loss = loss
         self.learningRate = learningRate
-        self.perturbation = perturbation
-        theta = network.initialWeights
+        self.perturbation = PerturbationKind(perturbation)
         moments = Array(repeating: 0, count: network.depth + 1)
         prepare()
     }
 
+    deinit {
+        theta.deallocate()
+        feature.deallocate()
+        scratch.deallocate()
+    }
+
     public var weights: [Double] {
-        get { theta }
+        get {
+            PaddedLayers(storage: Array(UnsafeBufferPointer(start: theta, count: layerCount * blocks)),
+                         dimension: dimension, layers: layerCount).weights
+        }
         set {
-            precondition(newValue.count == theta.count)
-            theta = newValue
+            precondition(newValue.count == layerCount * dimension)
+            let padded = PaddedLayers(weights: newValue, dimension: dimension, layers: layerCount).storage
+            theta.update(from: padded, count: padded.count)
             prepare()
         }
     }
 
     public func observe(includeBeta: Bool) -> StateObservation {
         let z = moments[0]
-        var norm2 = 0.0
+        var norm2 = Lanes.zero
         var beta: [Double]? = includeBeta ? [] : nil
-        beta?.reserveCapacity(dimension)
-        theta.withUnsafeBufferPointer { w in
-            for j in 0..<dimension {
-                let b = algebra.beta(w.baseAddress! + j, stride: dimension)
-                norm2 += b * b
-                beta?.append(b)
-            }
+        beta?.reserveCapacity(4 * blocks)
+        let m = layerCount
+        let local = scratch
+        for b in 0..<blocks {
+            for l in 0..<m { local[l] = theta[l * blocks + b] }
+            let value = algebra.beta(local)
+            norm2 += value * value
+            for lane in 0..<4 { beta?.append(value[lane]) }
         }
-        return StateObservation(logLoss: loss.logValue(margin: z), margin: z, norm: norm2.squareRoot(), beta: beta)
+        return StateObservation(logLoss: loss.logValue(margin: z), margin: z, norm: norm2.sum().squareRoot(),
+                                beta: beta.map { Array($0.prefix(dimension)) })
+    }
+
+    func prepare() {
+        switch perturbation {
+        case .none(let p): prepare(p)
+        case .l2(let p): prepare(p)
+        case .linf(let p): prepare(p)
+        case .unnormalized(let p): prepare(p)
+        case .other(let p): prepare(p)
+        }
     }
 
     /// Computes m_k and the normalizer for the current weights (the same arithmetic as the fused update pass, so
     /// a restored state continues bit for bit as if it had never been interrupted).
-    func prepare() {
-        let algebra = self.algebra, m = layerCount, d = dimension, depth = algebra.depth
-        var finite = 0.0
-        var norm = 0.0
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * m + 2 * (depth + 1)) { scratch in
-            let local = scratch.baseAddress!, grad = local + m, dir = grad + m, poly = dir + 2 * m
-            let sums = poly + depth + 1
-            for k in 0...depth { sums[k] = 0 }
-            theta.withUnsafeBufferPointer { w in
-                signedFeature.withUnsafeBufferPointer { a in
-                    for j in 0..<d {
-                        for l in 0..<m { local[l] = w[l * d + j] }
-                        Self.accumulate(algebra, perturbation, local: local, feature: a[j], grad: grad, dir: dir,
-                                        poly: poly, sums: sums, normalizer: &norm, finite: &finite)
-                    }
-                }
-            }
-            for k in 0...depth { moments[k] = sums[k] }
+    func prepare<P: Perturbation>(_ perturbation: P) {
+        switch (algebra.parametrization, algebra.depth) {
+        case (.product, 1): prepare(perturbation, FixedAlgebra.Product1())
+        case (.product, 2): prepare(perturbation, FixedAlgebra.Product2())
+        case (.product, 3): prepare(perturbation, FixedAlgebra.Product3())
+        case (.signed, 2): prepare(perturbation, FixedAlgebra.Signed2())
+        default: prepare(perturbation, algebra)
         }
-        normalizer = norm
-        stateIsFinite = finite == 0 && moments.allSatisfy(\.isFinite) && norm.isFinite
     }
 
-    /// Adds coordinate j's share of m_0...m_L and of the normalizer; `finite` stays 0 unless a weight or beta_j is
-    /// inf or NaN (x * 0 is NaN exactly then).
+    func prepare<P: Perturbation, A: LocalAlgebra>(_ perturbation: P, _ algebra: A) {
+        let m = algebra.layerCount, depth = algebra.depth, blocks = self.blocks
+        let local = scratch, grad = local + m, dir = grad + m, poly = dir + m
+        var sums = Sums(poly + depth + 1, depth: depth)
+        for b in 0..<blocks {
+            for l in 0..<m { local[l] = theta[l * blocks + b] }
+            Self.accumulate(algebra, perturbation, local: local, feature: feature[b], grad: grad, dir: dir,
+                            poly: poly, into: &sums)
+        }
+        finish(sums)
+    }
+
+    /// Per-lane running sums of one pass: m_0...m_L (in scratch memory) and the normalizer. They also detect
+    /// divergence: a non-finite weight makes its beta_j inf or NaN, and then m_0 = sum_j a_j beta_j (or, for SAM,
+    /// m_depth) is not finite either, even where a_j = 0 (0 * inf is NaN).
+    struct Sums {
+        var moments: UnsafeMutablePointer<Lanes>
+        var normalizer = Lanes.zero
+
+        init(_ moments: UnsafeMutablePointer<Lanes>, depth: Int) {
+            self.moments = moments
+            for k in 0...depth { moments[k] = .zero }
+        }
+    }
+
     @inline(__always)
-    static func accumulate(_ algebra: CoordinateAlgebra, _ perturbation: P, local: UnsafeMutablePointer<Double>,
-                           feature a: Double, grad: UnsafeMutablePointer<Double>, dir: UnsafeMutablePointer<Double>,
-                           poly: UnsafeMutablePointer<Double>, sums: UnsafeMutablePointer<Double>,
-                           normalizer: inout Double, finite: inout Double) {
+    func finish(_ sums: Sums) {
+        for k in 0..<moments.count { moments[k] = sums.moments[k].sum() }
+        normalizer = sums.normalizer.sum()
+        stateIsFinite = moments.allSatisfy(\.isFinite) && normalizer.isFinite
+    }
+
+    /// Adds one block's share of m_0...m_L and of the normalizer.
+    @inline(__always)
+    static func accumulate<P: Perturbation, A: LocalAlgebra>(_ algebra: A, _ perturbation: P, local: UnsafeMutablePointer<Lanes>,
+                                            feature a: Lanes, grad: UnsafeMutablePointer<Lanes>, dir: UnsafeMutablePointer<Lanes>,
+                                            poly: UnsafeMutablePointer<Lanes>, into sums: inout Sums) {
         let m = algebra.layerCount, depth = algebra.depth
-        algebra.betaGradient(local, stride: 1, into: grad)
+        if perturbation.isZero {
+            sums.moments[0] += a * algebra.beta(local)
+            return
+        }
+        algebra.betaGradient(local, into: grad)
         for l in 0..<m {
             let g = -a * grad[l]
             dir[l] = perturbation.shape(gradient: g, weight: local[l])
-            normalizer += perturbation.normalizerTerm(gradient: g, weight: local[l])
-            finite += local[l] * 0
+            sums.normalizer += perturbation.normalizerTerm(gradient: g, weight: local[l])
         }
-        if perturbation.isZero {
-            let b = algebra.beta(local, stride: 1)
-            sums[0] += a * b
-            finite += b * 0
-        } else {
-            algebra.perturbedBetaPolynomial(local, stride: 1, direction: dir, into: poly)
-            for k in 0...depth { sums[k] += a * poly[k] }
-            finite += poly[0] * 0
-        }
+        algebra.perturbedBetaPolynomial(local, direction: dir, into: poly)
+        for k in 0...depth { sums.moments[k] += a * poly[k] }
     }
 
     public func step(scan: inout GrowthScan) -> Bool {
+        switch perturbation {
+        case .none(let p): step(p, &scan)
+        case .l2(let p): step(p, &scan)
+        case .linf(let p): step(p, &scan)
+        case .unnormalized(let p): step(p, &scan)
+        case .other(let p): step(p, &scan)
+        }
+    }
+
+    @inline(__always)
+    func step<P: Perturbation>(_ perturbation: P, _ scan: inout GrowthScan) -> Bool {
         guard stateIsFinite else { return false }
         let s = loss.logSlope(margin: moments[0])
         let c = perturbation.isZero ? 0 : perturbation.coefficient(logGradientScale: s, normalizer: normalizer)
@@ -125,65 +182,66 @@ public final class SingleExampleKernel<P: Perturbation>: DynamicsKernel {
         // Step factor eta |l'(z')|; the minus signs of l' and of the gradient cancel in theta += f a dbeta/dtheta.
         let factor = learningRate * Foundation.exp(loss.logSlope(margin: perturbedMargin))
         switch (algebra.parametrization, algebra.depth) {
-        case (.product, 1): update(CoordinateAlgebra(parametrization: .product, depth: 1), c, factor, &scan)
-        case (.product, 2): update(CoordinateAlgebra(parametrization: .product, depth: 2), c, factor, &scan)
-        case (.product, 3): update(CoordinateAlgebra(parametrization: .product, depth: 3), c, factor, &scan)
-        case (.signed, 2): update(CoordinateAlgebra(parametrization: .signed, depth: 2), c, factor, &scan)
-        default: update(algebra, c, factor, &scan)
+        case (.product, 1): update(perturbation, FixedAlgebra.Product1(), c, factor, &scan)
+        case (.product, 2): update(perturbation, FixedAlgebra.Product2(), c, factor, &scan)
+        case (.product, 3): update(perturbation, FixedAlgebra.Product3(), c, factor, &scan)
+        case (.signed, 2): update(perturbation, FixedAlgebra.Signed2(), c, factor, &scan)
+        default: update(perturbation, algebra, c, factor, &scan)
         }
         return stateIsFinite
     }
 
-    /// The fused pass: perturb, update, record growth, and accumulate the next step's moments. Inlined into
-    /// each call site of `step` with a constant algebra, so that the common depths get unrolled loops.
+    /// The fused pass: perturb, update, record growth, and accumulate the next step's moments. Specialized for
+    /// the fixed algebras, so that the common depths get constant loop bounds.
     @inline(__always)
-    func update(_ algebra: CoordinateAlgebra, _ c: Double, _ factor: Double, _ scan: inout GrowthScan) {
-        let m = algebra.layerCount, d = dimension, depth = algebra.depth
-        let perturbation = self.perturbation
-        var finite = 0.0
-        var norm = 0.0
+    func update<P: Perturbation, A: LocalAlgebra>(_ perturbation: P, _ algebra: A, _ c: Double, _ factor: Double,
+                                 _ scan: inout GrowthScan) {
+        let m = algebra.layerCount, depth = algebra.depth, blocks = self.blocks, d = dimension
         let tracks = scan.tracksLeaders
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: 9 * m + 2 * (depth + 1)) { scratch in
-            let local = scratch.baseAddress!, grad = local + m, dir = grad + m, moved = dir + 2 * m
+        // Stack scratch with constant indices (the algebra is fixed): the optimizer keeps it in registers.
+        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 8 * m + 2 * (depth + 1)) { buffer in
+            let scratch = buffer.baseAddress!
+            let local = scratch, grad = local + m, dir = grad + m, moved = dir + m
             let gradMoved = moved + m, direction = gradMoved + m, fresh = direction + m, spare = fresh + m
-            let poly = spare + m, sums = poly + depth + 1
-            for k in 0...depth { sums[k] = 0 }
-            theta.withUnsafeMutableBufferPointer { w in
-                signedFeature.withUnsafeBufferPointer { a in
-                    for j in 0..<d {
-                        let aj = a[j]
-                        for l in 0..<m { local[l] = w[l * d + j] }
-                        // Perturbed weights theta + c D, the gradient there, and the update theta + f u.
-                        algebra.betaGradient(local, stride: 1, into: grad)
-                        for l in 0..<m {
-                            moved[l] = local[l] + c * perturbation.shape(gradient: -aj * grad[l], weight: local[l])
-                        }
-                        algebra.betaGradient(moved, stride: 1, into: gradMoved)
-                        var crossed = false
-                        for l in 0..<m {
-                            let old = local[l]
-                            direction[l] = aj * gradMoved[l]
-                            let new = old + factor * direction[l]
-                            w[l * d + j] = new
-                            fresh[l] = new
-                            crossed = crossed || (old > 0 && new <= 0) || (old < 0 && new >= 0)
-                        }
-                        if tracks || crossed {
-                            scan.observe(coordinate: j, before: algebra.beta(local, stride: 1),
-                                         after: algebra.beta(fresh, stride: 1),
-                                         scaledIncrement: algebra.scaledIncrement(local, stride: 1, direction: direction,
-                                                                                  factor: factor, gradient: grad, scratch: spare),
-                                         factor: factor, crossedZero: crossed)
-                        }
-                        for l in 0..<m { local[l] = fresh[l] }
-                        Self.accumulate(algebra, perturbation, local: local, feature: aj, grad: grad, dir: dir,
-                                        poly: poly, sums: sums, normalizer: &norm, finite: &finite)
-                    }
+            let poly = spare + m
+            var sums = Sums(poly + depth + 1, depth: depth)
+            let w = theta, a = feature
+            for b in 0..<blocks {
+                let ab = a[b]
+                for l in 0..<m { local[l] = w[l * blocks + b] }
+                // Perturbed weights theta + c D, the gradient there, and the update theta + f u.
+                algebra.betaGradient(local, into: grad)
+                for l in 0..<m {
+                    moved[l] = local[l] + c * perturbation.shape(gradient: -ab * grad[l], weight: local[l])
                 }
+                algebra.betaGradient(moved, into: gradMoved)
+                var crossed = SIMDMask<Lanes.MaskStorage>(repeating: false)
+                for l in 0..<m {
+                    direction[l] = ab * gradMoved[l]
+                    let new = local[l] + factor * direction[l]
+                    w[l * blocks + b] = new
+                    fresh[l] = new
+                    crossed = crossed .| GrowthScan.crossings(old: local[l], new: new)
+                }
+                if tracks || any(crossed) {
+                    scan.observe(block: b, dimension: d, before: algebra.beta(local), after: algebra.beta(fresh),
+                                 scaledIncrement: algebra.scaledIncrement(local, direction: direction, factor: factor,
+                                                                          gradient: grad, scratch: spare),
+                                 factor: factor, crossedZero: crossed)
+                }
+                for l in 0..<m { local[l] = fresh[l] }
+                Self.accumulate(algebra, perturbation, local: local, feature: ab, grad: grad, dir: dir,
+                                poly: poly, into: &sums)
             }
-            for k in 0...depth { moments[k] = sums[k] }
+            finish(sums)
         }
-        normalizer = norm
-        stateIsFinite = finite == 0 && moments.allSatisfy(\.isFinite) && norm.isFinite
+    }
+}
+
+extension PaddedLayers {
+    init(storage: [Lanes], dimension: Int, layers: Int) {
+        self.dimension = dimension
+        self.layers = layers
+        self.storage = storage
     }
 }

@@ -1,10 +1,23 @@
+/// Four coordinates' values of one layer, processed together (SSE2/AVX lanes).
+public typealias Lanes = SIMD4<Double>
+
 /// The per-coordinate algebra of a diagonal network: beta_j depends only on the weights of coordinate j.
 ///
-/// Coordinate j owns one weight per layer, `theta_l = weights[l * stride + j]`, l = 0..<layerCount. Everything a
-/// stepper needs is local to a coordinate: beta_j, d beta_j / d theta_l, the polynomial c -> beta_j(theta + c D)
-/// (the perturbed predictor along a direction D), and the exact increment of beta_j. The functions take a pointer
-/// to theta_0 and the layer stride so that they read weights in place.
-public struct CoordinateAlgebra: Sendable, Equatable {
+/// Coordinate j owns one weight per layer, theta_l, l = 0..<layerCount. Everything a stepper needs is local to a
+/// coordinate: beta_j, d beta_j / d theta_l, the polynomial c -> beta_j(theta + c D) (the perturbed predictor along
+/// a direction D), and the exact increment of beta_j. The functions work on four coordinates at once: `theta[l]`
+/// holds layer l of a block of four coordinates.
+///
+/// The math lives in this protocol's extension. `CoordinateAlgebra` carries the depth as a value; the types of
+/// `FixedAlgebra` carry it in the type, so that a kernel specialized for them has constant loop bounds, unrolled
+/// loops and its scratch in registers.
+public protocol LocalAlgebra: Sendable {
+    var parametrization: Parametrization { get }
+    var depth: Int { get }
+}
+
+/// The algebra of any depth and parametrization, chosen at run time.
+public struct CoordinateAlgebra: LocalAlgebra, Equatable {
     public static let maximumDepth = 16
 
     public let parametrization: Parametrization
@@ -14,64 +27,73 @@ public struct CoordinateAlgebra: Sendable, Equatable {
         self.parametrization = parametrization
         self.depth = depth
     }
+}
 
+/// Algebras whose depth is part of the type (the common cases of the kernels' fast paths).
+public enum FixedAlgebra {
+    public struct Product1: LocalAlgebra { public var parametrization: Parametrization { .product }; public var depth: Int { 1 } }
+    public struct Product2: LocalAlgebra { public var parametrization: Parametrization { .product }; public var depth: Int { 2 } }
+    public struct Product3: LocalAlgebra { public var parametrization: Parametrization { .product }; public var depth: Int { 3 } }
+    public struct Signed2: LocalAlgebra { public var parametrization: Parametrization { .signed }; public var depth: Int { 2 } }
+}
+
+extension LocalAlgebra {
     public var layerCount: Int { parametrization.layerCount(depth: depth) }
 
     @inline(__always)
-    static func power(_ x: Double, _ k: Int) -> Double {
-        var result = 1.0
+    static func power(_ x: Lanes, _ k: Int) -> Lanes {
+        var result = Lanes(repeating: 1)
         for _ in 0..<k { result *= x }
         return result
     }
 
-    /// beta_j = prod_l theta_l (product) or u^L - v^L (signed).
+    /// beta = prod_l theta_l (product) or u^L - v^L (signed).
     @inline(__always)
-    public func beta(_ theta: UnsafePointer<Double>, stride: Int) -> Double {
+    public func beta(_ theta: UnsafePointer<Lanes>) -> Lanes {
         switch parametrization {
         case .product:
-            var p = 1.0
-            for l in 0..<depth { p *= theta[l * stride] }
+            var p = Lanes(repeating: 1)
+            for l in 0..<depth { p *= theta[l] }
             return p
         case .signed:
-            return Self.power(theta[0], depth) - Self.power(theta[stride], depth)
+            return Self.power(theta[0], depth) - Self.power(theta[1], depth)
         }
     }
 
-    /// Writes d beta_j / d theta_l into `out[l]` (prefix and suffix products, so a zero weight gives no NaN).
+    /// Writes d beta / d theta_l into `out[l]` (prefix and suffix products, so a zero weight gives no NaN).
     @inline(__always)
-    public func betaGradient(_ theta: UnsafePointer<Double>, stride: Int, into out: UnsafeMutablePointer<Double>) {
+    public func betaGradient(_ theta: UnsafePointer<Lanes>, into out: UnsafeMutablePointer<Lanes>) {
         switch parametrization {
         case .product:
-            var prefix = 1.0
+            var prefix = Lanes(repeating: 1)
             for l in 0..<depth {
                 out[l] = prefix
-                prefix *= theta[l * stride]
+                prefix *= theta[l]
             }
-            var suffix = 1.0
+            var suffix = Lanes(repeating: 1)
             var l = depth - 1
             while l >= 0 {
                 out[l] *= suffix
-                suffix *= theta[l * stride]
+                suffix *= theta[l]
                 l -= 1
             }
         case .signed:
-            let L = Double(depth)
+            let L = Lanes(repeating: Double(depth))
             out[0] = L * Self.power(theta[0], depth - 1)
-            out[1] = -L * Self.power(theta[stride], depth - 1)
+            out[1] = -L * Self.power(theta[1], depth - 1)
         }
     }
 
-    /// Coefficients of the polynomial c -> beta_j(theta + c D): `out[k]` multiplies c^k, k = 0...depth.
-    /// `direction[l]` is D_l (contiguous, one entry per layer).
+    /// Coefficients of the polynomial c -> beta(theta + c D): `out[k]` multiplies c^k, k = 0...depth.
     @inline(__always)
-    public func perturbedBetaPolynomial(_ theta: UnsafePointer<Double>, stride: Int,
-                                        direction: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>) {
+    public func perturbedBetaPolynomial(_ theta: UnsafePointer<Lanes>, direction: UnsafePointer<Lanes>,
+                                        into out: UnsafeMutablePointer<Lanes>) {
         switch parametrization {
         case .product:
-            out[0] = 1
-            for k in 1...depth { out[k] = 0 }
+            out[0] = Lanes(repeating: 1)
+            for k in 1...depth { out[k] = .zero }
             for l in 0..<depth {
-                let w = theta[l * stride], dl = direction[l]
+                let w = theta[l], dl = direction[l]
                 var k = l + 1
                 while k >= 1 {
                     out[k] = out[k] * w + out[k - 1] * dl
@@ -81,7 +103,7 @@ public struct CoordinateAlgebra: Sendable, Equatable {
             }
         case .signed:
             // (u + c Du)^L - (v + c Dv)^L, term by term: C(L, k) (u^(L-k) Du^k - v^(L-k) Dv^k).
-            let u = theta[0], v = theta[stride], du = direction[0], dv = direction[1]
+            let u = theta[0], v = theta[1], du = direction[0], dv = direction[1]
             var binomial = 1.0
             for k in 0...depth {
                 out[k] = binomial * (Self.power(u, depth - k) * Self.power(du, k) - Self.power(v, depth - k) * Self.power(dv, k))
@@ -90,49 +112,79 @@ public struct CoordinateAlgebra: Sendable, Equatable {
         }
     }
 
-    /// beta_j(theta + delta) - beta_j(theta) without cancellation: for a product p_k = p_{k-1} (t_k + e_k),
+    /// beta(theta + delta) - beta(theta) without cancellation: for a product p_k = p_{k-1} (t_k + e_k),
     /// D_k = D_{k-1} t_k + p_{k-1} e_k accumulates the change exactly up to rounding in each term.
     @inline(__always)
-    public func betaIncrement(_ theta: UnsafePointer<Double>, stride: Int, delta: UnsafePointer<Double>) -> Double {
+    public func betaIncrement(_ theta: UnsafePointer<Lanes>, delta: UnsafePointer<Lanes>) -> Lanes {
         switch parametrization {
         case .product:
-            var change = 0.0, moved = 1.0
+            var change = Lanes.zero, moved = Lanes(repeating: 1)
             for l in 0..<depth {
-                let t = theta[l * stride], e = delta[l]
+                let t = theta[l], e = delta[l]
                 change = change * t + moved * e
                 moved *= t + e
             }
             return change
         case .signed:
-            return Self.powerIncrement(theta[0], delta[0], depth) - Self.powerIncrement(theta[stride], delta[1], depth)
+            return Self.powerIncrement(theta[0], delta[0], depth) - Self.powerIncrement(theta[1], delta[1], depth)
         }
     }
 
     @inline(__always)
-    static func powerIncrement(_ t: Double, _ e: Double, _ k: Int) -> Double {
-        var change = 0.0, moved = 1.0
+    static func powerIncrement(_ t: Lanes, _ e: Lanes, _ k: Int) -> Lanes {
+        var change = Lanes.zero, moved = Lanes(repeating: 1)
         for _ in 0..<k {
             change = change * t + moved * e
             moved *= t + e
         }
         return change
     }
-}
 
-extension CoordinateAlgebra {
-    /// (beta_j(theta + f u) - beta_j(theta)) / f for f > 0, and its limit sum_l d beta_j/d theta_l u_l as f -> 0
-    /// (used when f is too small to scale u without losing bits). `gradient` holds d beta_j / d theta at theta.
+    /// (beta(theta + f u) - beta(theta)) / f for f > 0, and its limit sum_l d beta/d theta_l u_l as f -> 0 (used
+    /// when f is too small to scale u without losing bits). `gradient` holds d beta / d theta at theta.
     @inline(__always)
-    public func scaledIncrement(_ theta: UnsafePointer<Double>, stride: Int, direction u: UnsafePointer<Double>,
-                                factor f: Double, gradient: UnsafePointer<Double>,
-                                scratch: UnsafeMutablePointer<Double>) -> Double {
+    public func scaledIncrement(_ theta: UnsafePointer<Lanes>, direction u: UnsafePointer<Lanes>, factor f: Double,
+                                gradient: UnsafePointer<Lanes>, scratch: UnsafeMutablePointer<Lanes>) -> Lanes {
         let m = layerCount
         if f > GrowthScan.firstOrderThreshold {
             for l in 0..<m { scratch[l] = f * u[l] }
-            return betaIncrement(theta, stride: stride, delta: scratch) / f
+            return betaIncrement(theta, delta: scratch) / f
         }
-        var first = 0.0
+        var first = Lanes.zero
         for l in 0..<m { first += gradient[l] * u[l] }
         return first
+    }
+}
+
+/// Weights stored for the lane kernels: layer-major, each layer padded with zeros to a multiple of four.
+/// A padded coordinate has all weights 0 and feature 0, so it contributes nothing and never moves.
+struct PaddedLayers {
+    let dimension: Int
+    let layers: Int
+    var blocks: Int { (dimension + 3) / 4 }
+    var storage: [Lanes]
+
+    init(weights: [Double], dimension d: Int, layers: Int) {
+        dimension = d
+        self.layers = layers
+        let blocks = (d + 3) / 4
+        storage = Array(repeating: .zero, count: layers * blocks)
+        for l in 0..<layers {
+            for j in 0..<d { storage[l * blocks + j / 4][j % 4] = weights[l * d + j] }
+        }
+    }
+
+    /// One padded vector (a single layer) from d values.
+    static func lanes(_ values: [Double]) -> [Lanes] {
+        PaddedLayers(weights: values, dimension: values.count, layers: 1).storage
+    }
+
+    var weights: [Double] {
+        var w = [Double]()
+        w.reserveCapacity(layers * dimension)
+        for l in 0..<layers {
+            for j in 0..<dimension { w.append(storage[l * blocks + j / 4][j % 4]) }
+        }
+        return w
     }
 }

@@ -54,11 +54,17 @@ public struct DiagonalNetwork: Sendable, Equatable {
 
     /// beta for the given weights (layer-major, as `initialWeights`).
     public func beta(of weights: [Double]) -> [Double] {
-        let algebra = self.algebra
-        let d = dimension
-        return weights.withUnsafeBufferPointer { w in
-            (0..<d).map { j in algebra.beta(w.baseAddress! + j, stride: d) }
+        let padded = PaddedLayers(weights: weights, dimension: dimension, layers: layerCount)
+        let algebra = self.algebra, blocks = padded.blocks, m = layerCount
+        var beta = [Double]()
+        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: m) { local in
+            for b in 0..<blocks {
+                for l in 0..<m { local[l] = padded.storage[l * blocks + b] }
+                let value = algebra.beta(UnsafePointer(local.baseAddress!))
+                for lane in 0..<4 where 4 * b + lane < dimension { beta.append(value[lane]) }
+            }
         }
+        return beta
     }
 }
 

@@ -7,10 +7,10 @@ public struct L2Perturbation: Perturbation {
     }
 
     @inline(__always)
-    public func shape(gradient g: Double, weight w: Double) -> Double { g }
+    public func shape(gradient g: Lanes, weight w: Lanes) -> Lanes { g }
 
     @inline(__always)
-    public func normalizerTerm(gradient g: Double, weight w: Double) -> Double { g * g }
+    public func normalizerTerm(gradient g: Lanes, weight w: Lanes) -> Lanes { g * g }
 
     /// rho / ||ghat||_2: the scale e^s cancels, so an underflowing gradient still gives a step of length rho.
     @inline(__always)

@@ -7,12 +7,12 @@ public struct LInfPerturbation: Perturbation {
     }
 
     @inline(__always)
-    public func shape(gradient g: Double, weight w: Double) -> Double {
-        g > 0 ? 1 : (g < 0 ? -1 : 0)
+    public func shape(gradient g: Lanes, weight w: Lanes) -> Lanes {
+        Lanes.zero.replacing(with: 1, where: g .> 0).replacing(with: -1, where: g .< 0)
     }
 
     @inline(__always)
-    public func normalizerTerm(gradient g: Double, weight w: Double) -> Double { 0 }
+    public func normalizerTerm(gradient g: Lanes, weight w: Lanes) -> Lanes { .zero }
 
     @inline(__always)
     public func coefficient(logGradientScale s: Double, normalizer: Double) -> Double { rho }

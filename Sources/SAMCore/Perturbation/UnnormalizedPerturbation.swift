@@ -10,10 +10,10 @@ public struct UnnormalizedPerturbation: Perturbation {
     }
 
     @inline(__always)
-    public func shape(gradient g: Double, weight w: Double) -> Double { g }
+    public func shape(gradient g: Lanes, weight w: Lanes) -> Lanes { g }
 
     @inline(__always)
-    public func normalizerTerm(gradient g: Double, weight w: Double) -> Double { 0 }
+    public func normalizerTerm(gradient g: Lanes, weight w: Lanes) -> Lanes { .zero }
 
     @inline(__always)
     public func coefficient(logGradientScale s: Double, normalizer: Double) -> Double {

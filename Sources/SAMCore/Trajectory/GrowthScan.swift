@@ -36,6 +36,17 @@ public struct GrowthScan {
     /// The step factors below which increments are taken to first order (f u would lose bits as a subnormal).
     public static let firstOrderThreshold = 1e-250
 
+    /// Records a block of four coordinates 4b..<4b+4 (those below `dimension`): beta before and after the step,
+    /// the increments divided by the step factor f, f itself, and which coordinates had a weight cross zero.
+    @inline(__always)
+    public mutating func observe(block b: Int, dimension d: Int, before: Lanes, after: Lanes, scaledIncrement: Lanes,
+                                 factor f: Double, crossedZero: SIMDMask<Lanes.MaskStorage>) {
+        for lane in 0..<4 where 4 * b + lane < d {
+            observe(coordinate: 4 * b + lane, before: before[lane], after: after[lane],
+                    scaledIncrement: scaledIncrement[lane], factor: f, crossedZero: crossedZero[lane])
+        }
+    }
+
     /// Records coordinate j (0-based): beta_j before and after the step, the increment divided by the step
     /// factor f, f itself, and whether one of its weights crossed zero.
     @inline(__always)
@@ -62,5 +73,11 @@ public struct GrowthScan {
             bestAbsolute = growth
             leaderAbsolute = j + 1
         }
+    }
+
+    /// Lanes where a weight changed sign or reached zero from a non-zero value.
+    @inline(__always)
+    public static func crossings(old: Lanes, new: Lanes) -> SIMDMask<Lanes.MaskStorage> {
+        ((old .> 0) .& (new .<= 0)) .| ((old .< 0) .& (new .>= 0))
     }
 }

@@ -1,0 +1,73 @@
+import Foundation
+
+/// The benchmark problem of `samlab bench dynamics`, shared with bench/python/bench_dynamics.py: discrete l2-SAM,
+/// depth 2, logistic loss, one example mu_j = (1 + (j-1)/(d-1)) / d (margin O(1) at every d), alpha = 0.5,
+/// eta = 0.1, rho = 0.05.
+public enum DynamicsBenchmark {
+    public static func mu(dimension d: Int) -> [Double] {
+        (0..<d).map { j in (1 + Double(j) / Double(max(d - 1, 1))) / Double(d) }
+    }
+
+    public static func kernel(dimension d: Int) throws(InvalidInput) -> any DynamicsKernel {
+        let network = try DiagonalNetwork(depth: 2, parametrization: .product, initialization: .alpha([0.5]), dimension: d)
+        return KernelFactory.make(network: network, dataset: try .singleExample(mu: mu(dimension: d)), loss: .logistic,
+                                  learningRate: 0.1, perturbation: L2Perturbation(rho: 0.05))
+    }
+
+    /// Steps per second, best of `repeats` timings of at least `minimumSeconds` each (after one warm-up batch).
+    public static func measure(dimension d: Int, tracksLeaders: Bool, minimumSeconds: Double, repeats: Int = 3) throws(InvalidInput) -> Double {
+        let kernel = try kernel(dimension: d)
+        var scan = GrowthScan(dimension: d, tracksLeaders: tracksLeaders)
+        let batch = max(1, 10_000_000 / max(d, 1) / 10)
+        func runBatch() {
+            for _ in 0..<batch {
+                guard kernel.step(scan: &scan) else { fatalError("benchmark dynamics diverged") }
+            }
+        }
+        runBatch()
+        var best = 0.0
+        for _ in 0..<repeats {
+            let start = DispatchTime.now().uptimeNanoseconds
+            var steps = 0
+            var elapsed = 0.0
+            repeat {
+                runBatch()
+                steps += batch
+                elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+            } while elapsed < minimumSeconds
+            best = max(best, Double(steps) / elapsed)
+        }
+        return best
+    }
+
+    /// Bytes per second of the loop with the step's minimal traffic: read x, w1, w2 and write w1, w2 once
+    /// (every step must do at least this). The bound on steps per second is this over 40 d bytes.
+    public static func streamBandwidth(dimension d: Int, minimumSeconds: Double) -> Double {
+        let x = [Double](repeating: 1e-3, count: d)
+        var w1 = [Double](repeating: 0.5, count: d), w2 = w1
+        var best = 0.0
+        for _ in 0..<3 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            var passes = 0
+            var elapsed = 0.0
+            repeat {
+                let s = passes % 2 == 0 ? 1e-9 : -1e-9
+                x.withUnsafeBufferPointer { x in
+                    w1.withUnsafeMutableBufferPointer { w1 in
+                        w2.withUnsafeMutableBufferPointer { w2 in
+                            for i in 0..<d {
+                                let a = w1[i], b = w2[i]
+                                w1[i] = a + s * x[i] * b
+                                w2[i] = b + s * x[i] * a
+                            }
+                        }
+                    }
+                }
+                passes += 1
+                elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+            } while elapsed < minimumSeconds
+            best = max(best, Double(passes) * 40 * Double(d) / elapsed)
+        }
+        return best
+    }
+}

@@ -1,0 +1,1 @@
+// The adaptive Runge-Kutta integrator lives in Integrator/.
