@@ -67,17 +67,14 @@ public final class GeneralKernel: DynamicsKernel {
     public func observe(includeBeta: Bool) -> StateObservation {
         let logLoss = margins.withUnsafeBufferPointer { loss.logMeanValue(margins: $0) }
         let norm = beta.reduce(Lanes.zero) { $0 + $1 * $1 }.sum().squareRoot()
-        let values = includeBeta ? (0..<dimension).map { beta[$0 / 4][$0 % 4] } : nil
+        let values = includeBeta ? (0..<dimension).map { beta[$0 / Lanes.scalarCount][$0 % Lanes.scalarCount] } : nil
         return StateObservation(logLoss: logLoss, margin: margins.min()!, norm: norm, beta: values)
     }
 
     func computeBeta(of weights: [Lanes], into out: inout [Lanes]) {
-        let m = layerCount, blocks = self.blocks
-        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: m) { local in
-            for b in 0..<blocks {
-                for l in 0..<m { local[l] = weights[l * blocks + b] }
-                out[b] = algebra.beta(UnsafePointer(local.baseAddress!))
-            }
+        let blocks = self.blocks
+        weights.withUnsafeBufferPointer { w in
+            for b in 0..<blocks { out[b] = algebra.beta(algebra.load(w.baseAddress!, block: b, blocks: blocks)) }
         }
     }
 
@@ -113,39 +110,33 @@ public final class GeneralKernel: DynamicsKernel {
     }
 
     func step<P: Perturbation>(_ perturbation: P, _ scan: inout GrowthScan) -> Bool {
-        let m = layerCount, blocks = self.blocks, d = dimension
+        let m = layerCount, blocks = self.blocks, d = dimension, algebra = self.algebra
         guard margins.allSatisfy(\.isFinite) else { return false }
         let s = gradient(at: margins)
         var factorScale = s
-        var finite = true
-        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 2 * m) { scratch in
-            let local = scratch.baseAddress!, grad = local + m
-            if perturbation.isZero {
-                perturbed = theta
-                return
-            }
+        if perturbation.isZero {
+            perturbed = theta
+        } else {
             // ghat_l = g_beta_j d beta_j / d theta_l over all parameters; eps = c shape(ghat, theta).
             var normalizer = Lanes.zero
-            for b in 0..<blocks {
-                for l in 0..<m { local[l] = theta[l * blocks + b] }
-                algebra.betaGradient(local, into: grad)
-                for l in 0..<m { normalizer += perturbation.normalizerTerm(gradient: betaGradient[b] * grad[l], weight: local[l]) }
-            }
-            let c = perturbation.coefficient(logGradientScale: s, normalizer: normalizer.sum())
-            guard c.isFinite, normalizer.sum().isFinite else {
-                finite = false
-                return
-            }
-            for b in 0..<blocks {
-                for l in 0..<m { local[l] = theta[l * blocks + b] }
-                algebra.betaGradient(local, into: grad)
-                for l in 0..<m {
-                    perturbed[l * blocks + b] = local[l] + c * perturbation.shape(gradient: betaGradient[b] * grad[l], weight: local[l])
+            theta.withUnsafeBufferPointer { w in
+                for b in 0..<blocks {
+                    let old = algebra.load(w.baseAddress!, block: b, blocks: blocks)
+                    let grad = algebra.betaGradient(old)
+                    for l in 0..<m { normalizer += perturbation.normalizerTerm(gradient: betaGradient[b] * grad[l], weight: old[l]) }
                 }
             }
-        }
-        guard finite else { return false }
-        if !perturbation.isZero {
+            let c = perturbation.coefficient(logGradientScale: s, normalizer: normalizer.sum())
+            guard c.isFinite, normalizer.sum().isFinite else { return false }
+            theta.withUnsafeBufferPointer { w in
+                for b in 0..<blocks {
+                    let old = algebra.load(w.baseAddress!, block: b, blocks: blocks)
+                    let grad = algebra.betaGradient(old)
+                    for l in 0..<m {
+                        perturbed[l * blocks + b] = old[l] + c * perturbation.shape(gradient: betaGradient[b] * grad[l], weight: old[l])
+                    }
+                }
+            }
             computeBeta(of: perturbed, into: &perturbedBeta)
             computeMargins(of: perturbedBeta, into: &perturbedMargins)
             guard perturbedMargins.allSatisfy(\.isFinite) else { return false }
@@ -154,30 +145,24 @@ public final class GeneralKernel: DynamicsKernel {
         // theta_l += f u_l, u_l = -g'_beta_j d beta_j / d theta_l at the perturbed weights, f = eta e^s'.
         let factor = learningRate * Foundation.exp(factorScale)
         var check = Lanes.zero
-        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 6 * m) { scratch in
-            let local = scratch.baseAddress!, grad = local + m, direction = grad + m, old = direction + m
-            let spare = old + m, new = spare + m
-            for b in 0..<blocks {
-                for l in 0..<m { local[l] = perturbed[l * blocks + b] }
-                algebra.betaGradient(local, into: grad)
-                var crossed = SIMDMask<Lanes.MaskStorage>(repeating: false)
-                for l in 0..<m {
-                    let before = theta[l * blocks + b]
-                    direction[l] = -betaGradient[b] * grad[l]
-                    let after = before + factor * direction[l]
-                    theta[l * blocks + b] = after
-                    old[l] = before
-                    new[l] = after
-                    check += after * 0
-                    crossed = crossed .| GrowthScan.crossings(old: before, new: after)
-                }
-                if scan.tracksLeaders || any(crossed) {
-                    algebra.betaGradient(old, into: grad)
-                    scan.observe(block: b, dimension: d, before: beta[b], after: algebra.beta(new),
-                                 scaledIncrement: algebra.scaledIncrement(old, direction: direction, factor: factor,
-                                                                          gradient: grad, scratch: spare),
-                                 factor: factor, crossedZero: crossed)
-                }
+        for b in 0..<blocks {
+            let moved = perturbed.withUnsafeBufferPointer { algebra.load($0.baseAddress!, block: b, blocks: blocks) }
+            let old = theta.withUnsafeBufferPointer { algebra.load($0.baseAddress!, block: b, blocks: blocks) }
+            let gradMoved = algebra.betaGradient(moved)
+            var direction = CoordinateAlgebra.Storage(), new = CoordinateAlgebra.Storage()
+            var crossed = SIMDMask<Lanes.MaskStorage>(repeating: false)
+            for l in 0..<m {
+                direction[l] = -betaGradient[b] * gradMoved[l]
+                new[l] = old[l] + factor * direction[l]
+                theta[l * blocks + b] = new[l]
+                check += new[l] * 0
+                crossed = crossed .| GrowthScan.crossings(old: old[l], new: new[l])
+            }
+            if scan.tracksLeaders || any(crossed) {
+                scan.observe(block: b, dimension: d, before: beta[b], after: algebra.beta(new),
+                             scaledIncrement: algebra.scaledIncrement(old, direction: direction, factor: factor,
+                                                                      gradient: algebra.betaGradient(old)),
+                             factor: factor, crossedZero: crossed)
             }
         }
         prepare()

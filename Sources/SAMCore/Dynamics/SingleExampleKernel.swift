@@ -23,8 +23,6 @@ public final class SingleExampleKernel: DynamicsKernel {
     let perturbation: PerturbationKind
     /// Layer-major padded weights: block b of layer l is theta[l * blocks + b] (owned buffer).
     let theta: UnsafeMutablePointer<Lanes>
-    /// Per-block work space of the passes.
-    let scratch: UnsafeMutablePointer<Lanes>
     /// m_0...m_L for the current weights.
     var moments: [Double]
     var normalizer = 0.0
@@ -42,7 +40,6 @@ public final class SingleExampleKernel: DynamicsKernel {
         let a = PaddedLayers.lanes(dataset.signedFeatures)
         feature = .allocate(capacity: a.count)
         feature.initialize(from: a, count: a.count)
-        scratch = .allocate(capacity: 8 * network.layerCount + 2 * (network.depth + 1))
         self.loss = loss
         self.learningRate = learningRate
         self.perturbation = PerturbationKind(perturbation)
@@ -53,7 +50,6 @@ public final class SingleExampleKernel: DynamicsKernel {
     deinit {
         theta.deallocate()
         feature.deallocate()
-        scratch.deallocate()
     }
 
     public var weights: [Double] {
@@ -73,14 +69,11 @@ public final class SingleExampleKernel: DynamicsKernel {
         let z = moments[0]
         var norm2 = Lanes.zero
         var beta: [Double]? = includeBeta ? [] : nil
-        beta?.reserveCapacity(4 * blocks)
-        let m = layerCount
-        let local = scratch
+        beta?.reserveCapacity(Lanes.scalarCount * blocks)
         for b in 0..<blocks {
-            for l in 0..<m { local[l] = theta[l * blocks + b] }
-            let value = algebra.beta(local)
+            let value = algebra.beta(algebra.load(theta, block: b, blocks: blocks))
             norm2 += value * value
-            for lane in 0..<4 { beta?.append(value[lane]) }
+            for lane in 0..<Lanes.scalarCount { beta?.append(value[lane]) }
         }
         return StateObservation(logLoss: loss.logValue(margin: z), margin: z, norm: norm2.sum().squareRoot(),
                                 beta: beta.map { Array($0.prefix(dimension)) })
@@ -109,55 +102,45 @@ public final class SingleExampleKernel: DynamicsKernel {
     }
 
     func prepare<P: Perturbation, A: LocalAlgebra>(_ perturbation: P, _ algebra: A) {
-        let m = algebra.layerCount, depth = algebra.depth, blocks = self.blocks
-        let local = scratch, grad = local + m, dir = grad + m, poly = dir + m
-        var sums = Sums(poly + depth + 1, depth: depth)
+        var sums = Sums<A.Storage>()
         for b in 0..<blocks {
-            for l in 0..<m { local[l] = theta[l * blocks + b] }
-            Self.accumulate(algebra, perturbation, local: local, feature: feature[b], grad: grad, dir: dir,
-                            poly: poly, into: &sums)
+            Self.accumulate(algebra, perturbation, algebra.load(theta, block: b, blocks: blocks), feature: feature[b], into: &sums)
         }
-        finish(sums)
+        finish(sums, depth: algebra.depth)
     }
 
-    /// Per-lane running sums of one pass: m_0...m_L (in scratch memory) and the normalizer. They also detect
-    /// divergence: a non-finite weight makes its beta_j inf or NaN, and then m_0 = sum_j a_j beta_j (or, for SAM,
-    /// m_depth) is not finite either, even where a_j = 0 (0 * inf is NaN).
-    struct Sums {
-        var moments: UnsafeMutablePointer<Lanes>
+    /// Per-lane running sums of one pass: m_0...m_L and the normalizer. They also detect divergence: a non-finite
+    /// weight makes its beta_j inf or NaN, and then m_0 = sum_j a_j beta_j (or, for SAM, m_depth) is not finite
+    /// either, even where a_j = 0 (0 * inf is NaN).
+    struct Sums<S: LaneStorage> {
+        var moments = S()
         var normalizer = Lanes.zero
-
-        init(_ moments: UnsafeMutablePointer<Lanes>, depth: Int) {
-            self.moments = moments
-            for k in 0...depth { moments[k] = .zero }
-        }
     }
 
     @inline(__always)
-    func finish(_ sums: Sums) {
-        for k in 0..<moments.count { moments[k] = sums.moments[k].sum() }
+    func finish<S: LaneStorage>(_ sums: Sums<S>, depth: Int) {
+        for k in 0...depth { moments[k] = sums.moments[k].sum() }
         normalizer = sums.normalizer.sum()
         stateIsFinite = moments.allSatisfy(\.isFinite) && normalizer.isFinite
     }
 
     /// Adds one block's share of m_0...m_L and of the normalizer.
     @inline(__always)
-    static func accumulate<P: Perturbation, A: LocalAlgebra>(_ algebra: A, _ perturbation: P, local: UnsafeMutablePointer<Lanes>,
-                                            feature a: Lanes, grad: UnsafeMutablePointer<Lanes>, dir: UnsafeMutablePointer<Lanes>,
-                                            poly: UnsafeMutablePointer<Lanes>, into sums: inout Sums) {
-        let m = algebra.layerCount, depth = algebra.depth
+    static func accumulate<P: Perturbation, A: LocalAlgebra>(_ algebra: A, _ perturbation: P, _ theta: A.Storage,
+                                                             feature a: Lanes, into sums: inout Sums<A.Storage>) {
         if perturbation.isZero {
-            sums.moments[0] += a * algebra.beta(local)
+            sums.moments[0] += a * algebra.beta(theta)
             return
         }
-        algebra.betaGradient(local, into: grad)
-        for l in 0..<m {
+        let grad = algebra.betaGradient(theta)
+        var direction = A.Storage()
+        for l in 0..<algebra.layerCount {
             let g = -a * grad[l]
-            dir[l] = perturbation.shape(gradient: g, weight: local[l])
-            sums.normalizer += perturbation.normalizerTerm(gradient: g, weight: local[l])
+            direction[l] = perturbation.shape(gradient: g, weight: theta[l])
+            sums.normalizer += perturbation.normalizerTerm(gradient: g, weight: theta[l])
         }
-        algebra.perturbedBetaPolynomial(local, direction: dir, into: poly)
-        for k in 0...depth { sums.moments[k] += a * poly[k] }
+        let poly = algebra.perturbedBetaPolynomial(theta, direction: direction)
+        for k in 0...algebra.depth { sums.moments[k] += a * poly[k] }
     }
 
     public func step(scan: inout GrowthScan) -> Bool {
@@ -195,46 +178,35 @@ public final class SingleExampleKernel: DynamicsKernel {
     /// the fixed algebras, so that the common depths get constant loop bounds.
     @inline(__always)
     func update<P: Perturbation, A: LocalAlgebra>(_ perturbation: P, _ algebra: A, _ c: Double, _ factor: Double,
-                                 _ scan: inout GrowthScan) {
-        let m = algebra.layerCount, depth = algebra.depth, blocks = self.blocks, d = dimension
+                                                  _ scan: inout GrowthScan) {
+        let m = algebra.layerCount, blocks = self.blocks, d = dimension
         let tracks = scan.tracksLeaders
-        // Stack scratch with constant indices (the algebra is fixed): the optimizer keeps it in registers.
-        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 8 * m + 2 * (depth + 1)) { buffer in
-            let scratch = buffer.baseAddress!
-            let local = scratch, grad = local + m, dir = grad + m, moved = dir + m
-            let gradMoved = moved + m, direction = gradMoved + m, fresh = direction + m, spare = fresh + m
-            let poly = spare + m
-            var sums = Sums(poly + depth + 1, depth: depth)
-            let w = theta, a = feature
-            for b in 0..<blocks {
-                let ab = a[b]
-                for l in 0..<m { local[l] = w[l * blocks + b] }
-                // Perturbed weights theta + c D, the gradient there, and the update theta + f u.
-                algebra.betaGradient(local, into: grad)
-                for l in 0..<m {
-                    moved[l] = local[l] + c * perturbation.shape(gradient: -ab * grad[l], weight: local[l])
-                }
-                algebra.betaGradient(moved, into: gradMoved)
-                var crossed = SIMDMask<Lanes.MaskStorage>(repeating: false)
-                for l in 0..<m {
-                    direction[l] = ab * gradMoved[l]
-                    let new = local[l] + factor * direction[l]
-                    w[l * blocks + b] = new
-                    fresh[l] = new
-                    crossed = crossed .| GrowthScan.crossings(old: local[l], new: new)
-                }
-                if tracks || any(crossed) {
-                    scan.observe(block: b, dimension: d, before: algebra.beta(local), after: algebra.beta(fresh),
-                                 scaledIncrement: algebra.scaledIncrement(local, direction: direction, factor: factor,
-                                                                          gradient: grad, scratch: spare),
-                                 factor: factor, crossedZero: crossed)
-                }
-                for l in 0..<m { local[l] = fresh[l] }
-                Self.accumulate(algebra, perturbation, local: local, feature: ab, grad: grad, dir: dir,
-                                poly: poly, into: &sums)
+        var sums = Sums<A.Storage>()
+        let w = theta, a = feature
+        for b in 0..<blocks {
+            let ab = a[b]
+            let old = algebra.load(w, block: b, blocks: blocks)
+            // Perturbed weights theta + c D, the gradient there, and the update theta + f u.
+            let grad = algebra.betaGradient(old)
+            var moved = A.Storage()
+            for l in 0..<m { moved[l] = old[l] + c * perturbation.shape(gradient: -ab * grad[l], weight: old[l]) }
+            let gradMoved = algebra.betaGradient(moved)
+            var direction = A.Storage(), new = A.Storage()
+            var crossed = SIMDMask<Lanes.MaskStorage>(repeating: false)
+            for l in 0..<m {
+                direction[l] = ab * gradMoved[l]
+                new[l] = old[l] + factor * direction[l]
+                w[l * blocks + b] = new[l]
+                crossed = crossed .| GrowthScan.crossings(old: old[l], new: new[l])
             }
-            finish(sums)
+            if tracks || any(crossed) {
+                scan.observe(block: b, dimension: d, before: algebra.beta(old), after: algebra.beta(new),
+                             scaledIncrement: algebra.scaledIncrement(old, direction: direction, factor: factor, gradient: grad),
+                             factor: factor, crossedZero: crossed)
+            }
+            Self.accumulate(algebra, perturbation, new, feature: ab, into: &sums)
         }
+        finish(sums, depth: algebra.depth)
     }
 }
 

@@ -1,23 +1,48 @@
-/// Four coordinates' values of one layer, processed together (SSE2/AVX lanes).
+/// Four coordinates' values of one layer, processed together (vector lanes).
 public typealias Lanes = SIMD4<Double>
+
+/// A small fixed-capacity array of lanes, held by value: one entry per layer, or per polynomial coefficient.
+///
+/// Kernels keep their per-block work in local variables of this kind; with a fixed algebra every index is a
+/// constant and the optimizer keeps them in registers.
+public protocol LaneStorage {
+    init()
+    subscript(_ i: Int) -> Lanes { get set }
+}
+
+/// `count` lanes in line (no heap, no reference counting).
+public struct LaneArray<let count: Int>: LaneStorage {
+    var values: InlineArray<count, Lanes>
+
+    @inline(__always)
+    public init() { values = InlineArray(repeating: .zero) }
+
+    @inline(__always)
+    public subscript(_ i: Int) -> Lanes {
+        get { values[i] }
+        set { values[i] = newValue }
+    }
+}
 
 /// The per-coordinate algebra of a diagonal network: beta_j depends only on the weights of coordinate j.
 ///
 /// Coordinate j owns one weight per layer, theta_l, l = 0..<layerCount. Everything a stepper needs is local to a
 /// coordinate: beta_j, d beta_j / d theta_l, the polynomial c -> beta_j(theta + c D) (the perturbed predictor along
-/// a direction D), and the exact increment of beta_j. The functions work on four coordinates at once: `theta[l]`
-/// holds layer l of a block of four coordinates.
+/// a direction D), and the exact increment of beta_j. The functions work on a block of coordinates at once:
+/// `theta[l]` holds layer l of the block.
 ///
 /// The math lives in this protocol's extension. `CoordinateAlgebra` carries the depth as a value; the types of
-/// `FixedAlgebra` carry it in the type, so that a kernel specialized for them has constant loop bounds, unrolled
-/// loops and its scratch in registers.
+/// `FixedAlgebra` carry it in the type (and use small storage), so that a kernel specialized for them has constant
+/// loop bounds, unrolled loops and its work in registers.
 public protocol LocalAlgebra: Sendable {
+    associatedtype Storage: LaneStorage
     var parametrization: Parametrization { get }
     var depth: Int { get }
 }
 
 /// The algebra of any depth and parametrization, chosen at run time.
 public struct CoordinateAlgebra: LocalAlgebra, Equatable {
+    public typealias Storage = LaneArray<17>
     public static let maximumDepth = 16
 
     public let parametrization: Parametrization
@@ -31,10 +56,27 @@ public struct CoordinateAlgebra: LocalAlgebra, Equatable {
 
 /// Algebras whose depth is part of the type (the common cases of the kernels' fast paths).
 public enum FixedAlgebra {
-    public struct Product1: LocalAlgebra { public var parametrization: Parametrization { .product }; public var depth: Int { 1 } }
-    public struct Product2: LocalAlgebra { public var parametrization: Parametrization { .product }; public var depth: Int { 2 } }
-    public struct Product3: LocalAlgebra { public var parametrization: Parametrization { .product }; public var depth: Int { 3 } }
-    public struct Signed2: LocalAlgebra { public var parametrization: Parametrization { .signed }; public var depth: Int { 2 } }
+    public typealias Small = LaneArray<4>
+    public struct Product1: LocalAlgebra {
+        public typealias Storage = Small
+        public var parametrization: Parametrization { .product }
+        public var depth: Int { 1 }
+    }
+    public struct Product2: LocalAlgebra {
+        public typealias Storage = Small
+        public var parametrization: Parametrization { .product }
+        public var depth: Int { 2 }
+    }
+    public struct Product3: LocalAlgebra {
+        public typealias Storage = Small
+        public var parametrization: Parametrization { .product }
+        public var depth: Int { 3 }
+    }
+    public struct Signed2: LocalAlgebra {
+        public typealias Storage = Small
+        public var parametrization: Parametrization { .signed }
+        public var depth: Int { 2 }
+    }
 }
 
 extension LocalAlgebra {
@@ -47,9 +89,17 @@ extension LocalAlgebra {
         return result
     }
 
+    /// Block b of every layer from layer-major storage with `blocks` blocks per layer.
+    @inline(__always)
+    public func load(_ weights: UnsafePointer<Lanes>, block b: Int, blocks: Int) -> Storage {
+        var theta = Storage()
+        for l in 0..<layerCount { theta[l] = weights[l * blocks + b] }
+        return theta
+    }
+
     /// beta = prod_l theta_l (product) or u^L - v^L (signed).
     @inline(__always)
-    public func beta(_ theta: UnsafePointer<Lanes>) -> Lanes {
+    public func beta(_ theta: Storage) -> Lanes {
         switch parametrization {
         case .product:
             var p = Lanes(repeating: 1)
@@ -60,9 +110,10 @@ extension LocalAlgebra {
         }
     }
 
-    /// Writes d beta / d theta_l into `out[l]` (prefix and suffix products, so a zero weight gives no NaN).
+    /// d beta / d theta_l (prefix and suffix products, so a zero weight gives no NaN).
     @inline(__always)
-    public func betaGradient(_ theta: UnsafePointer<Lanes>, into out: UnsafeMutablePointer<Lanes>) {
+    public func betaGradient(_ theta: Storage) -> Storage {
+        var out = Storage()
         switch parametrization {
         case .product:
             var prefix = Lanes(repeating: 1)
@@ -82,16 +133,16 @@ extension LocalAlgebra {
             out[0] = L * Self.power(theta[0], depth - 1)
             out[1] = -L * Self.power(theta[1], depth - 1)
         }
+        return out
     }
 
-    /// Coefficients of the polynomial c -> beta(theta + c D): `out[k]` multiplies c^k, k = 0...depth.
+    /// Coefficients of the polynomial c -> beta(theta + c D): entry k multiplies c^k, k = 0...depth.
     @inline(__always)
-    public func perturbedBetaPolynomial(_ theta: UnsafePointer<Lanes>, direction: UnsafePointer<Lanes>,
-                                        into out: UnsafeMutablePointer<Lanes>) {
+    public func perturbedBetaPolynomial(_ theta: Storage, direction: Storage) -> Storage {
+        var out = Storage()
         switch parametrization {
         case .product:
             out[0] = Lanes(repeating: 1)
-            for k in 1...depth { out[k] = .zero }
             for l in 0..<depth {
                 let w = theta[l], dl = direction[l]
                 var k = l + 1
@@ -110,12 +161,13 @@ extension LocalAlgebra {
                 binomial = binomial * Double(depth - k) / Double(k + 1)
             }
         }
+        return out
     }
 
     /// beta(theta + delta) - beta(theta) without cancellation: for a product p_k = p_{k-1} (t_k + e_k),
     /// D_k = D_{k-1} t_k + p_{k-1} e_k accumulates the change exactly up to rounding in each term.
     @inline(__always)
-    public func betaIncrement(_ theta: UnsafePointer<Lanes>, delta: UnsafePointer<Lanes>) -> Lanes {
+    public func betaIncrement(_ theta: Storage, delta: Storage) -> Lanes {
         switch parametrization {
         case .product:
             var change = Lanes.zero, moved = Lanes(repeating: 1)
@@ -143,12 +195,12 @@ extension LocalAlgebra {
     /// (beta(theta + f u) - beta(theta)) / f for f > 0, and its limit sum_l d beta/d theta_l u_l as f -> 0 (used
     /// when f is too small to scale u without losing bits). `gradient` holds d beta / d theta at theta.
     @inline(__always)
-    public func scaledIncrement(_ theta: UnsafePointer<Lanes>, direction u: UnsafePointer<Lanes>, factor f: Double,
-                                gradient: UnsafePointer<Lanes>, scratch: UnsafeMutablePointer<Lanes>) -> Lanes {
+    public func scaledIncrement(_ theta: Storage, direction u: Storage, factor f: Double, gradient: Storage) -> Lanes {
         let m = layerCount
         if f > GrowthScan.firstOrderThreshold {
-            for l in 0..<m { scratch[l] = f * u[l] }
-            return betaIncrement(theta, delta: scratch) / f
+            var delta = Storage()
+            for l in 0..<m { delta[l] = f * u[l] }
+            return betaIncrement(theta, delta: delta) / f
         }
         var first = Lanes.zero
         for l in 0..<m { first += gradient[l] * u[l] }
@@ -161,16 +213,16 @@ extension LocalAlgebra {
 struct PaddedLayers {
     let dimension: Int
     let layers: Int
-    var blocks: Int { (dimension + 3) / 4 }
+    var blocks: Int { (dimension + Lanes.scalarCount - 1) / Lanes.scalarCount }
     var storage: [Lanes]
 
     init(weights: [Double], dimension d: Int, layers: Int) {
         dimension = d
         self.layers = layers
-        let blocks = (d + 3) / 4
+        let blocks = (d + Lanes.scalarCount - 1) / Lanes.scalarCount
         storage = Array(repeating: .zero, count: layers * blocks)
         for l in 0..<layers {
-            for j in 0..<d { storage[l * blocks + j / 4][j % 4] = weights[l * d + j] }
+            for j in 0..<d { storage[l * blocks + j / Lanes.scalarCount][j % Lanes.scalarCount] = weights[l * d + j] }
         }
     }
 
@@ -183,7 +235,7 @@ struct PaddedLayers {
         var w = [Double]()
         w.reserveCapacity(layers * dimension)
         for l in 0..<layers {
-            for j in 0..<dimension { w.append(storage[l * blocks + j / 4][j % 4]) }
+            for j in 0..<dimension { w.append(storage[l * blocks + j / Lanes.scalarCount][j % Lanes.scalarCount]) }
         }
         return w
     }

@@ -55,13 +55,12 @@ public struct DiagonalNetwork: Sendable, Equatable {
     /// beta for the given weights (layer-major, as `initialWeights`).
     public func beta(of weights: [Double]) -> [Double] {
         let padded = PaddedLayers(weights: weights, dimension: dimension, layers: layerCount)
-        let algebra = self.algebra, blocks = padded.blocks, m = layerCount
+        let algebra = self.algebra, blocks = padded.blocks
         var beta = [Double]()
-        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: m) { local in
+        padded.storage.withUnsafeBufferPointer { w in
             for b in 0..<blocks {
-                for l in 0..<m { local[l] = padded.storage[l * blocks + b] }
-                let value = algebra.beta(UnsafePointer(local.baseAddress!))
-                for lane in 0..<4 where 4 * b + lane < dimension { beta.append(value[lane]) }
+                let value = algebra.beta(algebra.load(w.baseAddress!, block: b, blocks: blocks))
+                for lane in 0..<Lanes.scalarCount where Lanes.scalarCount * b + lane < dimension { beta.append(value[lane]) }
             }
         }
         return beta

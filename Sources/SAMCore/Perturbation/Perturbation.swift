@@ -39,6 +39,6 @@ extension Perturbation {
         let c = isZero ? 0 : coefficient(logGradientScale: s, normalizer: total)
         guard c.isFinite, total.isFinite else { return nil }
         let eps = (0..<w.count).map { c * shape(gradient: g[$0], weight: w[$0]) }
-        return (0..<weights.count).map { eps[$0 / 4][$0 % 4] }
+        return (0..<weights.count).map { eps[$0 / Lanes.scalarCount][$0 % Lanes.scalarCount] }
     }
 }

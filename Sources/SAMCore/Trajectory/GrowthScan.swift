@@ -41,8 +41,8 @@ public struct GrowthScan {
     @inline(__always)
     public mutating func observe(block b: Int, dimension d: Int, before: Lanes, after: Lanes, scaledIncrement: Lanes,
                                  factor f: Double, crossedZero: SIMDMask<Lanes.MaskStorage>) {
-        for lane in 0..<4 where 4 * b + lane < d {
-            observe(coordinate: 4 * b + lane, before: before[lane], after: after[lane],
+        for lane in 0..<Lanes.scalarCount where Lanes.scalarCount * b + lane < d {
+            observe(coordinate: Lanes.scalarCount * b + lane, before: before[lane], after: after[lane],
                     scaledIncrement: scaledIncrement[lane], factor: f, crossedZero: crossedZero[lane])
         }
     }
