@@ -142,10 +142,14 @@ extension LocalAlgebra {
         var out = Storage()
         switch parametrization {
         case .product:
-            out[0] = Lanes(repeating: 1)
-            for l in 0..<depth {
+            // Multiply out prod_l (theta_l + c D_l) one layer at a time, starting from the first factor (not from
+            // 1 and 0, whose products the optimizer may not drop: 0 * x is NaN for infinite x).
+            out[0] = theta[0]
+            out[1] = direction[0]
+            for l in 1..<depth {
                 let w = theta[l], dl = direction[l]
-                var k = l + 1
+                out[l + 1] = out[l] * dl
+                var k = l
                 while k >= 1 {
                     out[k] = out[k] * w + out[k - 1] * dl
                     k -= 1
