@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RESULTS ?= results
 
-.PHONY: deps build test reproduce bench clean
+.PHONY: deps build build-native test reproduce bench clean
 
 # COIN-OR Clp (LP solver for separability and max-margin); headers come with the -dev package.
 CLP_HEADER := /usr/include/coin/Clp_C_Interface.h
@@ -40,11 +40,19 @@ reproduce: build
 	done
 	@echo "Trajectories and summaries are in $(RESULTS)/demo/."
 
-# Speed: Swift against NumPy and JAX (installed into .venv-bench by the script), one thread each.
-bench: build
+# An optional build for CPUs with AVX2 (x86-64 Haswell or newer). Its results are bit-identical to the portable
+# build's (Swift never contracts a*b+c into an FMA), only faster; see BENCHMARKS.md.
+NATIVE_CPU ?= haswell
+build-native: deps
+	$(SWIFT) build -c release --product samlab --scratch-path .build-native -Xswiftc -target-cpu -Xswiftc $(NATIVE_CPU)
+
+# Speed: Swift (portable and AVX2 builds) against NumPy and JAX (installed into .venv-bench by the script), one
+# thread each, pinned to CPU 0.
+bench: build build-native
 	@mkdir -p .build
 	bench/python/run.sh --json > .build/bench-peers.jsonl
-	taskset -c 0 .build/release/samlab bench dynamics --peers .build/bench-peers.jsonl
+	taskset -c 0 .build/release/samlab bench dynamics --peers .build/bench-peers.jsonl --build-label portable
+	taskset -c 0 .build-native/release/samlab bench dynamics --peers .build/bench-peers.jsonl --build-label $(NATIVE_CPU)
 
 clean:
-	rm -rf .build $(RESULTS)
+	rm -rf .build .build-native $(RESULTS)

@@ -28,6 +28,9 @@ struct DynamicsBench: ParsableCommand {
             help: ArgumentHelp("JSON lines from bench/python/run.sh --json, printed alongside.", valueName: "file"))
     var peers: String?
 
+    @Option(name: .customLong("build-label"), parsing: .unconditional, help: "A name for the build being measured, printed in the title. (default: none)")
+    var buildLabel: String?
+
     func run() throws {
         let dimensions = try ValueParsing.numbers(dims, flag: "--dims").map { v throws(InvalidInput) -> Int in
             guard v >= 1, v == v.rounded() else { throw InvalidInput("--dims entries must be positive integers (got \(v))") }
@@ -35,7 +38,7 @@ struct DynamicsBench: ParsableCommand {
         }
         guard minTime.isFinite, minTime > 0 else { throw InvalidInput("--min-time must be positive (got \(minTime))") }
         let peerRates = try peers.map(Self.readPeers) ?? [:]
-        print("samlab bench dynamics: l2-SAM, depth 2, Float64, 1 thread (\(Self.today()))")
+        print("samlab bench dynamics: l2-SAM, depth 2, Float64, 1 thread\(buildLabel.map { ", build \($0)" } ?? "") (\(Self.today()))")
         print("d          swift steps/s  +leaders/s    numpy/s       jax/s         swift/jax  bound/s     swift/bound")
         for d in dimensions {
             let plain = try DynamicsBenchmark.measure(dimension: d, tracksLeaders: false, minimumSeconds: minTime)

@@ -192,14 +192,18 @@ public final class SingleExampleKernel: DynamicsKernel {
             for l in 0..<m { moved[l] = old[l] + c * perturbation.shape(gradient: -ab * grad[l], weight: old[l]) }
             let gradMoved = algebra.betaGradient(moved)
             var direction = A.Storage(), new = A.Storage()
-            var crossed = SIMDMask<Lanes.MaskStorage>(repeating: false)
+            // A weight that crosses zero has old * new <= 0 (a cheap test, exact up to underflow false alarms);
+            // the exact sign test runs only then, or when tracking leaders.
+            var suspect = false
             for l in 0..<m {
                 direction[l] = ab * gradMoved[l]
                 new[l] = old[l] + factor * direction[l]
                 w[l * blocks + b] = new[l]
-                crossed = crossed .| GrowthScan.crossings(old: old[l], new: new[l])
+                suspect = suspect || any(old[l] * new[l] .<= 0)
             }
-            if tracks || any(crossed) {
+            if tracks || suspect {
+                var crossed = SIMDMask<Lanes.MaskStorage>(repeating: false)
+                for l in 0..<m { crossed = crossed .| GrowthScan.crossings(old: old[l], new: new[l]) }
                 scan.observe(block: b, dimension: d, before: algebra.beta(old), after: algebra.beta(new),
                              scaledIncrement: algebra.scaledIncrement(old, direction: direction, factor: factor, gradient: grad),
                              factor: factor, crossedZero: crossed)
