@@ -8,7 +8,7 @@
 /// non-finite value, keeping the last valid bracket).
 enum BrentRootFinder {
     struct Bracket {
-        /// Earlier end of the final bracket and g there.
+        /// Earlier end of the final bracket and g there (both ends are the root for an exact zero).
         var lower: Double, gLower: Double
         /// Later end of the final bracket and g there.
         var upper: Double, gUpper: Double
@@ -25,7 +25,7 @@ enum BrentRootFinder {
         tolerance: (Double) -> Double, maxIterations: Int = 200,
         _ g: (Double) -> Double
     ) -> Bracket {
-        if gb == 0 { return Bracket(lower: a0, gLower: ga, upper: b0, gUpper: 0, root: b0, gRoot: 0, width: 0) }
+        if gb == 0 { return Bracket(lower: b0, gLower: 0, upper: b0, gUpper: 0, root: b0, gRoot: 0, width: 0) }
         var a = a0, fa = ga, b = b0, fb = gb
         var c = a, fc = fa
         var d = b - a, e = d
@@ -73,8 +73,7 @@ enum BrentRootFinder {
             }
         }
         if fb == 0 {
-            let (lo, flo) = c < b ? (c, fc) : (b, fb)
-            return Bracket(lower: lo, gLower: flo, upper: b, gUpper: 0, root: b, gRoot: 0, width: 0)
+            return Bracket(lower: b, gLower: 0, upper: b, gUpper: 0, root: b, gRoot: 0, width: 0)
         }
         let (lo, flo, hi, fhi) = b < c ? (b, fb, c, fc) : (c, fc, b, fb)
         return Bracket(lower: lo, gLower: flo, upper: hi, gUpper: fhi, root: hi, gRoot: fhi, width: hi - lo)

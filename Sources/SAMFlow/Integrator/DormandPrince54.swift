@@ -183,7 +183,8 @@ public final class DormandPrince54 {
     }
 
     /// Computes the dense-output coefficients r1…r5 of the last attempted step (no evaluations of f).
-    /// Call before `acceptStep()`. - Returns: false if a coefficient is non-finite.
+    /// Call before `acceptStep()`.
+    /// - Returns: false if a coefficient is non-finite; `denseInterval` is then nil and the step must be rejected.
     @discardableResult
     public func prepareDenseOutput() -> Bool {
         typealias T = Tableau
@@ -204,7 +205,8 @@ public final class DormandPrince54 {
             dense[4 * n + i] = r5
             if !(r2.isFinite && r3.isFinite && r4.isFinite && r5.isFinite) { finite = false }
         }
-        denseInterval = (time, trialTime)
+        // A non-finite interpolant (only possible near overflow) describes no usable step.
+        denseInterval = finite ? (time, trialTime) : nil
         return finite
     }
 

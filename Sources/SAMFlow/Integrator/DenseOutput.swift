@@ -1,0 +1,72 @@
+/// The dense output of a whole solve: the piecewise 4th-order continuous extension over every accepted step,
+/// a C¹ function of t on [start, end] (end = the solve's final time; a terminal event ends it at the root).
+///
+/// Storage is 5n doubles per accepted step. Evaluation finds the step by binary search (O(log steps)) and
+/// evaluates its interpolant (O(n)); a step boundary is evaluated with the later step, which starts exactly
+/// at the accepted state.
+public struct DenseOutput: Sendable, Equatable {
+    public let dimension: Int
+    /// Start time of each step, increasing.
+    public let stepStarts: [Double]
+    /// End time of each step (stepEnds[k] == stepStarts[k + 1]).
+    public let stepEnds: [Double]
+    /// r1…r5 of every step, 5n values per step.
+    let coefficients: [Double]
+    /// The valid range: [stepStarts.first, final time of the solve].
+    public let start: Double
+    public let end: Double
+
+    init(dimension: Int, stepStarts: [Double], stepEnds: [Double], coefficients: [Double], start: Double, end: Double) {
+        self.dimension = dimension
+        self.stepStarts = stepStarts
+        self.stepEnds = stepEnds
+        self.coefficients = coefficients
+        self.start = start
+        self.end = end
+    }
+
+    public var stepCount: Int { stepStarts.count }
+
+    /// The interpolant of step k.
+    public func segment(_ k: Int) -> DenseSegment? {
+        guard k >= 0, k < stepCount else { return nil }
+        let n = 5 * dimension
+        return DenseSegment(
+            start: stepStarts[k], end: stepEnds[k], dimension: dimension,
+            coefficients: Array(coefficients[(k * n)..<((k + 1) * n)]))
+    }
+
+    /// Index of the step whose interval contains t (the later one at a boundary), nil outside [start, end].
+    public func stepIndex(containing t: Double) -> Int? {
+        guard t >= start, t <= end, !stepStarts.isEmpty else { return nil }
+        var lo = 0, hi = stepStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if stepStarts[mid] <= t { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
+    }
+
+    /// u(t) for t in [start, end]; nil outside.
+    public func evaluate(at t: Double) -> [Double]? {
+        guard stepIndex(containing: t) != nil else { return nil }
+        return [Double](unsafeUninitializedCapacity: dimension) { buffer, count in
+            _ = self.evaluate(at: t, into: buffer)
+            count = dimension
+        }
+    }
+
+    /// Writes u(t) into `out` (≥ `dimension` values) without allocating. Returns false (writing nothing) if t is
+    /// outside [start, end].
+    @discardableResult
+    public func evaluate(at t: Double, into out: UnsafeMutableBufferPointer<Double>) -> Bool {
+        guard let k = stepIndex(containing: t) else { return false }
+        let n = 5 * dimension
+        coefficients.withUnsafeBufferPointer { all in
+            let r = UnsafeBufferPointer(rebasing: all[(k * n)..<((k + 1) * n)])
+            DormandPrince54.interpolate(
+                coefficients: r, dimension: dimension, start: stepStarts[k], end: stepEnds[k], at: t, into: out)
+        }
+        return true
+    }
+}

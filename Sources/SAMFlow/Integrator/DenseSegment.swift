@@ -1,0 +1,37 @@
+/// The dense output of one accepted Dormand–Prince step [start, end]: the 4th-order continuous extension
+///
+///     u(θ) = r1 + θ (r2 + (1 − θ) (r3 + θ (r4 + (1 − θ) r5))),   θ = (t − start)/(end − start) ∈ [0, 1],
+///
+/// with u(start) = y(start), u(end) = y(end) (up to one rounding) and matching derivatives at both ends
+/// (see `DormandPrince54`). Useful for root-finding on the last step of a solve.
+public struct DenseSegment: Sendable, Equatable {
+    public let start: Double
+    public let end: Double
+    public let dimension: Int
+    /// r1…r5, each of `dimension` values, consecutively.
+    public let coefficients: [Double]
+
+    public init(start: Double, end: Double, dimension: Int, coefficients: [Double]) {
+        self.start = start
+        self.end = end
+        self.dimension = dimension
+        self.coefficients = coefficients
+    }
+
+    /// u(t) for t in [start, end]; nil outside (or for a non-finite t).
+    public func evaluate(at t: Double) -> [Double]? {
+        guard t >= start, t <= end else { return nil }
+        return [Double](unsafeUninitializedCapacity: dimension) { buffer, count in
+            self.evaluate(at: t, into: buffer)
+            count = dimension
+        }
+    }
+
+    /// Writes u(t) into `out` (≥ `dimension` values) without allocating. Extrapolates if t is outside
+    /// [start, end] (the caller's responsibility).
+    public func evaluate(at t: Double, into out: UnsafeMutableBufferPointer<Double>) {
+        coefficients.withUnsafeBufferPointer { r in
+            DormandPrince54.interpolate(coefficients: r, dimension: dimension, start: start, end: end, at: t, into: out)
+        }
+    }
+}

@@ -1,0 +1,19 @@
+/// Work counters of a solve.
+public struct SolverStatistics: Sendable, Equatable, CustomStringConvertible {
+    /// Accepted steps.
+    public var acceptedSteps: Int = 0
+    /// Rejected step attempts (error too large or non-finite values).
+    public var rejectedSteps: Int = 0
+    /// Evaluations of f: 1 at t0, 1 for the automatic initial step, then 6 per attempted step.
+    public var functionEvaluations: Int = 0
+
+    public init(acceptedSteps: Int = 0, rejectedSteps: Int = 0, functionEvaluations: Int = 0) {
+        self.acceptedSteps = acceptedSteps
+        self.rejectedSteps = rejectedSteps
+        self.functionEvaluations = functionEvaluations
+    }
+
+    public var description: String {
+        "\(acceptedSteps) accepted, \(rejectedSteps) rejected, \(functionEvaluations) evaluations"
+    }
+}
