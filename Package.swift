@@ -30,7 +30,7 @@ let package = Package(
         .executableTarget(
             name: "samlab",
             dependencies: [
-                "SAMCore", "SAMAnalysis",
+                "SAMCore", "SAMFlow", "SAMAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

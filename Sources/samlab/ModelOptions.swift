@@ -6,7 +6,14 @@ typealias Defaults = TrainConfiguration.Defaults
 
 extension Parametrization: ExpressibleByArgument {}
 extension Loss: ExpressibleByArgument {}
-extension Optimizer: ExpressibleByArgument {}
+extension Optimizer: ExpressibleByArgument {
+    /// `gf` (gradient flow) is another name for `gd`.
+    public init?(argument: String) {
+        if argument == "gf" { self = .gd } else { self.init(rawValue: argument) }
+    }
+
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) + ["gf"] }
+}
 
 /// The data, model and algorithm flags shared by the commands that run dynamics.
 ///
@@ -49,11 +56,8 @@ struct ModelOptions: ParsableArguments {
     var loss: Loss?
 
     @Option(name: .customLong("optimizer"), parsing: .unconditional,
-            help: "gd, l2-sam (eps = rho g/||g||), linf-sam (eps = rho sign g) or usam (eps = rho g). (default: \(Defaults.optimizer.rawValue))")
+            help: "gd, l2-sam (eps = rho g/||g||), linf-sam (eps = rho sign g) or usam (eps = rho g); for flows gf means gd. (default: \(Defaults.optimizer.rawValue))")
     var optimizer: Optimizer?
-
-    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Step size eta > 0. (default: \(Defaults.learningRate))")
-    var learningRate: Double?
 
     @Option(name: .customLong("rho"), parsing: .unconditional, help: "Perturbation radius rho >= 0. (default: \(Defaults.rho))")
     var rho: Double?
@@ -79,7 +83,6 @@ struct ModelOptions: ParsableArguments {
         }
         if let loss { c.loss = loss }
         if let optimizer { c.optimizer = optimizer }
-        if let learningRate { c.learningRate = learningRate }
         if let rho { c.rho = rho }
         return c
     }

@@ -20,6 +20,9 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
+    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Step size eta > 0. (default: \(Defaults.learningRate))")
+    var learningRate: Double?
+
     @Option(name: .customLong("steps"), parsing: .unconditional, help: "Number of steps. (default: \(Defaults.steps))")
     var steps: Int?
 
@@ -59,6 +62,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         var configuration = try loadBase()
         configuration = try model.configuration(base: configuration)
+        if let learningRate { configuration.learningRate = learningRate }
         if let steps { configuration.steps = steps }
         if let record { configuration.record = try RecordingSchedule(parsing: record) }
         guard checkpointSeconds.isFinite, checkpointSeconds >= 0 else {

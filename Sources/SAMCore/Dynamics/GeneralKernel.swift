@@ -109,39 +109,45 @@ public final class GeneralKernel: DynamicsKernel {
         }
     }
 
-    func step<P: Perturbation>(_ perturbation: P, _ scan: inout GrowthScan) -> Bool {
-        let m = layerCount, blocks = self.blocks, d = dimension, algebra = self.algebra
-        guard margins.allSatisfy(\.isFinite) else { return false }
+    /// The gradient at the perturbed point w + eps(w) for the current weights: fills `perturbed` and, with
+    /// `betaGradient` and `weightsOfExamples`, the gradient there; returns its log-scale s', or nil if not finite.
+    func perturbedGradient<P: Perturbation>(_ perturbation: P) -> Double? {
+        let m = layerCount, blocks = self.blocks, algebra = self.algebra
+        guard margins.allSatisfy(\.isFinite) else { return nil }
         let s = gradient(at: margins)
-        var factorScale = s
         if perturbation.isZero {
             perturbed = theta
-        } else {
-            // ghat_l = g_beta_j d beta_j / d theta_l over all parameters; eps = c shape(ghat, theta).
-            var normalizer = Lanes.zero
-            theta.withUnsafeBufferPointer { w in
-                for b in 0..<blocks {
-                    let old = algebra.load(w.baseAddress!, block: b, blocks: blocks)
-                    let grad = algebra.betaGradient(old)
-                    for l in 0..<m { normalizer += perturbation.normalizerTerm(gradient: betaGradient[b] * grad[l], weight: old[l]) }
-                }
-            }
-            let c = perturbation.coefficient(logGradientScale: s, normalizer: normalizer.sum())
-            guard c.isFinite, normalizer.sum().isFinite else { return false }
-            theta.withUnsafeBufferPointer { w in
-                for b in 0..<blocks {
-                    let old = algebra.load(w.baseAddress!, block: b, blocks: blocks)
-                    let grad = algebra.betaGradient(old)
-                    for l in 0..<m {
-                        perturbed[l * blocks + b] = old[l] + c * perturbation.shape(gradient: betaGradient[b] * grad[l], weight: old[l])
-                    }
-                }
-            }
-            computeBeta(of: perturbed, into: &perturbedBeta)
-            computeMargins(of: perturbedBeta, into: &perturbedMargins)
-            guard perturbedMargins.allSatisfy(\.isFinite) else { return false }
-            factorScale = gradient(at: perturbedMargins)
+            return s
         }
+        // ghat_l = g_beta_j d beta_j / d theta_l over all parameters; eps = c shape(ghat, theta).
+        var normalizer = Lanes.zero
+        theta.withUnsafeBufferPointer { w in
+            for b in 0..<blocks {
+                let old = algebra.load(w.baseAddress!, block: b, blocks: blocks)
+                let grad = algebra.betaGradient(old)
+                for l in 0..<m { normalizer += perturbation.normalizerTerm(gradient: betaGradient[b] * grad[l], weight: old[l]) }
+            }
+        }
+        let c = perturbation.coefficient(logGradientScale: s, normalizer: normalizer.sum())
+        guard c.isFinite, normalizer.sum().isFinite else { return nil }
+        theta.withUnsafeBufferPointer { w in
+            for b in 0..<blocks {
+                let old = algebra.load(w.baseAddress!, block: b, blocks: blocks)
+                let grad = algebra.betaGradient(old)
+                for l in 0..<m {
+                    perturbed[l * blocks + b] = old[l] + c * perturbation.shape(gradient: betaGradient[b] * grad[l], weight: old[l])
+                }
+            }
+        }
+        computeBeta(of: perturbed, into: &perturbedBeta)
+        computeMargins(of: perturbedBeta, into: &perturbedMargins)
+        guard perturbedMargins.allSatisfy(\.isFinite) else { return nil }
+        return gradient(at: perturbedMargins)
+    }
+
+    func step<P: Perturbation>(_ perturbation: P, _ scan: inout GrowthScan) -> Bool {
+        let m = layerCount, blocks = self.blocks, d = dimension, algebra = self.algebra
+        guard let factorScale = perturbedGradient(perturbation) else { return false }
         // theta_l += f u_l, u_l = -g'_beta_j d beta_j / d theta_l at the perturbed weights, f = eta e^s'.
         let factor = learningRate * Foundation.exp(factorScale)
         var check = Lanes.zero
@@ -167,5 +173,71 @@ public final class GeneralKernel: DynamicsKernel {
         }
         prepare()
         return check.sum() == 0 && beta.allSatisfy { $0.sum().isFinite } && margins.allSatisfy(\.isFinite)
+    }
+
+    /// The SAM flow's field at `weights` (layer-major): -grad L(w + eps(w)), or, rescaled, that divided by the mean
+    /// |l'| at the perturbed point (PAPER.md: a time change, same path). Both are computed from the log-scaled
+    /// gradient, so neither overflows nor loses the direction when |l'| underflows. Returns false when the field is
+    /// not finite. The kernel's weights become `weights`.
+    public func velocity(at weights: UnsafeBufferPointer<Double>, rescaled: Bool,
+                         into out: UnsafeMutableBufferPointer<Double>) -> Bool {
+        let d = dimension, blocks = self.blocks, algebra = self.algebra, m = layerCount
+        for l in 0..<m {
+            for b in 0..<blocks {
+                var lanes = Lanes.zero
+                for lane in 0..<Lanes.scalarCount where b * Lanes.scalarCount + lane < d {
+                    lanes[lane] = weights[l * d + b * Lanes.scalarCount + lane]
+                }
+                theta[l * blocks + b] = lanes
+            }
+        }
+        prepare()
+        let scale: Double? = switch perturbation {
+        case .none(let p): perturbedGradient(p)
+        case .l2(let p): perturbedGradient(p)
+        case .linf(let p): perturbedGradient(p)
+        case .unnormalized(let p): perturbedGradient(p)
+        case .other(let p): perturbedGradient(p)
+        }
+        guard let s = scale else { return false }
+        // -grad L = -e^s' g'_beta dbeta/dtheta; mean |l'| = e^s' sum_n r'_n.
+        let factor = rescaled ? 1 / weightsOfExamples.reduce(0, +) : Foundation.exp(s)
+        var finite = true
+        perturbed.withUnsafeBufferPointer { p in
+            for b in 0..<blocks {
+                let grad = algebra.betaGradient(algebra.load(p.baseAddress!, block: b, blocks: blocks))
+                for l in 0..<m {
+                    let v = -factor * (betaGradient[b] * grad[l])
+                    for lane in 0..<Lanes.scalarCount where b * Lanes.scalarCount + lane < d {
+                        out[l * d + b * Lanes.scalarCount + lane] = v[lane]
+                        finite = finite && v[lane].isFinite
+                    }
+                }
+            }
+        }
+        return finite
+    }
+
+    /// d beta_j / dt for a velocity of the weights (chain rule), at the kernel's current weights.
+    public func betaVelocity(_ velocity: UnsafeBufferPointer<Double>) -> [Double] {
+        let d = dimension, blocks = self.blocks, algebra = self.algebra, m = layerCount
+        var result = [Double](repeating: 0, count: d)
+        theta.withUnsafeBufferPointer { w in
+            for b in 0..<blocks {
+                let grad = algebra.betaGradient(algebra.load(w.baseAddress!, block: b, blocks: blocks))
+                var total = Lanes.zero
+                for l in 0..<m {
+                    var v = Lanes.zero
+                    for lane in 0..<Lanes.scalarCount where b * Lanes.scalarCount + lane < d {
+                        v[lane] = velocity[l * d + b * Lanes.scalarCount + lane]
+                    }
+                    total += grad[l] * v
+                }
+                for lane in 0..<Lanes.scalarCount where b * Lanes.scalarCount + lane < d {
+                    result[b * Lanes.scalarCount + lane] = total[lane]
+                }
+            }
+        }
+        return result
     }
 }

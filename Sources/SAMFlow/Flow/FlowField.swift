@@ -1,0 +1,64 @@
+import Foundation
+import SAMCore
+
+/// The right-hand side of a SAM flow, dw/dt = -grad L(w + eps(w)) (GF when eps = 0), built on the same kernel,
+/// perturbation and loss types as the discrete steps (`GeneralKernel.velocity`), so flows and steps share one
+/// gradient code.
+///
+/// Options: `rescaled` divides the field by the mean |l'| at the perturbed point (PAPER.md: a time change with the
+/// same path); `logTime` integrates in tau = log(1 + t), dw/dtau = e^tau dw/dt, for unrescaled flows whose time
+/// scales grow exponentially. Weights listed in `held` are pinned at 0 (a Filippov sliding mode of the l_inf flow).
+public final class FlowField: VectorField {
+    public let dimension: Int
+    let kernel: GeneralKernel
+    public let rescaled: Bool
+    public let logTime: Bool
+    public var held: [Bool]
+    /// Set when an evaluation met a non-finite field.
+    public private(set) var sawNonFinite = false
+    var buffer: [Double]
+
+    public init(network: DiagonalNetwork, dataset: Dataset, loss: Loss, perturbation: any Perturbation,
+                rescaled: Bool, logTime: Bool) {
+        kernel = GeneralKernel(network: network, dataset: dataset, loss: loss, learningRate: 1, perturbation: perturbation)
+        dimension = network.initialWeights.count
+        self.rescaled = rescaled
+        self.logTime = logTime
+        held = Array(repeating: false, count: dimension)
+        buffer = Array(repeating: 0, count: dimension)
+    }
+
+    public func evaluate(time: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
+        guard kernel.velocity(at: state, rescaled: rescaled, into: derivative) else {
+            sawNonFinite = true
+            for i in 0..<dimension { derivative[i] = .nan }
+            return
+        }
+        let speed = logTime ? Foundation.exp(time) : 1
+        for i in 0..<dimension { derivative[i] = held[i] ? 0 : speed * derivative[i] }
+    }
+
+    /// The unscaled field (no log-time factor, no holding) at `state`.
+    public func velocity(_ state: [Double]) -> [Double]? {
+        var out = [Double](repeating: 0, count: dimension)
+        let ok = state.withUnsafeBufferPointer { s in
+            out.withUnsafeMutableBufferPointer { kernel.velocity(at: s, rescaled: rescaled, into: $0) }
+        }
+        return ok ? out : nil
+    }
+
+    /// Component i of the field with weight i set to `value` (one-sided limits at a switching surface).
+    public func component(_ i: Int, of state: [Double], at value: Double) -> Double? {
+        var s = state
+        s[i] = value
+        return velocity(s)?[i]
+    }
+
+    /// Observables and d beta / dt at a state, with the weights in `held` pinned (their velocity is 0).
+    public func observe(_ state: [Double], held: [Bool]? = nil) -> (observation: StateObservation, betaVelocity: [Double])? {
+        guard var v = velocity(state) else { return nil }
+        if let held { for i in 0..<dimension where held[i] { v[i] = 0 } }
+        let betaVelocity = v.withUnsafeBufferPointer { kernel.betaVelocity($0) }
+        return (kernel.observe(includeBeta: true), betaVelocity)
+    }
+}

@@ -1,0 +1,284 @@
+import Foundation
+import SAMCore
+
+/// How a flow ended. Failures are data: every status comes with a finite final state.
+public enum FlowStatus: String, Codable, Sendable {
+    /// Reached the end time.
+    case completed
+    /// ||w||_2 reached --blowup-norm (a finite-time blow-up of the rescaled flow at L >= 3); `event_time` says when.
+    case blowUp = "blow-up"
+    /// Every coordinate's predictor was pinned at beta_j = 0 by weights that reached 0 and stayed there.
+    case collapsed
+    /// The loss fell below --loss-tol.
+    case converged
+    /// The step size underflowed or the step budget ran out; `reason` says which.
+    case stalled
+    /// The field became inf or NaN; the state is the last finite one.
+    case diverged
+}
+
+/// A stretch of time during which one coordinate leads the growth (relative or absolute), from `start` on.
+public struct LeaderSwitch: Codable, Equatable, Sendable {
+    public var coordinate: Int
+    public var start: Double
+}
+
+/// A weight held at 0 by the sliding mode: when it reached 0 and, if it left again, when.
+public struct SlideRecord: Codable, Equatable, Sendable {
+    /// 1-based index into the flattened weights (layer-major).
+    public var parameter: Int
+    public var layer: Int
+    public var coordinate: Int
+    public var start: Double
+    public var end: Double?
+}
+
+/// One recorded state of a flow.
+public struct FlowRow: Sendable {
+    public var time: Double
+    public var observation: StateObservation
+    public var leader: Int
+    public var leaderAbsolute: Int
+}
+
+public struct FlowOutcome: Sendable {
+    public var status: FlowStatus
+    public var reason: String?
+    public var eventTime: Double?
+    public var finalTime: Double
+    public var finalState: [Double]
+    public var rows: [FlowRow]
+    public var leaders: [LeaderSwitch]
+    public var leadersAbsolute: [LeaderSwitch]
+    public var slides: [SlideRecord]
+    public var statistics: SolverStatistics
+    public var segments: Int
+}
+
+/// Integrates a SAM flow with events: blow-up, loss tolerance, weights reaching 0 (where the l_inf flow's field
+/// is discontinuous: a weight whose field points into 0 from both sides is held there, a Filippov sliding mode, and
+/// released when either one-sided field turns), and collapse. Leaders switch at times root-found on the dense output.
+public final class FlowRunner {
+    public let configuration: FlowConfiguration
+    public let dataset: Dataset
+    public let network: DiagonalNetwork
+    let field: FlowField
+
+    /// Restarts (events handled) before the run is declared stalled.
+    static let maximumSegments = 100_000
+
+    public init(configuration: FlowConfiguration, dataset: Dataset) throws(InvalidInput) {
+        try configuration.validate()
+        self.configuration = configuration
+        self.dataset = dataset
+        network = try configuration.model.network(dimension: dataset.dimension)
+        field = FlowField(network: network, dataset: dataset, loss: configuration.loss,
+                          perturbation: configuration.optimizer.perturbation(rho: configuration.rho),
+                          rescaled: configuration.rescaled, logTime: configuration.logTime)
+        let norm = network.initialWeights.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        guard configuration.blowupNorm > norm else {
+            throw InvalidInput("--blowup-norm (\(configuration.blowupNorm)) must exceed the initial ||w||_2 = \(norm)")
+        }
+    }
+
+    /// Solver time from flow time and back (log time: tau = log(1 + t)).
+    func solverTime(_ t: Double) -> Double { configuration.logTime ? Foundation.log1p(t) : t }
+    func flowTime(_ tau: Double) -> Double { configuration.logTime ? Foundation.expm1(tau) : tau }
+
+    enum EventKind {
+        case blowUp, lossTolerance, reachesZero(Int), releaseUp(Int), releaseDown(Int)
+    }
+
+    public func run() -> FlowOutcome {
+        let c = configuration
+        let controller = StepSizeController(rtol: c.rtol, atol: c.atol)
+        let end = solverTime(c.time)
+        let grid = c.record.times(end: c.time).map(solverTime).filter { $0 > 0 && $0 < end }
+        var tau = 0.0
+        var state = network.initialWeights
+        let n = state.count
+        var samples: [(Double, [Double], [Bool])] = [(0, state, field.held)]
+        var dense: [(DenseOutput, [Bool])] = []
+        var statistics = SolverStatistics()
+        var slides: [SlideRecord] = []
+        var status: FlowStatus?
+        var reason: String?
+        var eventTime: Double?
+        let d = dataset.dimension
+        let used = (0..<d).filter { j in dataset.points.contains { $0[j] != 0 } }
+        var segments = 0
+
+        while status == nil {
+            segments += 1
+            if segments > Self.maximumSegments {
+                status = .stalled
+                reason = "more than \(Self.maximumSegments) events at t = \(flowTime(tau))"
+                break
+            }
+            var kinds: [EventKind] = [.blowUp]
+            var events: [Event] = [Event(direction: .rising, terminal: true) { _, w in
+                w.reduce(0) { $0 + $1 * $1 }.squareRoot() - c.blowupNorm
+            }]
+            if let tolerance = c.lossTolerance {
+                kinds.append(.lossTolerance)
+                let kernelField = field
+                events.append(Event(direction: .falling, terminal: true) { _, w in
+                    (kernelField.observe(Array(w))?.observation.logLoss ?? .nan) - Foundation.log(tolerance)
+                })
+            }
+            for i in 0..<n {
+                if field.held[i] {
+                    let f = field
+                    let delta = Self.offset(state)
+                    kinds.append(.releaseUp(i))
+                    events.append(Event(direction: .rising, terminal: true) { _, w in f.component(i, of: Array(w), at: delta) ?? 0 })
+                    kinds.append(.releaseDown(i))
+                    events.append(Event(direction: .falling, terminal: true) { _, w in f.component(i, of: Array(w), at: -delta) ?? 0 })
+                } else {
+                    kinds.append(.reachesZero(i))
+                    events.append(Event(direction: .either, terminal: true) { _, w in w[i] })
+                }
+            }
+            let solution: ODESolution
+            do {
+                solution = try Integrator.solve(field: field, from: tau, state: state, to: end,
+                                                saveAt: .times(grid.filter { $0 > tau }), events: events,
+                                                controller: controller, denseOutput: true)
+            } catch {
+                status = .stalled
+                reason = "\(error)"
+                break
+            }
+            statistics.acceptedSteps += solution.statistics.acceptedSteps
+            statistics.rejectedSteps += solution.statistics.rejectedSteps
+            statistics.functionEvaluations += solution.statistics.functionEvaluations
+            if let output = solution.denseOutput { dense.append((output, field.held)) }
+            for (t, s) in zip(solution.times, solution.states).dropFirst() { samples.append((t, s, field.held)) }
+            tau = solution.finalTime
+            state = solution.finalState
+            switch solution.result {
+            case .completed:
+                status = .completed
+            case .stalled(let why):
+                status = .stalled
+                reason = why
+            case .nonFinite(let time):
+                status = .diverged
+                reason = "the field became non-finite after t = \(flowTime(time))"
+                eventTime = flowTime(time)
+            case .event(let index, let time):
+                let t = flowTime(time)
+                switch kinds[index] {
+                case .blowUp:
+                    status = .blowUp
+                    eventTime = t
+                    reason = "||w||_2 reached \(c.blowupNorm) at t = \(t)"
+                case .lossTolerance:
+                    status = .converged
+                    eventTime = t
+                case .reachesZero(let i):
+                    state[i] = 0
+                    let delta = Self.offset(state)
+                    if let up = field.component(i, of: state, at: delta), let down = field.component(i, of: state, at: -delta),
+                       up < 0, down > 0 {
+                        // The field points into 0 from both sides: slide (hold the weight at 0).
+                        field.held[i] = true
+                        slides.append(SlideRecord(parameter: i + 1, layer: i / d + 1, coordinate: i % d + 1, start: t, end: nil))
+                        if !used.isEmpty, used.allSatisfy({ j in pinned(j, d: d) }) {
+                            status = .collapsed
+                            eventTime = t
+                            reason = "every coordinate's predictor is held at 0 from t = \(t)"
+                        }
+                    }
+                case .releaseUp(let i), .releaseDown(let i):
+                    field.held[i] = false
+                    if let k = slides.lastIndex(where: { $0.parameter == i + 1 && $0.end == nil }) { slides[k].end = t }
+                }
+            }
+        }
+        if status == .collapsed || status == .completed || status == .converged || status == .blowUp {
+            // The final state is a regular sample too.
+            if samples.last?.0 != tau { samples.append((tau, state, field.held)) }
+        }
+        let (leaders, leadersAbsolute) = locateLeaders(dense)
+        let rows: [FlowRow] = samples.compactMap { tau, s, held in
+            guard let (o, v) = field.observe(s, held: held) else { return nil }
+            let l = Self.leaders(beta: o.beta!, velocity: v)
+            return FlowRow(time: flowTime(tau), observation: o, leader: l.relative, leaderAbsolute: l.absolute)
+        }
+        return FlowOutcome(status: status!, reason: reason, eventTime: eventTime, finalTime: flowTime(tau), finalState: state,
+                           rows: rows, leaders: leaders, leadersAbsolute: leadersAbsolute, slides: slides,
+                           statistics: statistics, segments: segments)
+    }
+
+    /// Whether coordinate j's predictor is pinned at 0 by held weights.
+    func pinned(_ j: Int, d: Int) -> Bool {
+        switch network.parametrization {
+        case .product: (0..<network.depth).contains { field.held[$0 * d + j] }
+        case .signed: field.held[j] && field.held[d + j]
+        }
+    }
+
+    /// The offset at which one-sided fields are taken: far below the solver's resolution of the weights.
+    static func offset(_ state: [Double]) -> Double {
+        1e-12 * max(state.map(abs).max() ?? 0, 1e-300)
+    }
+
+    /// Relative and absolute leaders (1-based, 0 = nothing grows) from beta and d beta / dt.
+    public static func leaders(beta: [Double], velocity: [Double]) -> (relative: Int, absolute: Int) {
+        var relative = 0, absolute = 0
+        var bestRelative = 0.0, bestAbsolute = 0.0
+        for j in 0..<beta.count {
+            let b = beta[j], v = velocity[j]
+            let growth = b > 0 ? v : (b < 0 ? -v : abs(v))
+            guard growth > 0 else { continue }
+            let rate = b == 0 ? Double.infinity : growth / abs(b)
+            if rate > bestRelative { bestRelative = rate; relative = j + 1 }
+            if growth > bestAbsolute { bestAbsolute = growth; absolute = j + 1 }
+        }
+        return (relative, absolute)
+    }
+
+    func leadersAt(_ segment: (DenseOutput, [Bool]), _ tau: Double) -> (relative: Int, absolute: Int)? {
+        guard let s = segment.0.evaluate(at: tau), let (o, v) = field.observe(s, held: segment.1) else { return nil }
+        return Self.leaders(beta: o.beta!, velocity: v)
+    }
+
+    /// Leaders at every step end (and midpoint) of the dense output; each change is bisected on the interpolant
+    /// to the solver's time resolution.
+    func locateLeaders(_ outputs: [(DenseOutput, [Bool])]) -> ([LeaderSwitch], [LeaderSwitch]) {
+        var relative: [LeaderSwitch] = [], absolute: [LeaderSwitch] = []
+        for (which, pick) in [(0, { (l: (relative: Int, absolute: Int)) in l.relative }), (1, { l in l.absolute })] {
+            var switches: [LeaderSwitch] = []
+            var last: (Double, Int)? = nil
+            for segment in outputs {
+                let output = segment.0
+                var times = [Double]()
+                for k in 0..<output.stepCount {
+                    times.append(output.stepStarts[k])
+                    times.append(0.5 * (output.stepStarts[k] + output.stepEnds[k]))
+                }
+                times.append(output.end)
+                for tau in times {
+                    guard let l = leadersAt(segment, tau).map(pick) else { continue }
+                    if let (previousTau, previous) = last, previous != l {
+                        // Bisect within this output when both ends lie in it, else take the boundary.
+                        var a = max(previousTau, output.start), b = tau
+                        if a < b, leadersAt(segment, a).map(pick) == previous {
+                            while b - a > 1e-13 * max(1, abs(b)) {
+                                let mid = 0.5 * (a + b)
+                                if leadersAt(segment, mid).map(pick) == previous { a = mid } else { b = mid }
+                            }
+                        }
+                        switches.append(LeaderSwitch(coordinate: l, start: flowTime(b)))
+                    } else if last == nil {
+                        switches.append(LeaderSwitch(coordinate: l, start: flowTime(tau)))
+                    }
+                    last = (tau, l)
+                }
+            }
+            if which == 0 { relative = switches } else { absolute = switches }
+        }
+        return (relative, absolute)
+    }
+}
