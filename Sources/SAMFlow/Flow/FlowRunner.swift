@@ -197,8 +197,9 @@ public final class FlowRunner {
             }
         }
         if status == .collapsed || status == .completed || status == .converged || status == .blowUp {
-            // The final state is a regular sample too.
-            if samples.last?.0 != tau { samples.append((tau, state, field.held)) }
+            // The final state is a regular sample too (after any event's zeroing of a weight).
+            if samples.last?.0 == tau { samples.removeLast() }
+            samples.append((tau, state, field.held))
         }
         let (leaders, leadersAbsolute) = locateLeaders(dense)
         let rows: [FlowRow] = samples.compactMap { tau, s, held in
