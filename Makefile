@@ -53,6 +53,9 @@ bench: build build-native
 	bench/python/run.sh --json > .build/bench-peers.jsonl
 	taskset -c 0 .build/release/samlab bench dynamics --peers .build/bench-peers.jsonl --build-label portable
 	taskset -c 0 .build-native/release/samlab bench dynamics --peers .build/bench-peers.jsonl --build-label $(NATIVE_CPU)
+	.venv-bench/bin/python -c 'import scipy' 2>/dev/null || .venv-bench/bin/pip install --quiet scipy
+	.venv-bench/bin/python bench/python/flow_scipy.py > .build/bench-flow-peers.jsonl
+	.build/release/samlab bench flow --peers .build/bench-flow-peers.jsonl
 
 clean:
 	rm -rf .build .build-native $(RESULTS)

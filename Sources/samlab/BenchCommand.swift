@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
 import SAMCore
+import SAMFlow
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed (build with -c release first; `make bench` does it, pins to one CPU and runs the Python peers).",
-        subcommands: [DynamicsBench.self]
+        subcommands: [DynamicsBench.self, FlowBench.self]
     )
 }
 
@@ -70,5 +71,72 @@ struct DynamicsBench: ParsableCommand {
         let f = DateFormatter()
         f.dateFormat = "yyyy-MM-dd"
         return f.string(from: Date())
+    }
+}
+
+/// `samlab bench flow`: work against precision of the rescaled l2-SAM flow to its blow-up event, next to scipy.
+struct FlowBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flow",
+        abstract: "Function evaluations and error of the rescaled l2-SAM flow (mu = 4..8, rho = 1) next to scipy's RK45.",
+        discussion: "The problem is the one of bench/python/flow_scipy.py: integrate until ||w||_2 = 1e4 and compare the event time with a DOP853 reference."
+    )
+
+    @Option(name: .customLong("peers"), parsing: .unconditional,
+            help: ArgumentHelp("JSON lines from bench/python/flow_scipy.py.", valueName: "file"))
+    var peers: String?
+
+    func run() throws {
+        var scipy: [(rtol: Double, evaluations: Double, error: Double)] = []
+        var reference: Double?
+        if let peers {
+            guard let text = String(data: try InputFile.read(peers), encoding: .utf8) else { throw InvalidInput("\(peers): not UTF-8") }
+            for line in text.split(separator: "\n") {
+                guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                      let rtol = o["rtol"] as? Double, let nfev = o["function_evaluations"] as? Int,
+                      let error = o["relative_error"] as? Double else { continue }
+                scipy.append((rtol, Double(nfev), error))
+                reference = o["reference_event_time"] as? Double
+            }
+        }
+        func solve(_ tol: Double) throws -> (FlowOutcome, Double) {
+            let model = TrainConfiguration(data: .singleExample(mu: [4, 5, 6, 7, 8]), depth: 2, alpha: [0.5], optimizer: .l2SAM, rho: 1)
+            let c = FlowConfiguration(model: model, time: 50, rescaled: true, rtol: tol, atol: tol, record: .times([]), blowupNorm: 1e4)
+            let runner = try FlowRunner(configuration: c, dataset: try c.data.load())
+            let start = DispatchTime.now().uptimeNanoseconds
+            let outcome = runner.run()
+            return (outcome, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-6)
+        }
+        let tight: Double
+        if let reference { tight = reference } else { tight = try solve(1e-14).0.eventTime ?? .nan }
+        print("samlab bench flow: rescaled l2-SAM, mu = 4..8, rho = 1, alpha = 0.5, until ||w|| = 1e4 (reference t = \(tight))")
+        print("rtol=atol  samlab evals  steps  rel.error    ms      | scipy evals  rel.error")
+        var ours: [(Double, Double)] = []
+        for tol in [1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11] {
+            let (outcome, ms) = try solve(tol)
+            let error = abs((outcome.eventTime ?? .nan) - tight) / tight
+            ours.append((Double(outcome.statistics.functionEvaluations), error))
+            let peer = scipy.first { $0.rtol == tol }
+            func col(_ s: String, _ w: Int) -> String { s.padding(toLength: w, withPad: " ", startingAt: 0) }
+            print(col("\(tol)", 11) + col("\(outcome.statistics.functionEvaluations)", 14)
+                  + col("\(outcome.statistics.acceptedSteps)", 7) + col(String(format: "%.2e", error), 13)
+                  + col(String(format: "%.1f", ms), 8) + "| " + col(peer.map { "\(Int($0.evaluations))" } ?? "-", 13)
+                  + (peer.map { String(format: "%.2e", $0.error) } ?? "-"))
+        }
+        guard !scipy.isEmpty else { return }
+        // Work for equal accuracy: log-log interpolation of evaluations against error.
+        func work(_ points: [(Double, Double)], at target: Double) -> Double? {
+            let sorted = points.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }
+            for (a, b) in zip(sorted, sorted.dropFirst()) where a.1 >= target && target >= b.1 {
+                let x = (log(target) - log(a.1)) / (log(b.1) - log(a.1))
+                return exp(log(a.0) + x * (log(b.0) - log(a.0)))
+            }
+            return nil
+        }
+        for target in [1e-6, 1e-8, 1e-10] {
+            if let a = work(ours, at: target), let b = work(scipy.map { ($0.evaluations, $0.error) }, at: target) {
+                print(String(format: "evaluations for relative error %.0e: samlab %.0f, scipy %.0f (ratio %.2f)", target, a, b, a / b))
+            }
+        }
     }
 }
