@@ -83,7 +83,11 @@ public final class FlowRunner {
 
     /// Solver time from flow time and back (log time: tau = log(1 + t)).
     func solverTime(_ t: Double) -> Double { configuration.logTime ? Foundation.log1p(t) : t }
-    func flowTime(_ tau: Double) -> Double { configuration.logTime ? Foundation.expm1(tau) : tau }
+    func flowTime(_ tau: Double) -> Double {
+        guard configuration.logTime else { return tau }
+        // The end maps back to the requested time exactly (expm1(log1p(T)) can be off by an ulp or two).
+        return tau == solverTime(configuration.time) ? configuration.time : Foundation.expm1(tau)
+    }
 
     enum EventKind {
         case blowUp, lossTolerance, reachesZero(Int), releaseUp(Int), releaseDown(Int)
