@@ -24,7 +24,7 @@ let package = Package(
         // MARK: - Library
         .target(name: "SAMCore"),
         .target(name: "SAMFlow", dependencies: ["SAMCore"]),
-        .target(name: "SAMAnalysis", dependencies: ["SAMCore", "CClp"]),
+        .target(name: "SAMAnalysis", dependencies: ["SAMCore", "SAMFlow", "CClp"]),
 
         // MARK: - Command-line tool
         .executableTarget(
@@ -38,7 +38,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "SAMCoreTests", dependencies: ["SAMCore"]),
         .testTarget(name: "SAMFlowTests", dependencies: ["SAMFlow", "SAMCore"]),
-        .testTarget(name: "SAMAnalysisTests", dependencies: ["SAMAnalysis", "SAMCore"]),
+        .testTarget(name: "SAMAnalysisTests", dependencies: ["SAMAnalysis", "SAMCore", "SAMFlow"]),
         .testTarget(name: "EndToEndTests", dependencies: ["samlab"]),
     ]
 )

@@ -113,7 +113,9 @@ public enum Integrator {
                     .stalled(reason: "maxSteps (\(controller.maxSteps)) attempts used; reached t = \(t) of \(t1) with h = \(h)"),
                     at: t, state: Array(stepper.state))
             }
-            let hmin = controller.minimumStep * Swift.max(Swift.abs(t), span)
+            // The floor is relative to t (the resolution of t itself), with a tiny share of the span so that t = 0 works;
+            // a floor relative to the whole span would stop long solves near events early in the interval.
+            let hmin = controller.minimumStep * Swift.max(Swift.abs(t), 1e-12 * span)
             var tNew = t + h
             if tNew >= t1 || t + 1.01 * h >= t1 { tNew = t1 }
             if h < hmin || !(tNew > t) {

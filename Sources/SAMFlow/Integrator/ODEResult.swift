@@ -4,7 +4,7 @@ public enum ODEResult: Sendable, Equatable, CustomStringConvertible {
     case completed
     /// A terminal event (`index` into the events array) was located at `time`; the solve stopped there.
     case event(index: Int, time: Double)
-    /// The step size underflowed (h < minimumStep · max(|t|, |t1 − t0|)) or `maxSteps` attempts were used;
+    /// The step size underflowed (h < minimumStep · max(|t|, 1e-12 |t1 − t0|)) or `maxSteps` attempts were used;
     /// the reason is a one-line message with t and h.
     case stalled(reason: String)
     /// f or the state became inf/NaN at `time` (the last accepted time) and no smaller step avoided it;

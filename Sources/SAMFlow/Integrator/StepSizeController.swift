@@ -20,7 +20,7 @@ import Foundation
 /// with safety = 0.9, facmin = 0.2, facmax = 10. A non-finite attempt counts as rejected with factor facmin.
 ///
 /// **Limits.** `maxSteps` bounds the number of attempted steps (accepted + rejected); `minimumStep` is relative:
-/// the solve stalls when h < minimumStep · max(|t|, |t1 − t0|) (the span floors the scale so t = 0 is handled),
+/// the solve stalls when h < minimumStep · max(|t|, 1e-12 |t1 − t0|) (a small share of the span floors the scale so t = 0 is handled),
 /// i.e. when the step no longer changes t meaningfully. `maximumStep` caps |h| (default: no cap beyond t1 − t0).
 public struct StepSizeController: Sendable, Equatable {
     /// Relative tolerance rtol (> 0, ≥ 10 ε).
@@ -29,7 +29,7 @@ public struct StepSizeController: Sendable, Equatable {
     public var atol: Double
     /// Maximum number of attempted steps (accepted + rejected) before the solve stalls.
     public var maxSteps: Int
-    /// Relative step-size floor (underflow detection): stall when h < minimumStep · max(|t|, |t1 − t0|).
+    /// Relative step-size floor (underflow detection): stall when h < minimumStep · max(|t|, 1e-12 |t1 − t0|).
     public var minimumStep: Double
     /// Upper bound on the step size (`.infinity`: none).
     public var maximumStep: Double
