@@ -20,6 +20,8 @@ public struct RecordedRun: Sendable {
     public let clock: [Double]
     public let betas: [[Double]]
     public let recordedLeaders: [Int]
+    /// margin / ||beta||_2 of each row (nil where beta = 0).
+    public let normalizedMargins: [Double?]
 
     public init(directory: String) throws(InvalidInput) {
         self.directory = directory
@@ -61,8 +63,11 @@ public struct RecordedRun: Sendable {
         let lines = text.split(separator: "\n")
         guard let header = lines.first?.split(separator: ",").map(String.init) else { throw InvalidInput("\(csvPath): empty") }
         let betaColumns = header.enumerated().filter { $0.element.hasPrefix("beta_") }.map(\.offset)
-        guard let leaderColumn = header.firstIndex(of: "leader") else { throw InvalidInput("\(csvPath): no 'leader' column") }
-        var clock = [Double](), betas = [[Double]](), recorded = [Int]()
+        guard let leaderColumn = header.firstIndex(of: "leader"), let marginColumn = header.firstIndex(of: "margin"),
+              let normColumn = header.firstIndex(of: "norm") else {
+            throw InvalidInput("\(csvPath): missing a 'leader', 'margin' or 'norm' column")
+        }
+        var clock = [Double](), betas = [[Double]](), recorded = [Int](), normalized = [Double?]()
         for (k, line) in lines.dropFirst().enumerated() {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
             guard fields.count == header.count, let t = Double(fields[0]), let l = Int(fields[leaderColumn]) else {
@@ -70,6 +75,11 @@ public struct RecordedRun: Sendable {
             }
             clock.append(t)
             recorded.append(l)
+            if let margin = Double(fields[marginColumn]), let norm = Double(fields[normColumn]), norm > 0 {
+                normalized.append(margin / norm)
+            } else {
+                normalized.append(nil)
+            }
             if !betaColumns.isEmpty {
                 var b = [Double]()
                 for c in betaColumns {
@@ -82,5 +92,6 @@ public struct RecordedRun: Sendable {
         self.clock = clock
         self.betas = betas
         recordedLeaders = recorded
+        normalizedMargins = normalized
     }
 }

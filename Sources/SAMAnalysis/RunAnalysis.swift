@@ -29,9 +29,70 @@ public enum RunAnalysis {
         return periods
     }
 
+    /// Relative growth rates of |beta_j| over each interval between recorded rows, at the interval midpoints.
+    static func growthRates(_ betas: [[Double]], _ clock: [Double]) -> [(time: Double, rates: [Double])] {
+        (0..<max(0, betas.count - 1)).map { k in
+            let dt = clock[k + 1] - clock[k]
+            let rates = (0..<betas[k].count).map { j -> Double in
+                let b0 = abs(betas[k][j]), b1 = abs(betas[k + 1][j])
+                return b0 > 0 && b1 > 0 ? Foundation.log(b1 / b0) / dt : (b1 > b0 ? .infinity : -.infinity)
+            }
+            return (0.5 * (clock[k] + clock[k + 1]), rates)
+        }
+    }
+
+    /// Leader switches located by linear interpolation of the rate difference between the old and the new leader
+    /// across the two interval midpoints that straddle the change.
+    public static func interpolatedSwitches(_ betas: [[Double]], _ clock: [Double]) -> [(coordinate: Int, time: Double)] {
+        let rates = growthRates(betas, clock)
+        func leader(_ r: [Double]) -> Int {
+            guard let j = r.indices.max(by: { r[$0] < r[$1] }), r[j] > 0 else { return 0 }
+            return j + 1
+        }
+        var switches: [(coordinate: Int, time: Double)] = []
+        for k in 0..<max(0, rates.count - 1) {
+            let a = leader(rates[k].rates), b = leader(rates[k + 1].rates)
+            guard a != b else { continue }
+            var time = 0.5 * (rates[k].time + rates[k + 1].time)
+            if a > 0, b > 0 {
+                let d0 = rates[k].rates[a - 1] - rates[k].rates[b - 1], d1 = rates[k + 1].rates[a - 1] - rates[k + 1].rates[b - 1]
+                if d0.isFinite, d1.isFinite, d0 > 0, d1 < 0 {
+                    time = rates[k].time + (rates[k + 1].time - rates[k].time) * d0 / (d0 - d1)
+                }
+            }
+            switches.append((b, time))
+        }
+        return switches
+    }
+
+    /// Cosine between a run's betas and a reference direction, row by row (nil where beta = 0).
+    public static func cosines(_ betas: [[Double]], to reference: [Double]) -> [Double?] {
+        let r = reference.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return betas.map { b in
+            let n = b.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard n > 0, r > 0 else { return nil }
+            return zip(b, reference).reduce(0) { $0 + $1.0 * $1.1 } / (n * r)
+        }
+    }
+
+    /// The measures over a trajectory as CSV: clock, normalized margin, and the cosine to each reference direction.
+    public static func measuresCSV(_ run: RecordedRun, references: [(name: String, direction: [Double])]) -> String {
+        let columns = references.map { cosines(run.betas, to: $0.direction) }
+        var out = ([run.kind == .train ? "step" : "time", "normalized_margin"] + references.map { "cos_\($0.name)" })
+            .joined(separator: ",") + "\n"
+        for k in 0..<run.clock.count {
+            var fields = [run.kind == .train ? "\(Int(run.clock[k]))" : "\(run.clock[k])", run.normalizedMargins[k].map { "\($0)" } ?? ""]
+            fields += columns.map { k < $0.count ? ($0[k].map { "\($0)" } ?? "") : "" }
+            out += fields.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
     static func argmaxAbs(_ v: [Double]) -> Int {
         (v.indices.max { abs(v[$0]) < abs(v[$1]) } ?? -1) + 1
     }
+
+    static func format(_ x: Double) -> String { String(format: "%.6g", x) }
 
     public static func analyze(_ run: RecordedRun) throws -> [AnalysisRow] {
         var rows: [AnalysisRow] = []
@@ -44,6 +105,18 @@ public enum RunAnalysis {
                                     simulated: recomputed.map(String.init).joined(separator: " -> "),
                                     predicted: listed.map(String.init).joined(separator: " -> "),
                                     verdict: recomputed == listed ? "agrees" : (everyStep ? "disagrees" : "not decided (coarse grid)")))
+            let interpolated = interpolatedSwitches(run.betas, run.clock)
+            if !interpolated.isEmpty {
+                rows.append(AnalysisRow(quantity: "leader switches (interpolated from the trajectory vs the run's exact list)",
+                                        simulated: interpolated.map { "\($0.coordinate)@\(format($0.time))" }.joined(separator: " "),
+                                        predicted: run.leaders.dropFirst().map { "\($0.coordinate)@\(format($0.start))" }.joined(separator: " "),
+                                        verdict: interpolated.map(\.coordinate) == run.leaders.dropFirst().map(\.coordinate) ? "agrees" : "not decided (coarse grid)"))
+            }
+            var order: [Int] = []
+            for c in listed where c > 0 && !order.contains(c) { order.append(c) }
+            rows.append(AnalysisRow(quantity: "amplification order (coordinates in order of first lead)",
+                                    simulated: order.map(String.init).joined(separator: ", "),
+                                    predicted: "-", verdict: "reported"))
         }
         guard case .singleExample(let mu) = m.data, m.layerInit == nil, m.parametrization == .product else { return rows }
         let alpha = m.alpha.count == 1 ? Array(repeating: m.alpha[0], count: mu.count) : m.alpha
