@@ -19,10 +19,10 @@ struct DynamicsBench: ParsableCommand {
         discussion: "The problem is DynamicsBenchmark in SAMCore, the same as bench/python/bench_dynamics.py."
     )
 
-    @Option(name: .customLong("dims"), parsing: .unconditional, help: "Dimensions d to measure. (default: 6,1000,1000000)")
+    @Option(name: .customLong("dims"), parsing: .unconditional, help: "Dimensions d to measure.")
     var dims: String = "6,1000,1000000"
 
-    @Option(name: .customLong("min-time"), parsing: .unconditional, help: "Seconds per timing; best of 3. (default: 1.5)")
+    @Option(name: .customLong("min-time"), parsing: .unconditional, help: "Seconds per timing; best of 3.")
     var minTime: Double = 1.5
 
     @Option(name: .customLong("peers"), parsing: .unconditional,

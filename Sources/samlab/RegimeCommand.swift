@@ -25,7 +25,7 @@ struct RegimeCommand: ParsableCommand {
     @Option(name: .customLong("alpha"), parsing: .unconditional, help: "A scalar init alpha to classify. (default: none)")
     var alpha: Double?
 
-    @Option(name: .customLong("tolerance"), parsing: .unconditional, help: "Relative tolerance of the alpha_c bisection. (default: 1e-8)")
+    @Option(name: .customLong("tolerance"), parsing: .unconditional, help: "Relative tolerance of the alpha_c bisection.")
     var tolerance: Double = 1e-8
 
     @Flag(name: .customLong("json"), help: "Print the result as JSON on stdout and nothing else.")

@@ -31,7 +31,7 @@ struct TrainCommand: ParsableCommand {
     var record: String?
 
     @Option(name: .customLong("record-beta"), parsing: .unconditional,
-            help: "Whether trajectory.csv has beta_1..beta_d columns: auto (only when d <= 1000), all or none. (default: auto)")
+            help: "Whether trajectory.csv has beta_1..beta_d columns: auto (only when d <= 1000), all or none.")
     var recordBeta: BetaColumns = .auto
 
     @Option(name: .customLong("config"), parsing: .unconditional,
@@ -49,7 +49,7 @@ struct TrainCommand: ParsableCommand {
     var resume = false
 
     @Option(name: .customLong("checkpoint-seconds"), parsing: .unconditional,
-            help: "With --out, save checkpoint.json this often during long runs; 0 = only on Ctrl-C. (default: 60)")
+            help: "With --out, save checkpoint.json this often during long runs; 0 = only on Ctrl-C.")
     var checkpointSeconds: Double = 60
 
     @Flag(name: .customLong("quiet"), help: "No progress or notes on stderr (errors and warnings still appear).")
