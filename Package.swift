@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .library(name: "SAMCore", targets: ["SAMCore"]),
         .library(name: "SAMFlow", targets: ["SAMFlow"]),
+        .library(name: "SAMPlot", targets: ["SAMPlot"]),
         .library(name: "SAMAnalysis", targets: ["SAMAnalysis"]),
         .executable(name: "samlab", targets: ["samlab"]),
     ],
@@ -24,6 +25,7 @@ let package = Package(
         // MARK: - Library
         .target(name: "SAMCore"),
         .target(name: "SAMFlow", dependencies: ["SAMCore"]),
+        .target(name: "SAMPlot"),
         .target(name: "SAMAnalysis", dependencies: ["SAMCore", "SAMFlow", "CClp"]),
 
         // MARK: - Command-line tool
@@ -38,6 +40,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "SAMCoreTests", dependencies: ["SAMCore"]),
         .testTarget(name: "SAMFlowTests", dependencies: ["SAMFlow", "SAMCore"]),
+        .testTarget(name: "SAMPlotTests", dependencies: ["SAMPlot"]),
         .testTarget(name: "SAMAnalysisTests", dependencies: ["SAMAnalysis", "SAMCore", "SAMFlow"]),
         .testTarget(name: "EndToEndTests", dependencies: ["samlab"]),
     ]

@@ -1,0 +1,29 @@
+/// One axis of a panel: what it is called, how values are spaced, and which range it shows.
+///
+/// By default the range follows the data (of all layers, in scale space) with a little padding so no point sits on
+/// the frame; heat maps switch the padding off so cells meet the frame. Give `domain` to fix the range, e.g. to
+/// compare panels or to zoom; data outside it is clipped at the frame, never drawn over the labels.
+public struct Axis: Sendable, Codable, Equatable {
+    public var label: String?
+    public var scale: Scale
+    /// A fixed range in data units. On a log axis its lower end must be positive, or it is ignored (with a warning).
+    public var domain: ClosedRange<Double>?
+    /// Fraction of the data span added at each end (scale space); nil means 0.04, or 0 when the panel has a heat map.
+    public var padding: Double?
+    /// Values grow right-to-left (x) or top-to-bottom (y), as for image rows in a Grad-CAM map.
+    public var reversed: Bool
+
+    public init(_ label: String? = nil, scale: Scale = .linear, domain: ClosedRange<Double>? = nil,
+                padding: Double? = nil, reversed: Bool = false) {
+        self.label = label
+        self.scale = scale
+        self.domain = domain
+        self.padding = padding
+        self.reversed = reversed
+    }
+
+    /// A log10 axis.
+    public static func log(_ label: String? = nil, domain: ClosedRange<Double>? = nil) -> Axis {
+        Axis(label, scale: .log10, domain: domain)
+    }
+}

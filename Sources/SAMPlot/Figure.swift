@@ -1,0 +1,71 @@
+import Foundation
+
+/// A whole figure: a grid of panels plus a title and an optional legend shared by all panels.
+///
+/// A figure is data plus a spec and nothing else; `SVGRenderer` turns any figure into SVG by one code path, so
+/// every figure of a paper gets the same fonts, palette, ticks and layout rules. Being a Codable value, a figure can
+/// be saved as JSON next to its data (`save(to:)`) and re-rendered later, or diffed to see what changed. JSON keeps
+/// NaN and infinities as the strings "NaN", "Infinity" and "-Infinity", since heat maps use NaN for missing cells.
+///
+/// Panels fill the grid row by row. With `shareX`/`shareY` all panels whose axes have the same scale (and no fixed
+/// domain) show the same range, so small multiples can be compared by eye.
+public struct Figure: Sendable, Codable, Equatable {
+    public var title: String?
+    /// Size in points (1 pt = 1 SVG user unit = 1 PNG pixel at scale 1).
+    public var width: Double
+    public var height: Double
+    public var columns: Int
+    /// Nil: as many rows as the panels need.
+    public var rows: Int?
+    public var panels: [Panel]
+    /// One legend for all panels; panels whose own legend is `.auto` then contribute their entries to it.
+    public var sharedLegend: SharedLegend?
+    public var shareX: Bool
+    public var shareY: Bool
+    public var theme: Theme
+
+    public init(title: String? = nil, width: Double = 480, height: Double = 320, columns: Int = 1, rows: Int? = nil,
+                panels: [Panel] = [], sharedLegend: SharedLegend? = nil, shareX: Bool = false, shareY: Bool = false,
+                theme: Theme = .paper) {
+        self.title = title
+        self.width = width
+        self.height = height
+        self.columns = columns
+        self.rows = rows
+        self.panels = panels
+        self.sharedLegend = sharedLegend
+        self.shareX = shareX
+        self.shareY = shareY
+        self.theme = theme
+    }
+
+    /// A one-panel figure.
+    public init(_ panel: Panel, width: Double = 480, height: Double = 320, theme: Theme = .paper) {
+        self.init(width: width, height: height, panels: [panel], theme: theme)
+    }
+
+    var gridColumns: Int { max(columns, 1) }
+    var gridRows: Int { max(rows ?? (panels.count + gridColumns - 1) / gridColumns, 1) }
+
+    // MARK: - JSON
+
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return try encoder.encode(self)
+    }
+
+    public init(jsonData: Data) throws {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        self = try decoder.decode(Figure.self, from: jsonData)
+    }
+
+    /// Writes the spec as pretty JSON, atomically.
+    public func save(to url: URL) throws { try AtomicFile.write(try jsonData(), to: url) }
+
+    public static func load(from url: URL) throws -> Figure { try Figure(jsonData: Data(contentsOf: url)) }
+}

@@ -1,0 +1,33 @@
+/// A path through the plane (e.g. (β₁, β₂) over training), drawn so its direction can be read without color:
+/// a round marker where it starts and arrowheads along it.
+///
+/// Arrowheads go at every `arrowEvery`-th point and, if `arrowAtEnd`, at the last point. An arrow is skipped when it
+/// would land within 12 points of another arrow or of the start marker, so a trajectory that stalls or converges
+/// does not end in a blot of overlapping heads. Use `Panel.equalAspect` so that angles in the figure are true.
+public struct Trajectory2D: Sendable, Codable, Equatable {
+    public var x: [Double]
+    public var y: [Double]
+    public var label: String?
+    public var style: SeriesStyle
+    public var startMarker: Bool
+    public var arrowEvery: Int?
+    public var arrowAtEnd: Bool
+
+    public init(x: [Double], y: [Double], label: String? = nil, style: SeriesStyle = .automatic,
+                startMarker: Bool = true, arrowEvery: Int? = nil, arrowAtEnd: Bool = true) {
+        self.x = x
+        self.y = y
+        self.label = label
+        self.style = style
+        self.startMarker = startMarker
+        self.arrowEvery = arrowEvery
+        self.arrowAtEnd = arrowAtEnd
+    }
+
+    /// From (x, y) pairs.
+    public init(points: [(Double, Double)], label: String? = nil, style: SeriesStyle = .automatic,
+                startMarker: Bool = true, arrowEvery: Int? = nil, arrowAtEnd: Bool = true) {
+        self.init(x: points.map(\.0), y: points.map(\.1), label: label, style: style, startMarker: startMarker,
+                  arrowEvery: arrowEvery, arrowAtEnd: arrowAtEnd)
+    }
+}
