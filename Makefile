@@ -4,20 +4,21 @@ RESULTS ?= results
 
 .PHONY: deps build build-native test reproduce bench clean
 
-# COIN-OR Clp (LP solver for separability and max-margin); headers come with the -dev package.
+# COIN-OR Clp (LP solver for separability and max-margin; headers come with the -dev package) and librsvg's
+# rsvg-convert (SVG to PNG for figures).
 CLP_HEADER := /usr/include/coin/Clp_C_Interface.h
-APT_PACKAGES := coinor-libclp-dev
+APT_PACKAGES := coinor-libclp-dev librsvg2-bin
 
 deps:
-	@if [ ! -f $(CLP_HEADER) ]; then \
+	@if [ ! -f $(CLP_HEADER) ] || ! command -v rsvg-convert >/dev/null 2>&1; then \
 	  if command -v apt-get >/dev/null 2>&1; then \
 	    SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
 	    echo "make: installing $(APT_PACKAGES) (apt-get)"; \
 	    $$SUDO apt-get update -q >/dev/null && \
 	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $(APT_PACKAGES) >/dev/null || \
-	      { echo "make: could not install $(APT_PACKAGES); install it by hand (root or sudo needed)"; exit 1; }; \
+	      { echo "make: could not install $(APT_PACKAGES); install them by hand (root or sudo needed)"; exit 1; }; \
 	  else \
-	    echo "make: COIN-OR Clp is missing. Debian/Ubuntu: apt-get install $(APT_PACKAGES); macOS: brew install clp; others: https://github.com/coin-or/Clp"; \
+	    echo "make: COIN-OR Clp or rsvg-convert is missing. Debian/Ubuntu: apt-get install $(APT_PACKAGES); macOS: brew install clp librsvg"; \
 	    exit 1; \
 	  fi; \
 	fi
