@@ -118,6 +118,19 @@ public enum RunAnalysis {
                                     simulated: order.map(String.init).joined(separator: ", "),
                                     predicted: "-", verdict: "reported"))
         }
+        // Limit directions of the max-margin kind (Thm 3.1 at L = 1: the l2 one; GD on deep diagonal networks: the l1
+        // one for small init), when the data are separable.
+        if let dataset = try? m.data.load(), let direction = run.direction {
+            for (norm, applies, claim) in [(MarginNorm.l2, m.depth == 1, "Thm 3.1: l2 max-margin direction (L = 1)"),
+                                           (.l1, m.depth >= 2 && m.optimizer == .gd, "GD, L >= 2: l1 max-margin direction (small-init limit)")] where applies {
+                guard let reference = try? MaxMargin.solve(points: dataset.points, labels: dataset.labels, norm: norm) else { continue }
+                let cosine = cosines([direction], to: reference.direction)[0] ?? .nan
+                let trend = cosines(run.betas, to: reference.direction).compactMap { $0 }
+                let rising = trend.count >= 2 && trend.last! >= trend.first!
+                rows.append(AnalysisRow(quantity: claim, simulated: "cosine \(format(cosine))\(trend.count >= 2 ? (rising ? ", rising" : ", not rising") : "")",
+                                        predicted: "cosine -> 1", verdict: cosine > 1 - 1e-6 ? "agrees" : (rising ? "not decided (approaching)" : "disagrees")))
+            }
+        }
         guard case .singleExample(let mu) = m.data, m.layerInit == nil, m.parametrization == .product else { return rows }
         let alpha = m.alpha.count == 1 ? Array(repeating: m.alpha[0], count: mu.count) : m.alpha
         let finalArgmax = run.direction.map(argmaxAbs) ?? 0

@@ -16,9 +16,27 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(name: .customLong("json"), help: "Print the rows as JSON on stdout and nothing else.")
     var json = false
 
+    @Option(name: .customLong("measures"), parsing: .unconditional,
+            help: ArgumentHelp("Also write per-row measures (normalized margin, cosines to e_j and to the l1/l2 max-margin directions) to this CSV.", valueName: "file.csv"))
+    var measures: String?
+
     func run() throws {
         let run = try RecordedRun(directory: runDirectory)
         let rows = try RunAnalysis.analyze(run)
+        if let measures {
+            var references: [(name: String, direction: [Double])] = []
+            let d = run.beta.count
+            for j in 0..<d { references.append(("e\(j + 1)", (0..<d).map { $0 == j ? 1 : 0 })) }
+            if let dataset = try? run.model.data.load() {
+                for norm in MarginNorm.allCases {
+                    if let m = try? MaxMargin.solve(points: dataset.points, labels: dataset.labels, norm: norm) {
+                        references.append(("\(norm.rawValue)_max_margin", m.direction))
+                    }
+                }
+            }
+            guard !run.betas.isEmpty else { throw InvalidInput("\(runDirectory)/trajectory.csv has no beta columns (rerun with --record-beta all)") }
+            try AtomicFile.write(RunAnalysis.measuresCSV(run, references: references), to: measures)
+        }
         if json {
             FileHandle.standardOutput.write(try JSONOutput.encode(AnalysisReport(kind: run.kind.rawValue, status: run.status, rows: rows)))
             return
