@@ -131,6 +131,14 @@ public enum RunAnalysis {
                                         predicted: "cosine -> 1", verdict: cosine > 1 - 1e-6 ? "agrees" : (rising ? "not decided (approaching)" : "disagrees")))
             }
         }
+        // GD at depth L >= 2: how close the final direction is to a KKT point of the l_(2/L) max-margin problem.
+        if m.optimizer == .gd, m.depth >= 2, m.parametrization == .product, let direction = run.direction,
+           let dataset = try? m.data.load(),
+           let report = try? Stationarity.check(direction: direction, points: dataset.points, labels: dataset.labels, depth: m.depth) {
+            rows.append(AnalysisRow(quantity: "l_(2/\(m.depth)) max-margin stationarity (KKT residual at the final direction)",
+                                    simulated: format(report.residual), predicted: "-> 0 in the limit",
+                                    verdict: report.residual < 1e-6 ? "agrees" : "not decided (finite run)"))
+        }
         guard case .singleExample(let mu) = m.data, m.layerInit == nil, m.parametrization == .product else { return rows }
         let alpha = m.alpha.count == 1 ? Array(repeating: m.alpha[0], count: mu.count) : m.alpha
         let finalArgmax = run.direction.map(argmaxAbs) ?? 0
