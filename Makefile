@@ -30,16 +30,9 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
-# Until the reproduction catalog lands (issue 5), a short demo: Fig 1's setting with each optimizer.
+# The main job: every item of the paper's catalog, its figures, data, REPORT.md and index.html, and a claims table.
 reproduce: build
-	@mkdir -p $(RESULTS)/demo
-	@for opt in gd linf-sam l2-sam; do \
-	  echo "== $$opt on D_mu, mu = (1,2), alpha = 0.5, eta = 0.3, rho = 1 (Fig 1's setting)"; \
-	  .build/release/samlab train --mu 1,2 --alpha 0.5 --lr 0.3 --rho 1 --optimizer $$opt --steps 2000 \
-	    --record every=10 --out $(RESULTS)/demo/$$opt --quiet || exit $$?; \
-	  .build/release/samlab train --config $(RESULTS)/demo/$$opt/summary.json --quiet | sed 's/^/   /'; \
-	done
-	@echo "Trajectories and summaries are in $(RESULTS)/demo/."
+	.build/release/samlab reproduce all --out $(RESULTS)
 
 # An optional build for CPUs with AVX2 (x86-64 Haswell or newer). Its results are bit-identical to the portable
 # build's (Swift never contracts a*b+c into an FMA), only faster; see BENCHMARKS.md.

@@ -27,12 +27,13 @@ let package = Package(
         .target(name: "SAMFlow", dependencies: ["SAMCore"]),
         .target(name: "SAMPlot"),
         .target(name: "SAMAnalysis", dependencies: ["SAMCore", "SAMFlow", "CClp"]),
+        .target(name: "SAMExperiments", dependencies: ["SAMCore", "SAMFlow", "SAMAnalysis", "SAMPlot"]),
 
         // MARK: - Command-line tool
         .executableTarget(
             name: "samlab",
             dependencies: [
-                "SAMCore", "SAMFlow", "SAMAnalysis",
+                "SAMCore", "SAMFlow", "SAMAnalysis", "SAMExperiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,6 +42,7 @@ let package = Package(
         .testTarget(name: "SAMCoreTests", dependencies: ["SAMCore"]),
         .testTarget(name: "SAMFlowTests", dependencies: ["SAMFlow", "SAMCore"]),
         .testTarget(name: "SAMPlotTests", dependencies: ["SAMPlot"]),
+        .testTarget(name: "SAMExperimentsTests", dependencies: ["SAMExperiments", "SAMPlot"]),
         .testTarget(name: "SAMAnalysisTests", dependencies: ["SAMAnalysis", "SAMCore", "SAMFlow"]),
         .testTarget(name: "EndToEndTests", dependencies: ["samlab"]),
     ]

@@ -1,0 +1,57 @@
+import Foundation
+import SAMAnalysis
+import SAMCore
+import SAMPlot
+
+/// Fig 4: loss curves of GD and l2-SAM (discrete, depth 2) with the leading coordinate shaded, at the caption's
+/// parameters (alpha = 0.35, mu = (1, ..., 6), rho = 0.1) and at rho = 1. PAPER.md documents that the caption's
+/// setting shows the major coordinate leading from step 0: that is reported as measured, not bent.
+enum Figure4 {
+    static let mu = [1.0, 2, 3, 4, 5, 6], alpha = 0.35, eta = 0.1
+
+    static let item = ReproductionItem(
+        id: "fig4", title: "Fig 4: loss curves of GD and l2-SAM with the leading coordinate",
+        caption: "Training loss of discrete GD and ℓ₂-SAM, depth 2, α = 0.35, μ = (1, …, 6), η = 0.1; bands mark the coordinate with the highest relative growth. Top: the caption's ρ = 0.1. Bottom: ρ = 1."
+    ) { quick in
+        let steps = quick ? 4000 : 40000
+        var output = ItemOutput()
+        output.parameters = ["α = 0.35", "μ = (1, …, 6)", "η = 0.1", "ρ ∈ {0.1 (caption), 1}", "steps = \(steps)"]
+        var panels: [Panel] = []
+        var csv = "rho,optimizer,step,loss,leader\n"
+        for rho in [0.1, 1.0] {
+            for optimizer in [Optimizer.gd, .l2SAM] {
+                let c = TrainConfiguration(data: .singleExample(mu: mu), depth: 2, alpha: [alpha], optimizer: optimizer,
+                                           learningRate: eta, rho: rho, steps: steps, record: .log(300))
+                let trainer = try Trainer(configuration: c, dataset: try c.data.load())
+                let state = trainer.run()
+                var panel = Panel(title: "\(optimizer == .gd ? "GD" : "ℓ₂-SAM"), ρ = \(rho)", x: .log("step"), y: .log("loss"))
+                // Log x axis: the first period starts at step 0, shown from step 1.
+                panel.add(contentsOf: ShadedInterval.runs(state.leaders.map { ($0.coordinate, max(1, Double($0.start))) }, end: Double(steps),
+                                                          colorIndex: { $0 - 1 }, label: { $0 == 0 ? nil : "β\(subscriptDigit($0)) leads" }))
+                let rows = state.rows.filter { $0.step > 0 }
+                panel.add(LineSeries(x: rows.map { Double($0.step) }, y: rows.map { exp($0.logLoss) }, label: "loss", style: .palette(7)))
+                panels.append(panel)
+                for row in state.rows { csv += "\(rho),\(optimizer.rawValue),\(row.step),\(exp(row.logLoss)),\(row.leader)\n" }
+                guard optimizer == .l2SAM else { continue }
+                let order = state.leaders.map(\.coordinate)
+                let text = order.map(String.init).joined(separator: " → ")
+                if rho == 0.1 {
+                    // The paper's caption claims minor-first amplification here; the thresholds say otherwise.
+                    let theory = L2Theory(mu: mu, rho: rho)
+                    output.claims.append(Claim(item: "fig4", statement: "Fig 4 caption (ρ = 0.1): ℓ₂-SAM amplifies minor coordinates first",
+                                               prediction: "paper: minor first; PAPER.md: major leads from step 0 (α/ρ = 3.5 > α*/ρ = \(fmt(theory.alphaStar / rho)))",
+                                               measurement: "leaders \(text)",
+                                               verdict: order == [6] ? .documentedDiscrepancy : .fails))
+                } else {
+                    output.claims.append(.check("fig4", "At ρ = 1 the same α gives minor first, major last (discrete ℓ₂-SAM)",
+                                                predicted: "leader index increases from 2", measured: "leaders \(text)",
+                                                order.first == 2 && order.count >= 3 && order == order.sorted()))
+                }
+            }
+        }
+        output.figures.append(("loss", Figure(title: "Loss curves with the leading coordinate, α = 0.35, μ = (1, …, 6)", width: 900, height: 620,
+                                              columns: 2, panels: panels, sharedLegend: .bottom)))
+        output.tables.append(("loss", csv))
+        return output
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import SAMCore
+import SAMPlot
+
+/// Runs catalog items and writes their folders and the report.
+///
+/// Each item writes into a hidden temporary folder that is renamed over `out/ITEM` only when the item is complete,
+/// so an interrupted run leaves no half figure. Items are independent pure functions of their parameters, so
+/// running them in parallel (`jobs`) gives the same bytes as running them one by one.
+public enum Reproduction {
+    public struct ItemReport: Sendable {
+        public var item: ReproductionItem
+        public var claims: [Claim]
+        public var figures: [String]
+        public var tables: [String]
+        public var parameters: [String]
+        public var seconds: Double
+        public var warnings: [String]
+    }
+
+    public static func run(items: [ReproductionItem], out: String, quick: Bool, jobs: Int,
+                           progress: @escaping @Sendable (String) -> Void) throws -> [ItemReport] {
+        try AtomicFile.makeDirectory(out)
+        let results = Results(count: items.count)
+        let queue = DispatchQueue(label: "samlab.reproduce", attributes: .concurrent)
+        let semaphore = DispatchSemaphore(value: max(1, jobs))
+        let group = DispatchGroup()
+        for (index, item) in items.enumerated() {
+            semaphore.wait()
+            queue.async(group: group) {
+                defer { semaphore.signal() }
+                let start = Date()
+                progress("\(item.id): running")
+                let result = Result { try runOne(item, out: out, quick: quick, start: start) }
+                results.set(index, result)
+                progress("\(item.id): done in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+            }
+        }
+        group.wait()
+        let reports = try results.values.map { try $0!.get() }
+        try writeReport(reports, out: out, quick: quick)
+        return reports
+    }
+
+    final class Results: @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var values: [Result<ItemReport, any Error>?]
+        init(count: Int) { values = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ r: Result<ItemReport, any Error>) { lock.lock(); values[i] = r; lock.unlock() }
+    }
+
+    static func runOne(_ item: ReproductionItem, out: String, quick: Bool, start: Date) throws -> ItemReport {
+        let output = try item.run(quick)
+        let final = URL(fileURLWithPath: out).appendingPathComponent(item.id)
+        let temporary = URL(fileURLWithPath: out).appendingPathComponent(".\(item.id).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        try? FileManager.default.removeItem(at: temporary)
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+        var warnings: [String] = []
+        for (name, figure) in output.figures {
+            let rendered = SVGRenderer.render(figure)
+            warnings += rendered.warnings
+            try rendered.writeSVG(to: temporary.appendingPathComponent("\(name).svg"))
+            try figure.save(to: temporary.appendingPathComponent("\(name).json"))
+            if PNGExport.isAvailable { try rendered.writePNG(to: temporary.appendingPathComponent("\(name).png"), scale: 2) }
+        }
+        for (name, csv) in output.tables { try Data(csv.utf8).write(to: temporary.appendingPathComponent("\(name).csv")) }
+        try JSONOutput.encode(output.claims).write(to: temporary.appendingPathComponent("claims.json"))
+        try? FileManager.default.removeItem(at: final)
+        try FileManager.default.moveItem(at: temporary, to: final)
+        return ItemReport(item: item, claims: output.claims, figures: output.figures.map(\.name), tables: output.tables.map(\.name),
+                          parameters: output.parameters, seconds: Date().timeIntervalSince(start), warnings: warnings)
+    }
+
+    /// The claims table: claim, prediction, measurement, verdict.
+    public static func claimsTable(_ reports: [ItemReport]) -> String {
+        let rows = [["item", "claim", "prediction", "measurement", "verdict"]]
+            + reports.flatMap { $0.claims.map { [$0.item, $0.statement, $0.prediction, $0.measurement, $0.verdict.rawValue] } }
+        return rows.map { "| " + $0.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |" }
+            .enumerated().flatMap { $0.offset == 0 ? [$0.element, "|---|---|---|---|---|"] : [$0.element] }
+            .joined(separator: "\n")
+    }
+
+    static func writeReport(_ reports: [ItemReport], out: String, quick: Bool) throws {
+        var md = "# SAMLab reproduction report\n\n"
+        md += "\"Minor First, Major Last: A Depth-Induced Implicit Bias of Sharpness-Aware Minimization\" (Moon, Si, Yun, ICLR 2026). "
+        md += "Every number below was measured by this run\(quick ? " (--quick: shorter runs)" : ""); figures and data are in the item folders.\n\n"
+        md += "## Claims\n\n" + claimsTable(reports) + "\n\n"
+        var html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>SAMLab reproduction report</title>"
+        html += "<style>body{font-family:DejaVu Sans,sans-serif;max-width:1100px;margin:2em auto;}img{max-width:100%;}td,th{border:1px solid #ccc;padding:4px;font-size:90%;}table{border-collapse:collapse;}</style></head><body>"
+        html += "<h1>SAMLab reproduction report</h1><h2>Claims</h2><table><tr><th>item</th><th>claim</th><th>prediction</th><th>measurement</th><th>verdict</th></tr>"
+        for r in reports {
+            for c in r.claims {
+                html += "<tr><td>\(escape(c.item))</td><td>\(escape(c.statement))</td><td>\(escape(c.prediction))</td><td>\(escape(c.measurement))</td><td>\(escape(c.verdict.rawValue))</td></tr>"
+            }
+        }
+        html += "</table>"
+        for r in reports {
+            md += "## \(r.item.title)\n\n\(r.item.caption)\n\n"
+            html += "<h2>\(escape(r.item.title))</h2>"
+            for f in r.figures {
+                let image = PNGExport.isAvailable ? "\(r.item.id)/\(f).png" : "\(r.item.id)/\(f).svg"
+                md += "![\(r.item.title)](\(image))\n\n"
+                html += "<figure><img src=\"\(image)\" alt=\"\(escape(r.item.title))\"><figcaption>\(escape(r.item.caption))</figcaption></figure>"
+            }
+            md += "Parameters: \(r.item.id == "" ? "" : r.parameters.joined(separator: "; ")).\n\n"
+            md += "Data: \(r.tables.map { "`\(r.item.id)/\($0).csv`" }.joined(separator: ", ")); figure specs: \(r.figures.map { "`\(r.item.id)/\($0).json`" }.joined(separator: ", ")).\n\n"
+            md += "Regenerate alone: `samlab reproduce \(r.item.id) --out \(out)\(quick ? " --quick" : "")`\n\n"
+            html += "<p>Parameters: \(escape(r.parameters.joined(separator: "; ")))</p><p>Regenerate alone: <code>samlab reproduce \(r.item.id) --out \(escape(out))\(quick ? " --quick" : "")</code></p>"
+        }
+        html += "</body></html>\n"
+        try AtomicFile.write(md, to: (out as NSString).appendingPathComponent("REPORT.md"))
+        try AtomicFile.write(html, to: (out as NSString).appendingPathComponent("index.html"))
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

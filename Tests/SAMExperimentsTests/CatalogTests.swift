@@ -1,0 +1,45 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+@testable import SAMExperiments
+import SAMPlot
+
+/// Every catalog entry in --quick mode: its claims come out as the paper states, except where PAPER.md documents a
+/// discrepancy, which must come out as documented; its figures render to well-formed SVG.
+@Suite struct CatalogTests {
+    @Test(arguments: Catalog.items.map(\.id))
+    func itemVerdicts(_ id: String) throws {
+        let item = try #require(Catalog.item(id))
+        let output = try item.run(true)
+        #expect(!output.claims.isEmpty)
+        for claim in output.claims {
+            if claim.statement.hasPrefix("Fig 4 caption") {
+                #expect(claim.verdict == .documentedDiscrepancy, "\(claim)")
+            } else {
+                #expect(claim.verdict == .holds, "\(claim.statement): predicted \(claim.prediction), measured \(claim.measurement)")
+            }
+        }
+        for (name, figure) in output.figures {
+            let svg = SVGRenderer.render(figure).svg
+            let parser = XMLParser(data: Data(svg.utf8))
+            #expect(parser.parse(), "\(id)/\(name).svg is not well-formed XML")
+        }
+        #expect(!output.tables.isEmpty && output.tables.allSatisfy { !$0.csv.contains("nan") })
+    }
+
+    /// The runner writes each item's folder, the report and the index; an unknown folder is left alone.
+    @Test func reportIsWritten() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("samlab-reproduce-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let reports = try Reproduction.run(items: [try #require(Catalog.item("fig1"))], out: out, quick: true, jobs: 2) { _ in }
+        #expect(reports.count == 1)
+        let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        #expect(files == ["REPORT.md", "fig1", "index.html"])
+        let item = try FileManager.default.contentsOfDirectory(atPath: out + "/fig1").sorted()
+        #expect(item.contains("trajectories.svg") && item.contains("trajectories.csv") && item.contains("claims.json"))
+        let report = try String(contentsOfFile: out + "/REPORT.md", encoding: .utf8)
+        #expect(report.contains("| fig1 |") && report.contains("samlab reproduce fig1"))
+    }
+}
