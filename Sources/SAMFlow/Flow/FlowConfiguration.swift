@@ -131,7 +131,8 @@ public enum TimeGrid: Sendable, Equatable {
             }
             return out
         case .log(let n):
-            let first = end * 1e-4
+            // From 1e-3 (or end / 10^4 for short runs), so that long log-time runs show their early phase too.
+            let first = min(end * 1e-4, 1e-3)
             return (0..<n).map { first * Foundation.pow(end / first, Double($0) / Double(n - 1)) }.filter { $0 < end }
         case .times(let t):
             return t.filter { $0 < end }
