@@ -43,8 +43,17 @@ struct ReproduceCommand: ParsableCommand {
             let done = message.contains("done") ? counter.increment() : counter.value
             let elapsed = Date().timeIntervalSince(start)
             let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
-            Terminal.note("[\(done)/\(total)] \(message)\(done > 0 && done < total ? ", ETA \(ProgressLine.duration(eta))" : "")")
+            let etaText = done > 0 && done < total ? ", ETA \(ProgressLine.duration(eta))" : ""
+            if Terminal.stderrIsTerminal {
+                // A redrawn bar on a terminal; plain lines otherwise (logs, CI).
+                let width = 24, filled = total > 0 ? width * done / total : width
+                let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+                FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) items\(etaText) (\(message))\u{1B}[K".utf8))
+            } else {
+                Terminal.note("[\(done)/\(total)] \(message)\(etaText)")
+            }
         }
+        if Terminal.stderrIsTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
         print(Reproduction.claimsTable(reports))
         let failed = reports.flatMap(\.claims).filter { $0.verdict == .fails }.count
         print("\n\(reports.flatMap(\.claims).count) claims: \(failed) failed. Report: \((out as NSString).appendingPathComponent("REPORT.md"))")
