@@ -4,13 +4,13 @@ RESULTS ?= results
 
 .PHONY: deps build build-native test reproduce bench clean
 
-# COIN-OR Clp (LP solver for separability and max-margin; headers come with the -dev package) and librsvg's
-# rsvg-convert (SVG to PNG for figures).
+# COIN-OR Clp (LP solver for separability and max-margin; headers come with the -dev package), librsvg's
+# rsvg-convert (SVG to PNG for figures) and GNU parallel (the sweep tests run shards through it, as on a cluster).
 CLP_HEADER := /usr/include/coin/Clp_C_Interface.h
-APT_PACKAGES := coinor-libclp-dev librsvg2-bin
+APT_PACKAGES := coinor-libclp-dev librsvg2-bin parallel
 
 deps:
-	@if [ ! -f $(CLP_HEADER) ] || ! command -v rsvg-convert >/dev/null 2>&1; then \
+	@if [ ! -f $(CLP_HEADER) ] || ! command -v rsvg-convert >/dev/null 2>&1 || ! command -v parallel >/dev/null 2>&1; then \
 	  if command -v apt-get >/dev/null 2>&1; then \
 	    SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
 	    echo "make: installing $(APT_PACKAGES) (apt-get)"; \

@@ -1,0 +1,46 @@
+import Foundation
+import SAMCore
+
+/// Joins the result stores of shards (or of reruns) of one sweep: every point once, with the missing and duplicated
+/// points reported.
+public enum SweepMerge {
+    public struct Report: Sendable {
+        public var points: Int
+        public var merged: Int
+        public var missing: [Int]
+        /// Points present in more than one store with the same result.
+        public var duplicates: [Int]
+        /// Points present in more than one store with different results (kept: the first).
+        public var conflicts: [Int]
+    }
+
+    public static func merge(_ directories: [String], into out: String) throws(InvalidInput) -> Report {
+        guard let first = directories.first else { throw InvalidInput("sweep merge needs at least one directory") }
+        let specPath = (first as NSString).appendingPathComponent("spec.json")
+        let specText = try InputFile.read(specPath)
+        let spec = try SweepSpec(json: specText, source: specPath)
+        var byKey: [String: SweepStore.Record] = [:]
+        var duplicates = Set<Int>(), conflicts = Set<Int>()
+        for dir in directories {
+            let path = (dir as NSString).appendingPathComponent("spec.json")
+            let other = try SweepSpec(json: try InputFile.read(path), source: path)
+            guard other == spec else { throw InvalidInput("\(dir) holds a different sweep than \(first) (spec.json differs)") }
+            for record in try SweepStore.read((dir as NSString).appendingPathComponent("results.jsonl")).records {
+                if let existing = byKey[record.key] {
+                    if existing.line == record.line { duplicates.insert(record.index) } else { conflicts.insert(record.index) }
+                } else {
+                    byKey[record.key] = record
+                }
+            }
+        }
+        let points = spec.points()
+        let found = Set(byKey.values.map(\.index))
+        try AtomicFile.makeDirectory(out)
+        try AtomicFile.write(specText, to: (out as NSString).appendingPathComponent("spec.json"))
+        let lines = byKey.values.sorted { $0.index < $1.index }.map { $0.line + "\n" }.joined()
+        try AtomicFile.write(lines, to: (out as NSString).appendingPathComponent("results.jsonl"))
+        try SweepTable(directory: out).export(to: out)
+        return Report(points: points.count, merged: byKey.count, missing: points.map(\.index).filter { !found.contains($0) },
+                      duplicates: duplicates.sorted(), conflicts: conflicts.sorted())
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import SAMAnalysis
+import SAMCore
+import SAMPlot
+
+/// A sweep's results as a table: one row per point (sorted by index), axis columns then the kept fields.
+public struct SweepTable {
+    public var spec: SweepSpec
+    public var rows: [(index: Int, axes: [Double], seed: UInt64?, result: [String: Any])]
+
+    public init(directory: String) throws(InvalidInput) {
+        let specPath = (directory as NSString).appendingPathComponent("spec.json")
+        spec = try SweepSpec(json: try InputFile.read(specPath), source: specPath)
+        let records = try SweepStore.read((directory as NSString).appendingPathComponent("results.jsonl")).records
+        var seen = Set<Int>()
+        rows = []
+        for r in records.sorted(by: { $0.index < $1.index }) where seen.insert(r.index).inserted {
+            let object = (try? JSONSerialization.jsonObject(with: Data(r.line.utf8))) as? [String: Any] ?? [:]
+            let axes = object["axes"] as? [String: Any] ?? [:]
+            rows.append((r.index, spec.axes.map { (axes[$0.key] as? NSNumber)?.doubleValue ?? .nan },
+                         (object["seed"] as? NSNumber).map { UInt64($0.int64Value) }, object["result"] as? [String: Any] ?? [:]))
+        }
+    }
+
+    /// Categories of a string-valued field, in order of first appearance (their codes in NPY and plots).
+    public func categories(_ field: String) -> [String] {
+        var seen: [String] = []
+        for row in rows { if let s = row.result[field] as? String, !seen.contains(s) { seen.append(s) } }
+        return seen
+    }
+
+    /// A numeric view of a field: numbers as they are, strings as category codes, anything else NaN.
+    public func numeric(_ field: String) -> [Double] {
+        let codes = categories(field)
+        return rows.map { row in
+            if let n = row.result[field] as? NSNumber { return n.doubleValue }
+            if let s = row.result[field] as? String { return Double(codes.firstIndex(of: s)!) }
+            return .nan
+        }
+    }
+
+    public var csv: String {
+        var header = ["index"] + spec.axes.map(\.key)
+        if spec.seeds != nil { header.append("seed") }
+        header += spec.keep
+        var out = header.joined(separator: ",") + "\n"
+        for row in rows {
+            var fields = ["\(row.index)"] + row.axes.map { "\($0)" }
+            if spec.seeds != nil { fields.append(row.seed.map(String.init) ?? "") }
+            for key in spec.keep {
+                let v = row.result[key]
+                if let s = v as? String { fields.append(s) } else if let n = v as? NSNumber { fields.append("\(n.doubleValue)") }
+                else if let a = v, !(a is NSNull), let data = try? JSONSerialization.data(withJSONObject: a, options: [.sortedKeys]) {
+                    fields.append("\"" + String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+                } else { fields.append("") }
+            }
+            out += fields.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// NumPy's .npy (format 1.0): a float64 array of shape (points, columns): index, axes, seed, then the scalar kept
+    /// fields (strings as category codes, listed in the returned column description).
+    public func npy() -> (data: Data, columns: [String]) {
+        var columns = ["index"] + spec.axes.map(\.key) + (spec.seeds != nil ? ["seed"] : [])
+        var matrix = rows.map { [Double($0.index)] + $0.axes + ($0.seed.map { [Double($0)] } ?? (spec.seeds != nil ? [.nan] : [])) }
+        for key in spec.keep {
+            let first = rows.first?.result[key]
+            guard first is NSNumber || first is String || first is NSNull || first == nil else { continue }
+            let values = numeric(key)
+            let codes = categories(key)
+            columns.append(codes.isEmpty ? key : "\(key) (\(codes.enumerated().map { "\($0.offset)=\($0.element)" }.joined(separator: " ")))")
+            for i in matrix.indices { matrix[i].append(values[i]) }
+        }
+        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows.count), \(columns.count)), }"
+        let total = 10 + header.utf8.count + 1
+        header += String(repeating: " ", count: (64 - total % 64) % 64) + "\n"
+        var data = Data([0x93]) + Data("NUMPY".utf8) + Data([1, 0])
+        let length = UInt16(header.utf8.count)
+        data += Data([UInt8(length & 0xFF), UInt8(length >> 8)]) + Data(header.utf8)
+        for row in matrix { for v in row { withUnsafeBytes(of: v.bitPattern.littleEndian) { data += Data($0) } } }
+        return (data, columns)
+    }
+
+    /// Writes results.csv, results.npy and results.npy.columns.txt into the directory.
+    public func export(to directory: String) throws(InvalidInput) {
+        try AtomicFile.write(csv, to: (directory as NSString).appendingPathComponent("results.csv"))
+        let (data, columns) = npy()
+        try AtomicFile.write(data, to: (directory as NSString).appendingPathComponent("results.npy"))
+        try AtomicFile.write(columns.joined(separator: "\n") + "\n", to: (directory as NSString).appendingPathComponent("results.npy.columns.txt"))
+    }
+
+    /// A phase diagram: `value` over two axes (mean over seeds), with the theory's boundaries when the axes are alpha
+    /// and rho: alpha = rho (the l_inf threshold) and, for the l2-SAM flow on D_mu, alpha* and alpha_c (lines through
+    /// the origin, since only alpha / rho matters).
+    public func phaseDiagram(x: String, y: String, value: String) throws(InvalidInput) -> Figure {
+        guard let xi = spec.axes.firstIndex(where: { $0.key == x }) else { throw InvalidInput("--x '\(x)' is not an axis of the sweep (\(spec.axes.map(\.key)))") }
+        guard let yi = spec.axes.firstIndex(where: { $0.key == y }) else { throw InvalidInput("--y '\(y)' is not an axis of the sweep (\(spec.axes.map(\.key)))") }
+        guard spec.keep.contains(value) else { throw InvalidInput("--value '\(value)' is not a kept field (\(spec.keep))") }
+        let xs = Array(Set(rows.map { $0.axes[xi] })).sorted(), ys = Array(Set(rows.map { $0.axes[yi] })).sorted()
+        let values = numeric(value)
+        var sums = Array(repeating: Array(repeating: 0.0, count: xs.count), count: ys.count)
+        var counts = sums
+        for (row, v) in zip(rows, values) where v.isFinite {
+            let i = ys.firstIndex(of: row.axes[yi])!, j = xs.firstIndex(of: row.axes[xi])!
+            sums[i][j] += v
+            counts[i][j] += 1
+        }
+        let grid = zip(sums, counts).map { zip($0, $1).map { $1 > 0 ? $0 / $1 : .nan } }
+        let codes = categories(value)
+        var panel = Panel(title: nil, x: Axis(x, scale: isLog(xs) ? .log10 : .linear), y: Axis(y, scale: isLog(ys) ? .log10 : .linear))
+        panel.add(HeatMap(values: grid, xCenters: xs, yCenters: ys, colorMap: .viridis,
+                          label: codes.isEmpty ? value : "\(value): " + codes.enumerated().map { "\($0.offset) \($0.element)" }.joined(separator: ", ")))
+        if Set([x, y]) == ["alpha", "rho"] {
+            let slope = { (ratio: Double) -> (Double, Double) in x == "alpha" ? (ratio, 1) : (1, ratio) }
+            let identity = slope(1)
+            panel.add(ReferenceLine.throughOrigin(dx: identity.0, dy: identity.1, label: "α = ρ"))
+            if case .object(let data) = spec.base["data"] ?? .null, case .array(let mu) = data["mu"] ?? .null,
+               case .string("l2-sam") = spec.base["optimizer"] ?? .null {
+                let m = mu.compactMap { if case .number(let v) = $0 { v } else { nil } }
+                let theory = L2Theory(mu: m, rho: 1)
+                let star = slope(theory.alphaStar)
+                panel.add(ReferenceLine.throughOrigin(dx: star.0, dy: star.1, label: "α*"))
+                if let c = try? theory.criticalAlpha(tolerance: 1e-6) {
+                    let line = slope(c)
+                    panel.add(ReferenceLine.throughOrigin(dx: line.0, dy: line.1, label: "α_c"))
+                }
+            }
+        }
+        return Figure(panel, width: 720, height: 520)
+    }
+
+    func isLog(_ values: [Double]) -> Bool {
+        guard values.count >= 3, values.allSatisfy({ $0 > 0 }) else { return false }
+        return values.last! / values.first! > 50
+    }
+}
