@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RESULTS ?= results
 
-.PHONY: deps build build-native test reproduce bench clean
+.PHONY: deps build build-native test reproduce bench bench-sweep clean
 
 # COIN-OR Clp (LP solver for separability and max-margin; headers come with the -dev package), librsvg's
 # rsvg-convert (SVG to PNG for figures) and GNU parallel (the sweep tests run shards through it, as on a cluster).
@@ -50,6 +50,15 @@ bench: build build-native
 	.venv-bench/bin/python -c 'import scipy' 2>/dev/null || .venv-bench/bin/pip install --quiet scipy
 	.venv-bench/bin/python bench/python/flow_scipy.py > .build/bench-flow-peers.jsonl
 	.build/release/samlab bench flow --peers .build/bench-flow-peers.jsonl
+
+# Sweep throughput: the 10,000-point l2-SAM regime sweep of examples/bench-sweep.json with 1 and with 2 jobs.
+bench-sweep: build
+	@rm -rf .build/bench-sweep-1 .build/bench-sweep-2
+	@s=$$(date +%s.%N); .build/release/samlab sweep run examples/bench-sweep.json --out .build/bench-sweep-1 --jobs 1 --quiet >/dev/null; \
+	 e=$$(date +%s.%N); t1=$$(echo "$$e - $$s" | bc); \
+	 s=$$(date +%s.%N); .build/release/samlab sweep run examples/bench-sweep.json --out .build/bench-sweep-2 --jobs 2 --quiet >/dev/null; \
+	 e=$$(date +%s.%N); t2=$$(echo "$$e - $$s" | bc); \
+	 echo "10000 points: 1 job $$t1 s ($$(echo "10000 / $$t1" | bc) points/s), 2 jobs $$t2 s ($$(echo "10000 / $$t2" | bc) points/s), speed-up $$(echo "scale=2; $$t1 / $$t2" | bc)x"
 
 clean:
 	rm -rf .build .build-native $(RESULTS)
