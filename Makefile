@@ -6,11 +6,15 @@ RESULTS ?= results
 
 # COIN-OR Clp (LP solver for separability and max-margin; headers come with the -dev package), librsvg's
 # rsvg-convert (SVG to PNG for figures) and GNU parallel (the sweep tests run shards through it, as on a cluster).
+# OpenBLAS (the CNN's GEMMs) and Debian's Fashion-MNIST (the default real dataset) come last.
 CLP_HEADER := /usr/include/coin/Clp_C_Interface.h
-APT_PACKAGES := coinor-libclp-dev librsvg2-bin parallel
+BLAS_HEADER := /usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h
+FASHION := /usr/share/datasets/fashion-mnist
+APT_PACKAGES := coinor-libclp-dev librsvg2-bin parallel libopenblas-dev dataset-fashion-mnist
 
 deps:
-	@if [ ! -f $(CLP_HEADER) ] || ! command -v rsvg-convert >/dev/null 2>&1 || ! command -v parallel >/dev/null 2>&1; then \
+	@if [ ! -f $(CLP_HEADER) ] || ! command -v rsvg-convert >/dev/null 2>&1 || ! command -v parallel >/dev/null 2>&1 \
+	     || [ ! -f $(BLAS_HEADER) ] || [ ! -d $(FASHION) ]; then \
 	  if command -v apt-get >/dev/null 2>&1; then \
 	    SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
 	    echo "make: installing $(APT_PACKAGES) (apt-get)"; \

@@ -21,11 +21,13 @@ let package = Package(
     targets: [
         // MARK: - System libraries
         .systemLibrary(name: "CClp", providers: [.apt(["coinor-libclp-dev"])]),
+        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
 
         // MARK: - Library
         .target(name: "SAMCore"),
         .target(name: "SAMFlow", dependencies: ["SAMCore"]),
         .target(name: "SAMPlot"),
+        .target(name: "SAMVision", dependencies: ["SAMCore", "COpenBLAS"]),
         .target(name: "SAMAnalysis", dependencies: ["SAMCore", "SAMFlow", "CClp"]),
         .target(name: "SAMExperiments", dependencies: ["SAMCore", "SAMFlow", "SAMAnalysis", "SAMPlot"]),
 
@@ -42,6 +44,7 @@ let package = Package(
         .testTarget(name: "SAMCoreTests", dependencies: ["SAMCore"]),
         .testTarget(name: "SAMFlowTests", dependencies: ["SAMFlow", "SAMCore"]),
         .testTarget(name: "SAMPlotTests", dependencies: ["SAMPlot"]),
+        .testTarget(name: "SAMVisionTests", dependencies: ["SAMVision"]),
         .testTarget(name: "SAMExperimentsTests", dependencies: ["SAMExperiments", "SAMPlot"]),
         .testTarget(name: "SAMAnalysisTests", dependencies: ["SAMAnalysis", "SAMCore", "SAMFlow"]),
         .testTarget(name: "EndToEndTests", dependencies: ["samlab"]),

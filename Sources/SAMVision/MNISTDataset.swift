@@ -1,0 +1,57 @@
+import Foundation
+import SAMCore
+
+/// MNIST or Fashion-MNIST loaded from the four standard IDX files of a directory.
+///
+/// The file names are the standard ones (`train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-...`), each
+/// found with or without `.gz`. Image and label counts must agree, because a mismatched pair would silently
+/// shift every label.
+public struct MNISTDataset: Sendable {
+    /// Where Debian's `dataset-fashion-mnist` package puts Fashion-MNIST.
+    public static let fashionMNISTDirectory = "/usr/share/datasets/fashion-mnist/"
+
+    public var train: ImageSet
+    public var test: ImageSet
+
+    public init(train: ImageSet, test: ImageSet) {
+        self.train = train
+        self.test = test
+    }
+
+    /// Loads the training and test sets from `directory` (Fashion-MNIST's Debian location by default).
+    public init(directory: String = MNISTDataset.fashionMNISTDirectory) throws(InvalidInput) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw InvalidInput("\(directory): no such directory; for Fashion-MNIST run 'apt-get install dataset-fashion-mnist' (it installs into \(MNISTDataset.fashionMNISTDirectory)), or put MNIST's train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte(.gz), t10k-images-idx3-ubyte(.gz) and t10k-labels-idx1-ubyte(.gz) in a directory and pass it")
+        }
+        train = try Self.loadPair(directory: directory, prefix: "train")
+        test = try Self.loadPair(directory: directory, prefix: "t10k")
+    }
+
+    /// Loads `<prefix>-images-idx3-ubyte` and `<prefix>-labels-idx1-ubyte` and checks that they match.
+    static func loadPair(directory: String, prefix: String) throws(InvalidInput) -> ImageSet {
+        let imagesPath = try locate(directory: directory, name: "\(prefix)-images-idx3-ubyte")
+        let labelsPath = try locate(directory: directory, name: "\(prefix)-labels-idx1-ubyte")
+        return try load(imagesPath: imagesPath, labelsPath: labelsPath)
+    }
+
+    /// Loads one images file and one labels file, checking that their counts agree.
+    public static func load(imagesPath: String, labelsPath: String) throws(InvalidInput) -> ImageSet {
+        let images = try IDXReader.readImages(imagesPath)
+        let labels = try IDXReader.readLabels(labelsPath)
+        guard images.dimensions[0] == labels.dimensions[0] else {
+            throw InvalidInput("\(imagesPath) has \(images.dimensions[0]) images but \(labelsPath) has \(labels.dimensions[0]) labels")
+        }
+        let scale = Float(1) / 255
+        return ImageSet(height: images.dimensions[1], width: images.dimensions[2],
+                        pixels: images.bytes.map { Float($0) * scale }, labels: labels.bytes.map { Int($0) })
+    }
+
+    private static func locate(directory: String, name: String) throws(InvalidInput) -> String {
+        let base = URL(fileURLWithPath: directory).appendingPathComponent(name).path
+        for candidate in [base, base + ".gz"] where FileManager.default.fileExists(atPath: candidate) {
+            return candidate
+        }
+        throw InvalidInput("\(base)(.gz): missing; the directory must hold the four standard MNIST-format IDX files")
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import SAMCore
+
+/// Everything that decides a SAMVision training run. Codable so it is saved with the run and its checkpoints.
+public struct VisionTrainingConfig: Codable, Sendable, Equatable {
+    public var architecture: Architecture
+    public var optimizer: VisionOptimizer
+    public var learningRate: Double
+    /// SAM radius (ignored by SGD).
+    public var rho: Double
+    /// Examples per step; 0 means full batch (one step per epoch on the whole training set).
+    public var batchSize: Int
+    public var epochs: Int
+    /// Seeds both the initialization and each epoch's shuffle.
+    public var seed: UInt64
+
+    public init(architecture: Architecture = .mnistDefault, optimizer: VisionOptimizer = .sgd, learningRate: Double = 0.05,
+                rho: Double = 0.05, batchSize: Int = 128, epochs: Int = 1, seed: UInt64 = 0) {
+        self.architecture = architecture
+        self.optimizer = optimizer
+        self.learningRate = learningRate
+        self.rho = rho
+        self.batchSize = batchSize
+        self.epochs = epochs
+        self.seed = seed
+    }
+
+    func validate() throws(InvalidInput) {
+        _ = try architecture.featureSize()
+        guard learningRate > 0, learningRate.isFinite else { throw InvalidInput("learning rate must be positive, got \(learningRate)") }
+        guard rho >= 0, rho.isFinite else { throw InvalidInput("rho must be non-negative, got \(rho)") }
+        guard batchSize >= 0 else { throw InvalidInput("batch size must be 0 (full batch) or positive, got \(batchSize)") }
+        guard epochs >= 0 else { throw InvalidInput("epochs must be non-negative, got \(epochs)") }
+    }
+}
+
+/// What one epoch did: the mean training loss/accuracy over its steps (measured at the unperturbed weights before
+/// each update) and the test loss/accuracy after it.
+public struct EpochRecord: Codable, Sendable, Equatable {
+    public var epoch: Int
+    public var steps: Int
+    public var trainLoss: Double
+    public var trainAccuracy: Double
+    public var testLoss: Double
+    public var testAccuracy: Double
+}
+
+/// A training run: its configuration, per-epoch records, status and current parameters.
+///
+/// It is also the checkpoint. Parameters are stored as base64 of their little-endian IEEE bit patterns, not as
+/// decimal numbers, so a restored run has exactly the same bits; each epoch's shuffle is derived from (seed,
+/// epoch) alone, so a run resumed at an epoch boundary continues bit for bit.
+public struct TrainingRun: Codable, Sendable, Equatable {
+    public var config: VisionTrainingConfig
+    public var status: RunStatus
+    public var completedEpochs: Int
+    public var steps: Int
+    public var records: [EpochRecord]
+    public var parameters: [Float]
+    /// Why the run stopped early, if it did.
+    public var note: String?
+
+    /// A fresh run with He-initialized parameters from `config.seed` (status `.interrupted` until trained).
+    public init(config: VisionTrainingConfig) throws(InvalidInput) {
+        try config.validate()
+        self.config = config
+        status = config.epochs == 0 ? .completed : .interrupted
+        completedEpochs = 0
+        steps = 0
+        records = []
+        parameters = try Network(architecture: config.architecture, seed: config.seed).parameters
+    }
+
+    /// A network holding this run's current parameters.
+    public func makeNetwork() throws(InvalidInput) -> Network {
+        let net = try Network(architecture: config.architecture, seed: config.seed)
+        guard net.parameterCount == parameters.count else {
+            throw InvalidInput("checkpoint has \(parameters.count) parameters but its architecture needs \(net.parameterCount)")
+        }
+        net.parameters = parameters
+        return net
+    }
+
+    // MARK: Checkpoints
+
+    public func save(to path: String) throws(InvalidInput) {
+        try AtomicFile.write(try JSONOutput.encode(self), to: path)
+    }
+
+    public static func load(from path: String) throws(InvalidInput) -> TrainingRun {
+        let run = try JSONOutput.decode(TrainingRun.self, from: try InputFile.read(path), source: path)
+        do { _ = try run.makeNetwork() } catch { throw InvalidInput("\(path): \(error.message)") }
+        return run
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case config, status, completedEpochs, steps, records, parameters, parameterCount, note
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        config = try c.decode(VisionTrainingConfig.self, forKey: .config)
+        status = try c.decode(RunStatus.self, forKey: .status)
+        completedEpochs = try c.decode(Int.self, forKey: .completedEpochs)
+        steps = try c.decode(Int.self, forKey: .steps)
+        records = try c.decode([EpochRecord].self, forKey: .records)
+        note = try c.decodeIfPresent(String.self, forKey: .note)
+        let count = try c.decode(Int.self, forKey: .parameterCount)
+        let text = try c.decode(String.self, forKey: .parameters)
+        guard let data = Data(base64Encoded: text), data.count == 4 * count else {
+            throw DecodingError.dataCorruptedError(forKey: .parameters, in: c,
+                debugDescription: "parameters are not base64 of \(count) Float32 values")
+        }
+        let bytes = [UInt8](data)
+        parameters = (0..<count).map { i in
+            let b = 4 * i
+            return Float(bitPattern: UInt32(bytes[b]) | UInt32(bytes[b + 1]) << 8 | UInt32(bytes[b + 2]) << 16 | UInt32(bytes[b + 3]) << 24)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(config, forKey: .config)
+        try c.encode(status, forKey: .status)
+        try c.encode(completedEpochs, forKey: .completedEpochs)
+        try c.encode(steps, forKey: .steps)
+        try c.encode(records, forKey: .records)
+        try c.encodeIfPresent(note, forKey: .note)
+        try c.encode(parameters.count, forKey: .parameterCount)
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(4 * parameters.count)
+        for p in parameters {
+            let v = p.bitPattern
+            bytes.append(contentsOf: [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF), UInt8((v >> 16) & 0xFF), UInt8(v >> 24)])
+        }
+        try c.encode(Data(bytes).base64EncodedString(), forKey: .parameters)
+    }
+}
