@@ -35,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "samlab",
             dependencies: [
-                "SAMCore", "SAMFlow", "SAMAnalysis", "SAMExperiments",
+                "SAMCore", "SAMFlow", "SAMAnalysis", "SAMExperiments", "SAMVision", "SAMPlot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

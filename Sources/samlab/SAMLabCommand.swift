@@ -15,7 +15,7 @@ struct SAMLabCommand: ParsableCommand {
         result, not an error), 2 for bad input, 130 when interrupted.
         """,
         version: version,
-        subcommands: [ReproduceCommand.self, SweepCommand.self, TrainCommand.self, FlowCommand.self, AnalyzeCommand.self, MaxMarginCommand.self, RegimeCommand.self, BenchCommand.self]
+        subcommands: [ReproduceCommand.self, SweepCommand.self, VisionCommand.self, TrainCommand.self, FlowCommand.self, AnalyzeCommand.self, MaxMarginCommand.self, RegimeCommand.self, BenchCommand.self]
     )
 }
 
