@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SAMCore
+import SAMExperiments
 import SAMPlot
 import SAMVision
 
@@ -117,11 +118,12 @@ struct VisionGradCAM: ParsableCommand {
         let n = min(images, test.count)
         for k in 0..<min(shown, n) {
             let image = test.image(k)
-            panels.append(imagePanel(image.map(Double.init), height: test.height, width: test.width, title: k == 0 ? "input" : nil, map: .grays))
+            panels.append(ImagePanel.make(image.map(Double.init), height: test.height, width: test.width, title: k == 0 ? "input" : nil, colorMap: .grays))
             for (dir, run, net) in loaded {
                 let cam = GradCAM.compute(network: net, image: image)
-                panels.append(imagePanel(cam.map.map(Double.init), height: cam.height, width: cam.width,
-                                         title: k == 0 ? "\(run.config.optimizer.rawValue) (\((dir as NSString).lastPathComponent))" : nil, map: .viridis))
+                panels.append(ImagePanel.make(cam.map.map(Double.init), height: cam.height, width: cam.width,
+                                              title: k == 0 ? "\(run.config.optimizer.rawValue) (\((dir as NSString).lastPathComponent))" : nil,
+                                              colorMap: .viridis))
             }
         }
         for (dir, run, net) in loaded {
@@ -145,13 +147,5 @@ struct VisionGradCAM: ParsableCommand {
         try figure.save(to: URL(fileURLWithPath: out + "/gradcam.json"))
         if PNGExport.isAvailable { try rendered.writePNG(to: URL(fileURLWithPath: out + "/gradcam.png")) }
         try AtomicFile.write(csv, to: out + "/gradcam.csv")
-    }
-
-    func imagePanel(_ values: [Double], height: Int, width: Int, title: String?, map: ColorMap) -> Panel {
-        let rows = (0..<height).map { r in Array(values[(r * width)..<((r + 1) * width)]) }
-        var panel = Panel(title: title, x: Axis(nil), y: Axis(nil, reversed: true), grid: false, equalAspect: true)
-        panel.add(HeatMap(values: rows, xEdges: (0...width).map(Double.init), yEdges: (0...height).map(Double.init), colorMap: map,
-                          valueRange: 0...1, showsColorBar: false))
-        return panel
     }
 }

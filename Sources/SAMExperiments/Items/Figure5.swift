@@ -46,21 +46,14 @@ enum Figure5 {
                                    verdict: !separated ? .inconclusive : (sam.1 < gd.1 ? .holds : .fails)))
         var panels: [Panel] = []
         for k in 0..<4 {
-            panels.append(imagePanel(test.image(k).map(Double.init), title: k == 0 ? "input" : nil, map: .grays))
+            panels.append(ImagePanel.make(test.image(k).map(Double.init), height: 28, width: 28, title: k == 0 ? "input" : nil, colorMap: .grays))
             for (name, net) in nets {
-                panels.append(imagePanel(GradCAM.compute(network: net, image: test.image(k)).map.map(Double.init), title: k == 0 ? name : nil, map: .viridis))
+                panels.append(ImagePanel.make(GradCAM.compute(network: net, image: test.image(k)).map.map(Double.init), height: 28, width: 28,
+                                              title: k == 0 ? name : nil, colorMap: .viridis))
             }
         }
         output.figures.append(("gradcam", Figure(title: "Grad-CAM, SGD against ℓ₂-SAM", width: 560, height: 740, columns: 3, panels: panels)))
         output.tables.append(("gradcam", csv))
         return output
-    }
-
-    static func imagePanel(_ values: [Double], title: String?, map: ColorMap) -> Panel {
-        let rows = (0..<28).map { r in Array(values[(r * 28)..<((r + 1) * 28)]) }
-        var panel = Panel(title: title, x: Axis(nil), y: Axis(nil, reversed: true), grid: false, equalAspect: true)
-        panel.add(HeatMap(values: rows, xEdges: (0...28).map(Double.init), yEdges: (0...28).map(Double.init), colorMap: map,
-                          valueRange: 0...1, showsColorBar: false))
-        return panel
     }
 }
