@@ -1,17 +1,6 @@
 import Testing
+import SAMCore
 import SAMAnalysis
-
-/// Deterministic SplitMix64 for reproducible random datasets.
-private struct MMRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 private func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
 private func maxAbsDiff(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map { abs($0 - $1) }.max() ?? 0 }
@@ -19,7 +8,7 @@ private func norm(_ a: [Double]) -> Double { dot(a, a).squareRoot() }
 
 /// A separable dataset: random x ∈ [−1, 1]^d labelled by sign⟨b*, x⟩, keeping only points with
 /// |⟨b*, x⟩| ≥ 0.1 ‖b*‖ (a guaranteed margin), optionally scaled.
-private func randomSeparable(d: Int, n: Int, scale: Double, rng: inout MMRandom) -> (points: [[Double]], labels: [Double]) {
+private func randomSeparable(d: Int, n: Int, scale: Double, rng: inout SplitMix64) -> (points: [[Double]], labels: [Double]) {
     let bStar = (0..<d).map { _ in Double.random(in: -1...1, using: &rng) }
     var points: [[Double]] = [], labels: [Double] = []
     while points.count < n {
@@ -78,7 +67,7 @@ private func randomSeparable(d: Int, n: Int, scale: Double, rng: inout MMRandom)
     /// Duplicating the feature that carries the most l1 weight creates a tie (the weight can be
     /// split between the copies), so the l1 solution must be reported non-unique; l2 just splits it.
     @Test func duplicatedFeatureIsATie() throws {
-        var rng = MMRandom(state: 3)
+        var rng = SplitMix64(seed: 3)
         for trial in 0..<6 {
             let (points, labels) = randomSeparable(d: 2 + trial % 3, n: 12, scale: 1, rng: &rng)
             let base = try MaxMargin.solve(points: points, labels: labels, norm: .l1)
@@ -96,7 +85,7 @@ private func randomSeparable(d: Int, n: Int, scale: Double, rng: inout MMRandom)
     // MARK: Random separable sets
 
     @Test func randomSetsAgreeAndCertify() throws {
-        var rng = MMRandom(state: 20_240_611)
+        var rng = SplitMix64(seed: 20_240_611)
         var nonUniqueL1 = 0
         for trial in 0..<40 {
             let d = 2 + trial % 5, n = Int.random(in: 5...30, using: &rng)
@@ -193,7 +182,7 @@ private func randomSeparable(d: Int, n: Int, scale: Double, rng: inout MMRandom)
         #expect(maxAbsDiff(s.x, [1, 0]) < 1e-15 && s.passiveSet == [0])
         #expect(abs(s.residualNorm - 1) < 1e-15)
         // Random overdetermined problems: KKT (x ≥ 0, w ≤ tol on Z, w ≈ 0 on P).
-        var rng = MMRandom(state: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<20 {
             let m = Int.random(in: 3...12, using: &rng), n = Int.random(in: 2...10, using: &rng)
             let cols = (0..<n).map { _ in (0..<m).map { _ in Double.random(in: -1...1, using: &rng) } }

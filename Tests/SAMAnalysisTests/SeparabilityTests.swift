@@ -1,17 +1,6 @@
 import Testing
+import SAMCore
 @testable import SAMAnalysis
-
-/// Deterministic SplitMix64, so the random datasets are the same on every run and platform.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 private func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
 
@@ -84,7 +73,7 @@ private func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) {
     /// Points labelled by sign⟨b*, x⟩ with |⟨b*, x⟩| ≥ 0.1 are separable with margin at least
     /// 0.1 / ‖b*‖_∞ (b*/‖b*‖_∞ is feasible), and the witness must satisfy every LP constraint.
     @Test func randomSeparableSets() throws {
-        var rng = SplitMix64(state: 20_240_601)
+        var rng = SplitMix64(seed: 20_240_601)
         for trial in 0..<40 {
             let d = 1 + trial % 6, n = 5 + 3 * trial
             let bStar = (0..<d).map { _ in Double.random(in: -1...1, using: &rng) }
