@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RESULTS ?= results
 
-.PHONY: deps build build-native test reproduce bench bench-sweep clean
+.PHONY: deps build build-native test reproduce bench bench-cnn bench-sweep clean
 
 # COIN-OR Clp (LP solver for separability and max-margin; headers come with the -dev package), librsvg's
 # rsvg-convert (SVG to PNG for figures) and GNU parallel (the sweep tests run shards through it, as on a cluster).
@@ -54,6 +54,16 @@ bench: build build-native
 	.venv-bench/bin/python -c 'import scipy' 2>/dev/null || .venv-bench/bin/pip install --quiet scipy
 	.venv-bench/bin/python bench/python/flow_scipy.py > .build/bench-flow-peers.jsonl
 	.build/release/samlab bench flow --peers .build/bench-flow-peers.jsonl
+	$(MAKE) bench-cnn
+
+# CNN training throughput (SGD and l2-SAM, batch 128, one thread) and one-epoch test accuracy next to PyTorch CPU
+# (installed into .venv-torch by the script), both pinned to CPU 0. Needs Fashion-MNIST (make deps installs it).
+# One-epoch accuracy varies by a few points between seeds, so it is averaged over CNN_SEEDS on both sides.
+CNN_SEEDS ?= 1,2,3
+bench-cnn: build
+	@mkdir -p .build
+	taskset -c 0 bench/python/run_torch.sh --epoch --seeds $(CNN_SEEDS) > .build/bench-cnn-peers.jsonl
+	taskset -c 0 .build/release/samlab bench cnn --epoch --seeds $(CNN_SEEDS) --peers .build/bench-cnn-peers.jsonl
 
 # Sweep throughput: the 10,000-point l2-SAM regime sweep of examples/bench-sweep.json with 1 and with 2 jobs.
 bench-sweep: build

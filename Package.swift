@@ -45,7 +45,8 @@ let package = Package(
         .testTarget(name: "SAMFlowTests", dependencies: ["SAMFlow", "SAMCore"]),
         .testTarget(name: "SAMPlotTests", dependencies: ["SAMPlot"]),
         .testTarget(name: "SAMVisionTests", dependencies: ["SAMVision"]),
-        .testTarget(name: "SAMExperimentsTests", dependencies: ["SAMExperiments", "SAMPlot"]),
+        // Golden/ is read through #filePath, not as a bundle resource.
+        .testTarget(name: "SAMExperimentsTests", dependencies: ["SAMExperiments", "SAMPlot"], exclude: ["Golden"]),
         .testTarget(name: "SAMAnalysisTests", dependencies: ["SAMAnalysis", "SAMCore", "SAMFlow"]),
         .testTarget(name: "EndToEndTests", dependencies: ["samlab"]),
     ]

@@ -10,18 +10,38 @@ public struct Claim: Codable, Sendable, Equatable {
         case inconclusive
     }
 
+    /// Whose statement is checked: the paper's, or a question SAMLab asks beyond it (for example whether the
+    /// synthetic "minor first, major last" order shows up in a CNN's Grad-CAM over training). Reports count the two
+    /// apart, so an extrapolation that does not hold is never read as a failed reproduction.
+    public enum Kind: String, Codable, Sendable {
+        case paper
+        case extrapolation
+    }
+
     public var item: String
     public var statement: String
     public var prediction: String
     public var measurement: String
     public var verdict: Verdict
+    public var kind: Kind
 
-    public init(item: String, statement: String, prediction: String, measurement: String, verdict: Verdict) {
+    public init(item: String, statement: String, prediction: String, measurement: String, verdict: Verdict, kind: Kind = .paper) {
         self.item = item
         self.statement = statement
         self.prediction = prediction
         self.measurement = measurement
         self.verdict = verdict
+        self.kind = kind
+    }
+
+    enum CodingKeys: String, CodingKey { case item, statement, prediction, measurement, verdict, kind }
+
+    /// Claims saved before `kind` existed are the paper's.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(item: try c.decode(String.self, forKey: .item), statement: try c.decode(String.self, forKey: .statement),
+                  prediction: try c.decode(String.self, forKey: .prediction), measurement: try c.decode(String.self, forKey: .measurement),
+                  verdict: try c.decode(Verdict.self, forKey: .verdict), kind: try c.decodeIfPresent(Kind.self, forKey: .kind) ?? .paper)
     }
 
     /// A claim that holds when `condition` is true and fails otherwise.

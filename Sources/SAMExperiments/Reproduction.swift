@@ -71,26 +71,42 @@ public enum Reproduction {
                           parameters: output.parameters, seconds: Date().timeIntervalSince(start), warnings: warnings)
     }
 
-    /// The claims table: claim, prediction, measurement, verdict.
+    /// The claims table: claim, prediction, measurement, verdict; extrapolations beyond the paper are marked.
     public static func claimsTable(_ reports: [ItemReport]) -> String {
         let rows = [["item", "claim", "prediction", "measurement", "verdict"]]
-            + reports.flatMap { $0.claims.map { [$0.item, $0.statement, $0.prediction, $0.measurement, $0.verdict.rawValue] } }
+            + reports.flatMap { $0.claims.map { [$0.item, $0.statement, $0.prediction, $0.measurement, verdictText($0)] } }
         return rows.map { "| " + $0.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |" }
             .enumerated().flatMap { $0.offset == 0 ? [$0.element, "|---|---|---|---|---|"] : [$0.element] }
             .joined(separator: "\n")
+    }
+
+    static func verdictText(_ claim: Claim) -> String {
+        claim.kind == .paper ? claim.verdict.rawValue : "\(claim.verdict.rawValue) (extrapolation, not the paper's claim)"
+    }
+
+    /// "N claims of the paper: F failed", plus the extrapolations' count when there are any.
+    public static func verdictSummary(_ reports: [ItemReport]) -> String {
+        let claims = reports.flatMap(\.claims)
+        let paper = claims.filter { $0.kind == .paper }, beyond = claims.filter { $0.kind == .extrapolation }
+        var text = "\(paper.count) claims of the paper: \(paper.filter { $0.verdict == .fails }.count) failed"
+        if !beyond.isEmpty {
+            text += "; \(beyond.count) extrapolation(s) beyond it: " + [Claim.Verdict.holds, .fails, .inconclusive]
+                .map { v in "\(beyond.filter { $0.verdict == v }.count) \(v.rawValue)" }.joined(separator: ", ")
+        }
+        return text
     }
 
     static func writeReport(_ reports: [ItemReport], out: String, quick: Bool) throws {
         var md = "# SAMLab reproduction report\n\n"
         md += "\"Minor First, Major Last: A Depth-Induced Implicit Bias of Sharpness-Aware Minimization\" (Moon, Si, Yun, ICLR 2026). "
         md += "Every number below was measured by this run\(quick ? " (--quick: shorter runs)" : ""); figures and data are in the item folders.\n\n"
-        md += "## Claims\n\n" + claimsTable(reports) + "\n\n"
+        md += "## Claims\n\n" + verdictSummary(reports) + ".\n\n" + claimsTable(reports) + "\n\n"
         var html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>SAMLab reproduction report</title>"
         html += "<style>body{font-family:DejaVu Sans,sans-serif;max-width:1100px;margin:2em auto;}img{max-width:100%;}td,th{border:1px solid #ccc;padding:4px;font-size:90%;}table{border-collapse:collapse;}</style></head><body>"
         html += "<h1>SAMLab reproduction report</h1><h2>Claims</h2><table><tr><th>item</th><th>claim</th><th>prediction</th><th>measurement</th><th>verdict</th></tr>"
         for r in reports {
             for c in r.claims {
-                html += "<tr><td>\(escape(c.item))</td><td>\(escape(c.statement))</td><td>\(escape(c.prediction))</td><td>\(escape(c.measurement))</td><td>\(escape(c.verdict.rawValue))</td></tr>"
+                html += "<tr><td>\(escape(c.item))</td><td>\(escape(c.statement))</td><td>\(escape(c.prediction))</td><td>\(escape(c.measurement))</td><td>\(escape(verdictText(c)))</td></tr>"
             }
         }
         html += "</table>"

@@ -1,3 +1,5 @@
+import SAMCore
+
 /// Grad-CAM (Selvaraju et al. 2017) on the last convolutional feature map (after its ReLU, before pooling).
 ///
 /// weights w_k = spatial mean of d(class logit)/dA_k, map = ReLU(sum_k w_k A_k), bilinearly upsampled to the
@@ -24,11 +26,20 @@ public struct GradCAM: Sendable, Equatable {
     public var status: Status
 
     /// Computes Grad-CAM for one image (`height*width*channels` pixels) and `classIndex` (default: predicted).
-    /// The network's parameter gradients are left zeroed.
-    public static func compute(network: Network, image: [Float], classIndex: Int? = nil) -> GradCAM {
+    /// The network's parameter gradients are left zeroed; its parameters are not touched.
+    ///
+    /// Sizes are checked before any pass, because an image of the wrong size would otherwise be read as a
+    /// different picture (or crash inside the convolution) rather than fail.
+    public static func compute(network: Network, image: [Float], classIndex: Int? = nil) throws(InvalidInput) -> GradCAM {
         let a = network.architecture
-        precondition(network.lastConvFeatureIndex >= 0, "Grad-CAM needs a network with a convolution")
+        guard network.lastConvFeatureIndex >= 0 else { throw InvalidInput("Grad-CAM needs a network with a convolution") }
         let (h, w) = (a.inputHeight, a.inputWidth)
+        guard image.count == a.inputChannels * h * w else {
+            throw InvalidInput("the image has \(image.count) pixels but the network expects \(a.inputChannels)x\(h)x\(w) = \(a.inputChannels * h * w)")
+        }
+        if let classIndex, classIndex < 0 || classIndex >= a.classes {
+            throw InvalidInput("class \(classIndex) is outside 0..<\(a.classes)")
+        }
         let x = Tensor(shape: [1, a.inputChannels, h, w], data: image)
         network.zeroGradients()
         defer { network.zeroGradients() }
@@ -37,7 +48,6 @@ public struct GradCAM: Sendable, Equatable {
         var predicted = 0
         for j in 0..<logits.count where logits.data[j] > logits.data[predicted] { predicted = j }
         let c = classIndex ?? predicted
-        precondition(c >= 0 && c < a.classes, "class \(c) outside 0..<\(a.classes)")
         var seed = Tensor(zeros: logits.shape)
         seed.data[c] = 1
         let dA = network.backward(seed, stopAfter: network.lastConvFeatureIndex)
@@ -87,8 +97,10 @@ public struct GradCAM: Sendable, Equatable {
 
     /// The share of the heatmap's mass on pixels brighter than `threshold` (0 if the map is all zero): how much
     /// of the explanation sits on the object rather than the background.
-    public static func foregroundShare(cam: [Float], image: [Float], threshold: Float) -> Double {
-        precondition(cam.count == image.count, "heatmap and image sizes differ")
+    public static func foregroundShare(cam: [Float], image: [Float], threshold: Float) throws(InvalidInput) -> Double {
+        guard cam.count == image.count else {
+            throw InvalidInput("the heatmap has \(cam.count) pixels but the image has \(image.count)")
+        }
         var total = 0.0, foreground = 0.0
         for i in cam.indices where cam[i] > 0 {
             total += Double(cam[i])
@@ -97,7 +109,7 @@ public struct GradCAM: Sendable, Equatable {
         return total > 0 ? foreground / total : 0
     }
 
-    public func foregroundShare(image: [Float], threshold: Float) -> Double {
-        Self.foregroundShare(cam: map, image: image, threshold: threshold)
+    public func foregroundShare(image: [Float], threshold: Float) throws(InvalidInput) -> Double {
+        try Self.foregroundShare(cam: map, image: image, threshold: threshold)
     }
 }

@@ -1,15 +1,26 @@
+import SAMCore
+
 /// A set of single-channel images with integer labels, pixels scaled to [0, 1] as Float32.
 ///
 /// Pixels are stored flat (image after image, row-major) so that a batch is a contiguous slice that can be
 /// copied straight into an NCHW tensor with one channel.
 public struct ImageSet: Sendable, Equatable {
-    public var height: Int
-    public var width: Int
-    public var pixels: [Float]
-    public var labels: [Int]
+    public private(set) var height: Int
+    public private(set) var width: Int
+    public private(set) var pixels: [Float]
+    public private(set) var labels: [Int]
 
-    public init(height: Int, width: Int, pixels: [Float], labels: [Int]) {
-        precondition(pixels.count == labels.count * height * width, "pixel count does not match labels x height x width")
+    /// Sizes are checked here, once, so that `image` and `batch` can trust them: a mismatch would otherwise
+    /// shift every image against its label.
+    public init(height: Int, width: Int, pixels: [Float], labels: [Int]) throws(InvalidInput) {
+        guard height > 0, width > 0 else { throw InvalidInput("images must be at least 1x1, got \(height)x\(width)") }
+        guard pixels.count == labels.count * height * width else {
+            throw InvalidInput("\(pixels.count) pixels do not make \(labels.count) images of \(height)x\(width) (\(labels.count * height * width) pixels)")
+        }
+        self.init(checkedHeight: height, width: width, pixels: pixels, labels: labels)
+    }
+
+    private init(checkedHeight height: Int, width: Int, pixels: [Float], labels: [Int]) {
         self.height = height
         self.width = width
         self.pixels = pixels
@@ -20,18 +31,34 @@ public struct ImageSet: Sendable, Equatable {
 
     /// The first `n` examples (all of them if `n` is larger): for quick runs on a subset.
     public func prefix(_ n: Int) -> ImageSet {
-        let k = min(n, count)
-        return ImageSet(height: height, width: width, pixels: Array(pixels[0..<(k * height * width)]), labels: Array(labels[0..<k]))
+        let k = max(0, min(n, count))
+        return ImageSet(checkedHeight: height, width: width, pixels: Array(pixels[0..<(k * height * width)]), labels: Array(labels[0..<k]))
     }
 
     /// The pixels of example `i` (row-major), for instance to explain it with `GradCAM`.
-    public func image(_ i: Int) -> [Float] {
+    public func image(_ i: Int) throws(InvalidInput) -> [Float] {
+        guard i >= 0 && i < count else { throw InvalidInput("image \(i) is outside 0..<\(count)") }
         let size = height * width
         return Array(pixels[(i * size)..<((i + 1) * size)])
     }
 
     /// The examples at `indices`, as a batch tensor (N x 1 x H x W) and their labels.
-    public func batch(_ indices: some Collection<Int>) -> (Tensor, [Int]) {
+    public func batch(_ indices: some Collection<Int>) throws(InvalidInput) -> (Tensor, [Int]) {
+        if let bad = indices.first(where: { $0 < 0 || $0 >= count }) {
+            throw InvalidInput("example \(bad) is outside 0..<\(count)")
+        }
+        return gather(indices)
+    }
+
+    /// The examples `range`, for callers inside SAMVision that walk 0..<count in order (`Network.evaluate`), so
+    /// the range is valid by construction. It is internal, so code outside the module always goes through the
+    /// checked `batch`; being non-throwing keeps `Network` free of error plumbing on its hot path.
+    func batch(_ range: Range<Int>) -> (Tensor, [Int]) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "examples \(range) outside 0..<\(count)")
+        return gather(range)
+    }
+
+    private func gather(_ indices: some Collection<Int>) -> (Tensor, [Int]) {
         let size = height * width
         var data = [Float](repeating: 0, count: indices.count * size)
         var labels: [Int] = []

@@ -1,6 +1,10 @@
 /// One stage of the network: a forward pass that remembers what its backward pass needs, and a backward pass
 /// that returns the input gradient and *accumulates* the parameter gradient.
 ///
+/// Both passes take their tensor as `consuming`: a caller that hands over its only reference (`consume x`, as
+/// `Network` does) lets an elementwise layer such as ReLU work in place instead of allocating megabytes per step;
+/// a caller that keeps its tensor gets copy-on-write semantics as usual.
+///
 /// Layers are classes because they carry caches between forward and backward; the network owns them and is
 /// used from one task at a time. Parameters and gradients are flat `[Float]`, so the optimizer and the
 /// checkpoint see the whole model as one vector (SAM's perturbation is taken over all parameters at once).
@@ -9,14 +13,14 @@ public protocol Layer: AnyObject {
     var gradients: [Float] { get set }
     /// Output shape for an input shape (including the batch dimension).
     func outputShape(_ input: [Int]) -> [Int]
-    func forward(_ input: Tensor) -> Tensor
-    func backward(_ outputGradient: Tensor) -> Tensor
+    func forward(_ input: consuming Tensor) -> Tensor
+    func backward(_ outputGradient: consuming Tensor) -> Tensor
 }
 
 extension Layer {
     public var parameterCount: Int { parameters.count }
 
     public func zeroGradients() {
-        for i in gradients.indices { gradients[i] = 0 }
+        gradients.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }
 }

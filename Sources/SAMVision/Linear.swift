@@ -22,7 +22,7 @@ public final class Linear: Layer {
 
     public func outputShape(_ input: [Int]) -> [Int] { [input[0], outputs] }
 
-    public func forward(_ input: Tensor) -> Tensor {
+    public func forward(_ input: consuming Tensor) -> Tensor {
         precondition(input.perExample == inputs, "Linear expects \(inputs) inputs per example, got shape \(input.shape)")
         let n = input.batch
         self.input = input.data
@@ -41,7 +41,7 @@ public final class Linear: Layer {
         return Tensor(shape: [n, outputs], data: out)
     }
 
-    public func backward(_ outputGradient: Tensor) -> Tensor {
+    public func backward(_ outputGradient: consuming Tensor) -> Tensor {
         let n = inputShape[0], m = outputs, k = inputs, wc = weightCount
         var dx = [Float](repeating: 0, count: n * k)
         outputGradient.data.withUnsafeBufferPointer { dy in

@@ -43,7 +43,7 @@ public struct MNISTDataset: Sendable {
             throw InvalidInput("\(imagesPath) has \(images.dimensions[0]) images but \(labelsPath) has \(labels.dimensions[0]) labels")
         }
         let scale = Float(1) / 255
-        return ImageSet(height: images.dimensions[1], width: images.dimensions[2],
+        return try ImageSet(height: images.dimensions[1], width: images.dimensions[2],
                         pixels: images.bytes.map { Float($0) * scale }, labels: labels.bytes.map { Int($0) })
     }
 

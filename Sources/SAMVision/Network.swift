@@ -34,6 +34,9 @@ public final class Network {
         } else {
             layers.append(Linear(inputs: flat, outputs: architecture.classes))
         }
+        // Nothing reads the gradient with respect to the images, and for the first convolution it is a large GEMM
+        // and col2im.
+        (layers.first as? Conv2D)?.computesInputGradient = false
         self.layers = layers
         lastConvFeatureIndex = featureIndex
         var rng = SplitMix64(seed: seed)
@@ -80,18 +83,19 @@ public final class Network {
         var x = input
         var features: Tensor?
         for (i, layer) in layers.enumerated() {
-            x = layer.forward(x)
+            x = layer.forward(consume x)
             if i == lastConvFeatureIndex { features = x }
         }
         return (x, features)
     }
 
     /// Backpropagates `outputGradient` from the logits down to layer `stopAfter + 1` (all layers by default),
-    /// accumulating parameter gradients; returns the gradient with respect to that layer's input.
+    /// accumulating parameter gradients; returns the gradient with respect to that layer's input (zeros when that
+    /// is the first convolution, which skips the input gradient).
     @discardableResult
     public func backward(_ outputGradient: Tensor, stopAfter: Int = -1) -> Tensor {
         var g = outputGradient
-        for i in stride(from: layers.count - 1, to: stopAfter, by: -1) { g = layers[i].backward(g) }
+        for i in stride(from: layers.count - 1, to: stopAfter, by: -1) { g = layers[i].backward(consume g) }
         return g
     }
 

@@ -45,11 +45,26 @@ public struct EpochRecord: Codable, Sendable, Equatable {
     public var testAccuracy: Double
 }
 
+/// How far an unfinished epoch got: its position in the epoch's shuffled order and the sums its `EpochRecord`
+/// will average. Saved in mid-epoch checkpoints so that the resumed epoch ends with the same record.
+public struct EpochProgress: Codable, Sendable, Equatable {
+    /// Steps taken in this epoch.
+    public var steps: Int = 0
+    /// Examples used so far, i.e. the position in the epoch's order where the next batch starts.
+    public var examples: Int = 0
+    /// Sum over steps of (mean batch loss x batch size).
+    public var lossSum: Double = 0
+    public var correct: Int = 0
+
+    public init() {}
+}
+
 /// A training run: its configuration, per-epoch records, status and current parameters.
 ///
 /// It is also the checkpoint. Parameters are stored as base64 of their little-endian IEEE bit patterns, not as
 /// decimal numbers, so a restored run has exactly the same bits; each epoch's shuffle is derived from (seed,
-/// epoch) alone, so a run resumed at an epoch boundary continues bit for bit.
+/// epoch) alone and a mid-epoch checkpoint keeps its position (`epochProgress`), so a resumed run continues bit
+/// for bit wherever it stopped.
 public struct TrainingRun: Codable, Sendable, Equatable {
     public var config: VisionTrainingConfig
     public var status: RunStatus
@@ -59,6 +74,10 @@ public struct TrainingRun: Codable, Sendable, Equatable {
     public var parameters: [Float]
     /// Why the run stopped early, if it did.
     public var note: String?
+    /// Set when the run stopped inside epoch `completedEpochs + 1`; nil at epoch boundaries.
+    public var epochProgress: EpochProgress?
+    /// The Grad-CAM foreground share over training, if it was measured (`train(observer:)`).
+    public var camShare: ForegroundShareSeries?
 
     /// A fresh run with He-initialized parameters from `config.seed` (status `.interrupted` until trained).
     public init(config: VisionTrainingConfig) throws(InvalidInput) {
@@ -94,7 +113,7 @@ public struct TrainingRun: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case config, status, completedEpochs, steps, records, parameters, parameterCount, note
+        case config, status, completedEpochs, steps, records, parameters, parameterCount, note, epochProgress, camShare
     }
 
     public init(from decoder: any Decoder) throws {
@@ -105,6 +124,9 @@ public struct TrainingRun: Codable, Sendable, Equatable {
         steps = try c.decode(Int.self, forKey: .steps)
         records = try c.decode([EpochRecord].self, forKey: .records)
         note = try c.decodeIfPresent(String.self, forKey: .note)
+        // Absent from checkpoints written before these existed: those stopped at epoch ends, without a series.
+        epochProgress = try c.decodeIfPresent(EpochProgress.self, forKey: .epochProgress)
+        camShare = try c.decodeIfPresent(ForegroundShareSeries.self, forKey: .camShare)
         let count = try c.decode(Int.self, forKey: .parameterCount)
         let text = try c.decode(String.self, forKey: .parameters)
         guard let data = Data(base64Encoded: text), data.count == 4 * count else {
@@ -126,6 +148,8 @@ public struct TrainingRun: Codable, Sendable, Equatable {
         try c.encode(steps, forKey: .steps)
         try c.encode(records, forKey: .records)
         try c.encodeIfPresent(note, forKey: .note)
+        try c.encodeIfPresent(epochProgress, forKey: .epochProgress)
+        try c.encodeIfPresent(camShare, forKey: .camShare)
         try c.encode(parameters.count, forKey: .parameterCount)
         var bytes = [UInt8]()
         bytes.reserveCapacity(4 * parameters.count)

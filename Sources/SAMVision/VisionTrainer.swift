@@ -1,36 +1,50 @@
 import SAMCore
 
 extension TrainingRun {
-    /// Trains until `config.epochs` (or `untilEpoch`) epochs are done, calling `afterEpoch` after each one
-    /// (for instance to save a checkpoint). The status is `.interrupted` while epochs remain (a checkpoint can be
-    /// resumed by calling `train` again on the loaded run, with the same data) and `.completed` at the end. Stops early with status `.diverged` on a non-finite loss, gradient or
-    /// update, keeping the last finite parameters.
+    /// Trains until `config.epochs` epochs are done, or earlier: after `untilEpoch` epochs, once `untilStep`
+    /// steps have been taken in all, or at the first step boundary where `shouldStop` says so (Ctrl-C). Stopping
+    /// early leaves status `.interrupted` and, inside an epoch, its position in `epochProgress`; calling `train`
+    /// again on the run (or on a checkpoint of it, with the same data) continues bit for bit. At the end the
+    /// status is `.completed`. A non-finite loss, gradient or update stops it with status `.diverged`, keeping the
+    /// last finite parameters.
+    ///
+    /// `checkpoint` is called with the run after every epoch and, if `checkpointEvery` > 0, every that many steps
+    /// inside an epoch, for instance to save it. `observer` measures the Grad-CAM foreground share at step 0,
+    /// every `observer.every` steps and after every epoch, appending to `camShare`; it only reads the network,
+    /// so a run trains to the same bits with or without it.
     ///
     /// A SAM step costs two forward/backward passes: the gradient g at w gives eps, and the gradient at w + eps
     /// moves w. The recorded training loss is the one at w.
-    public mutating func train(on train: ImageSet, test: ImageSet, untilEpoch: Int? = nil,
-                               afterEpoch: ((TrainingRun) throws(InvalidInput) -> Void)? = nil) throws(InvalidInput) {
+    public mutating func train(on train: ImageSet, test: ImageSet, untilEpoch: Int? = nil, untilStep: Int? = nil,
+                               checkpointEvery: Int = 0, observer: ForegroundShareObserver? = nil,
+                               shouldStop: () -> Bool = { false },
+                               checkpoint: ((TrainingRun) throws(InvalidInput) -> Void)? = nil) throws(InvalidInput) {
         let arch = config.architecture
         guard train.count > 0 else { throw InvalidInput("training set is empty") }
-        guard train.height == arch.inputHeight, train.width == arch.inputWidth, arch.inputChannels == 1 else {
-            throw InvalidInput("images are \(train.height)x\(train.width) but the architecture expects \(arch.inputChannels)x\(arch.inputHeight)x\(arch.inputWidth)")
-        }
+        try checkShape(train, "training")
+        try checkShape(test, "test")
+        if let observer { try checkShape(observer.images, "Grad-CAM") }
         if let bad = (train.labels + test.labels).first(where: { $0 < 0 || $0 >= arch.classes }) {
             throw InvalidInput("label \(bad) is outside 0..<\(arch.classes)")
         }
+        guard checkpointEvery >= 0 else { throw InvalidInput("the checkpoint interval must be 0 (epoch ends only) or positive, got \(checkpointEvery)") }
         guard status != .diverged else { return }
-        let net = try makeNetwork()
-        let last = min(untilEpoch ?? config.epochs, config.epochs)
         let batch = config.batchSize == 0 ? train.count : min(config.batchSize, train.count)
+        try checkProgress(trainCount: train.count, batch: batch)
+        try startSeries(observer)
+        let net = try makeNetwork()
+        let stepsPerEpoch = (train.count + batch - 1) / batch
+        let last = min(untilEpoch ?? config.epochs, config.epochs)
         let lr = Float(config.learningRate)
+        if completedEpochs < last { try observe(net, observer, stepsPerEpoch: stepsPerEpoch, due: steps == 0) }
         while completedEpochs < last {
             let order = Self.shuffledOrder(count: train.count, seed: config.seed, epoch: completedEpochs)
-            var lossSum = 0.0, correct = 0, seen = 0, epochSteps = 0
-            var start = 0
-            while start < train.count {
-                let end = min(start + batch, train.count)
-                let (x, y) = train.batch(order[start..<end])
-                start = end
+            var p = epochProgress ?? EpochProgress()
+            while p.examples < train.count {
+                if let untilStep, steps >= untilStep { return pause(p) }
+                if shouldStop() { return pause(p) }
+                let end = min(p.examples + batch, train.count)
+                let (x, y) = try train.batch(order[p.examples..<end])
                 let w = parameters
                 var (loss, right, g) = net.lossAndGradient(x, labels: y)
                 guard loss.isFinite else { return diverge(net, w, "non-finite loss at step \(steps + 1)") }
@@ -52,10 +66,18 @@ extension TrainingRun {
                 net.parameters = next
                 parameters = next
                 steps += 1
-                epochSteps += 1
-                lossSum += loss * Double(y.count)
-                correct += right
-                seen += y.count
+                p.steps += 1
+                p.examples = end
+                p.lossSum += loss * Double(y.count)
+                p.correct += right
+                guard p.examples < train.count else { break }
+                if let observer, observer.every > 0, steps % observer.every == 0 {
+                    try observe(net, observer, stepsPerEpoch: stepsPerEpoch, due: true)
+                }
+                if checkpointEvery > 0, steps % checkpointEvery == 0 {
+                    pause(p)
+                    try checkpoint?(self)
+                }
             }
             let evaluation = net.evaluate(test)
             guard evaluation.loss.isFinite else {
@@ -63,20 +85,62 @@ extension TrainingRun {
                 return diverge(net, parameters, "non-finite test loss after epoch \(completedEpochs + 1)")
             }
             completedEpochs += 1
+            epochProgress = nil
             status = completedEpochs >= config.epochs ? .completed : .interrupted
-            records.append(EpochRecord(epoch: completedEpochs, steps: epochSteps, trainLoss: lossSum / Double(seen),
-                                       trainAccuracy: Double(correct) / Double(seen),
+            records.append(EpochRecord(epoch: completedEpochs, steps: p.steps, trainLoss: p.lossSum / Double(p.examples),
+                                       trainAccuracy: Double(p.correct) / Double(p.examples),
                                        testLoss: evaluation.loss, testAccuracy: evaluation.accuracy))
-            try afterEpoch?(self)
+            try observe(net, observer, stepsPerEpoch: stepsPerEpoch, due: true)
+            try checkpoint?(self)
         }
         status = completedEpochs >= config.epochs ? .completed : .interrupted
     }
 
+    /// Stops inside an epoch (or at its start, which is an epoch boundary and needs no position).
+    private mutating func pause(_ progress: EpochProgress) {
+        epochProgress = progress.examples > 0 ? progress : nil
+        status = .interrupted
+    }
+
+    /// A diverged run is final (`train` does nothing more with it), so no position inside an epoch is kept.
     private mutating func diverge(_ net: Network, _ lastGood: [Float], _ why: String) {
         parameters = lastGood
+        epochProgress = nil
         net.parameters = lastGood
         status = .diverged
         note = why
+    }
+
+    private func checkShape(_ set: ImageSet, _ name: String) throws(InvalidInput) {
+        let arch = config.architecture
+        guard set.height == arch.inputHeight, set.width == arch.inputWidth, arch.inputChannels == 1 else {
+            throw InvalidInput("\(name) images are \(set.height)x\(set.width) but the architecture expects \(arch.inputChannels)x\(arch.inputHeight)x\(arch.inputWidth)")
+        }
+    }
+
+    /// A saved position must fit this data: every batch before it is full, and it lies inside the epoch.
+    private func checkProgress(trainCount: Int, batch: Int) throws(InvalidInput) {
+        guard let p = epochProgress else { return }
+        guard completedEpochs < config.epochs, p.examples > 0, p.examples < trainCount, p.examples == p.steps * batch else {
+            throw InvalidInput("the checkpoint stopped after \(p.examples) examples (\(p.steps) steps) of epoch \(completedEpochs + 1), which does not fit \(trainCount) training images in batches of \(batch); resume with the same data")
+        }
+    }
+
+    /// Starts the foreground-share series, or checks that a resumed one was measured the same way.
+    private mutating func startSeries(_ observer: ForegroundShareObserver?) throws(InvalidInput) {
+        guard let observer else { return }
+        guard let series = camShare else { camShare = observer.emptySeries; return }
+        let wanted = observer.emptySeries
+        guard series.every == wanted.every, series.images == wanted.images, series.threshold == wanted.threshold else {
+            throw InvalidInput("the checkpoint's foreground-share series was measured every \(series.every) steps on \(series.images) images at threshold \(series.threshold), not every \(wanted.every) on \(wanted.images) at \(wanted.threshold); resume with the same settings")
+        }
+    }
+
+    /// Measures the foreground share now if `due`, once per step (an epoch end can also be a multiple of `every`).
+    private mutating func observe(_ net: Network, _ observer: ForegroundShareObserver?, stepsPerEpoch: Int, due: Bool) throws(InvalidInput) {
+        guard due, let observer, camShare?.observations.last?.step != steps else { return }
+        let share = try observer.measure(net)
+        camShare?.observations.append(ForegroundShareObservation(step: steps, epoch: Double(steps) / Double(stepsPerEpoch), share: share))
     }
 
     /// The example order of one epoch: a Fisher-Yates shuffle from a generator seeded by (seed, epoch) only, so

@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed (build with -c release first; `make bench` does it, pins to one CPU and runs the Python peers).",
-        subcommands: [DynamicsBench.self, FlowBench.self]
+        subcommands: [DynamicsBench.self, FlowBench.self, CNNBench.self]
     )
 }
 

@@ -55,8 +55,7 @@ struct ReproduceCommand: ParsableCommand {
         }
         if Terminal.stderrIsTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
         print(Reproduction.claimsTable(reports))
-        let failed = reports.flatMap(\.claims).filter { $0.verdict == .fails }.count
-        print("\n\(reports.flatMap(\.claims).count) claims: \(failed) failed. Report: \((out as NSString).appendingPathComponent("REPORT.md"))")
+        print("\n\(Reproduction.verdictSummary(reports)). Report: \((out as NSString).appendingPathComponent("REPORT.md"))")
     }
 
     final class Counter: @unchecked Sendable {

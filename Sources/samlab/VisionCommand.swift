@@ -1,9 +1,8 @@
 import ArgumentParser
 import Foundation
 import SAMCore
-import SAMExperiments
-import SAMPlot
 import SAMVision
+import Synchronization
 
 extension VisionOptimizer: ExpressibleByArgument {}
 
@@ -18,11 +17,16 @@ struct VisionCommand: ParsableCommand {
 struct VisionTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train the default CNN; writes summary.json, history.csv and checkpoint.json (resumable bit for bit) to --out."
+        abstract: "Train the default CNN; writes summary.json, history.csv and checkpoint.json (resumable bit for bit) to --out.",
+        discussion: """
+        checkpoint.json is saved after every epoch and every --checkpoint-every steps; Ctrl-C saves it at the next \
+        step and exits 130, and the same command with --resume continues to the same bytes. With --cam-every, the \
+        Grad-CAM foreground share is measured as training goes and written to cam_share.csv and summary.json.
+        """
     )
 
     @Option(name: .customLong("data-dir"), parsing: .unconditional,
-            help: "MNIST-format directory (train/t10k images and labels, raw or .gz). (default: \(MNISTDataset.fashionMNISTDirectory))")
+            help: "MNIST-format directory (train/t10k images and labels, raw or .gz).")
     var dataDirectory: String = MNISTDataset.fashionMNISTDirectory
     @Option(name: .customLong("optimizer"), parsing: .unconditional, help: "sgd, l2-sam or linf-sam.") var optimizer: VisionOptimizer = .sgd
     @Option(name: .customLong("lr"), parsing: .unconditional, help: "Step size.") var learningRate: Double = 0.05
@@ -33,39 +37,79 @@ struct VisionTrain: ParsableCommand {
     @Option(name: .customLong("train-limit"), parsing: .unconditional, help: "Use only the first N training and N/6 test images (quick runs). (default: all)") var trainLimit: Int?
     @Option(name: .customLong("out"), parsing: .unconditional, help: "Run directory.") var out: String
     @Flag(name: .customLong("resume"), help: "Continue from --out's checkpoint.json.") var resume = false
+    @Option(name: .customLong("checkpoint-every"), parsing: .unconditional,
+            help: "Also save checkpoint.json every this many steps inside an epoch; 0 = at epoch ends only.")
+    var checkpointEvery: Int = 100
+    @Option(name: .customLong("cam-every"), parsing: .unconditional,
+            help: "Measure the Grad-CAM foreground share at step 0, every this many steps and at each epoch end; 0 = step 0 and epoch ends only. (default: off)")
+    var camEvery: Int?
+    @Option(name: .customLong("cam-images"), parsing: .unconditional, help: "With --cam-every: first N test images to average over. (default: 200)")
+    var camImages: Int?
+    @Option(name: .customLong("cam-threshold"), parsing: .unconditional, help: "With --cam-every: foreground is input intensity above this. (default: 0.1)")
+    var camThreshold: Double?
 
     func run() throws {
         if let trainLimit { guard trainLimit >= 1 else { throw InvalidInput("--train-limit must be at least 1 (got \(trainLimit))") } }
+        guard checkpointEvery >= 0 else { throw InvalidInput("--checkpoint-every must be 0 (epoch ends only) or positive (got \(checkpointEvery))") }
+        if let camEvery { guard camEvery >= 0 else { throw InvalidInput("--cam-every must be 0 (epoch ends only) or positive (got \(camEvery))") } }
+        if let camImages { guard camImages >= 1 else { throw InvalidInput("--cam-images must be at least 1 (got \(camImages))") } }
+        if let camThreshold { guard camThreshold.isFinite else { throw InvalidInput("--cam-threshold must be a finite number (got \(camThreshold))") } }
+        if camEvery == nil && (camImages != nil || camThreshold != nil) {
+            Terminal.warn("--cam-images and --cam-threshold are ignored without --cam-every")
+        }
         let config = VisionTrainingConfig(optimizer: optimizer, learningRate: learningRate, rho: rho, batchSize: batchSize, epochs: epochs, seed: seed)
         var run = try TrainingRun(config: config)
         let data = try MNISTDataset(directory: dataDirectory)
         let train = trainLimit.map { data.train.prefix($0) } ?? data.train
         let test = trainLimit.map { data.test.prefix(max(1, $0 / 6)) } ?? data.test
+        let observer = try camEvery.map { every throws(InvalidInput) in
+            try ForegroundShareObserver(every: every, images: test, count: camImages ?? 200, threshold: camThreshold ?? 0.1)
+        }
         try AtomicFile.makeDirectory(out)
-        let checkpoint = (out as NSString).appendingPathComponent("checkpoint.json")
+        let checkpoint = path("checkpoint.json")
         if resume, FileManager.default.fileExists(atPath: checkpoint) {
             let saved = try TrainingRun.load(from: checkpoint)
             guard saved.config == config else { throw InvalidInput("\(checkpoint) was written with a different configuration") }
             run = saved
-            Terminal.note("resuming after epoch \(run.completedEpochs)")
+            let inside = run.epochProgress.map { ", \($0.steps) steps into epoch \(run.completedEpochs + 1)" } ?? ""
+            Terminal.note("resuming after epoch \(run.completedEpochs)\(inside) (step \(run.steps))")
         }
+        if observer == nil, run.camShare != nil {
+            Terminal.warn("the checkpoint has a foreground-share series; without --cam-every it is not continued")
+        }
+        // The handler only sets a flag: training stops at the next step, where the parameters are consistent.
+        signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
         let start = Date()
-        try run.train(on: train, test: test) { r throws(InvalidInput) in
+        try run.train(on: train, test: test, checkpointEvery: checkpointEvery, observer: observer,
+                      shouldStop: { interruptRequested.load(ordering: .relaxed) }) { r throws(InvalidInput) in
             try r.save(to: checkpoint)
-            if let last = r.records.last {
+            if r.epochProgress == nil, let last = r.records.last {
                 Terminal.note("epoch \(last.epoch): train loss \(last.trainLoss), test accuracy \(last.testAccuracy) (\(Int(Date().timeIntervalSince(start))) s)")
             }
         }
         try run.save(to: checkpoint)
+        try writeResults(run, config: config, trainImages: train.count, testImages: test.count)
+        if run.status == .interrupted && interruptRequested.load(ordering: .relaxed) {
+            Terminal.note("interrupted at step \(run.steps); checkpoint saved to \(checkpoint); rerun the same command with --resume to continue")
+            throw ExitCode(130)
+        }
+        print("status \(run.status.rawValue); test accuracy \(run.records.last.map { "\($0.testAccuracy)" } ?? "-"); run in \(out)")
+    }
+
+    func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
+
+    /// history.csv, cam_share.csv (when measured) and summary.json, each written atomically.
+    func writeResults(_ run: TrainingRun, config: VisionTrainingConfig, trainImages: Int, testImages: Int) throws {
         var csv = "epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy\n"
         for r in run.records { csv += "\(r.epoch),\(r.steps),\(r.trainLoss),\(r.trainAccuracy),\(r.testLoss),\(r.testAccuracy)\n" }
-        try AtomicFile.write(csv, to: (out as NSString).appendingPathComponent("history.csv"))
+        try AtomicFile.write(csv, to: path("history.csv"))
+        if let series = run.camShare { try AtomicFile.write(series.csv, to: path("cam_share.csv")) }
         let summary = VisionSummary(status: run.status.rawValue, note: run.note, epochs: run.completedEpochs, steps: run.steps,
                                     testAccuracy: run.records.last?.testAccuracy, testLoss: run.records.last?.testLoss,
-                                    trainLoss: run.records.last?.trainLoss, dataDirectory: dataDirectory, trainImages: train.count,
-                                    testImages: test.count, config: config)
-        try AtomicFile.write(try JSONOutput.encode(summary), to: (out as NSString).appendingPathComponent("summary.json"))
-        print("status \(run.status.rawValue); test accuracy \(run.records.last.map { "\($0.testAccuracy)" } ?? "-"); run in \(out)")
+                                    trainLoss: run.records.last?.trainLoss, dataDirectory: dataDirectory, trainImages: trainImages,
+                                    testImages: testImages, config: config, camShare: run.camShare,
+                                    blasCore: BLAS.coreName, blasThreads: BLAS.threads)
+        try AtomicFile.write(try JSONOutput.encode(summary), to: path("summary.json"))
     }
 }
 
@@ -81,71 +125,15 @@ struct VisionSummary: Codable {
     var trainImages: Int
     var testImages: Int
     var config: VisionTrainingConfig
+    /// Absent unless the run measured it (--cam-every), and in summaries written before it existed.
+    var camShare: ForegroundShareSeries?
+    /// The OpenBLAS kernels and threads that computed the run: bit-for-bit repeats need the same ones.
+    var blasCore: String?
+    var blasThreads: Int?
 
     enum CodingKeys: String, CodingKey {
         case status, note, epochs, steps, testAccuracy = "test_accuracy", testLoss = "test_loss", trainLoss = "train_loss"
-        case dataDirectory = "data_dir", trainImages = "train_images", testImages = "test_images", config
-    }
-}
-
-struct VisionGradCAM: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "gradcam",
-        abstract: "Grad-CAM of trained runs on the same test images: a figure (input / CAM per run) and the share of CAM mass on foreground pixels with a 95% interval."
-    )
-
-    @Argument(help: "Run directories written by samlab vision train.") var runs: [String]
-    @Option(name: .customLong("images"), parsing: .unconditional, help: "Test images to average over.") var images: Int = 200
-    @Option(name: .customLong("shown"), parsing: .unconditional, help: "Images shown in the figure.") var shown: Int = 4
-    @Option(name: .customLong("threshold"), parsing: .unconditional, help: "Foreground: input intensity above this.") var threshold: Double = 0.1
-    @Option(name: .customLong("out"), parsing: .unconditional, help: "Output directory for gradcam.svg/.png/.json and gradcam.csv.") var out: String
-
-    func run() throws {
-        guard !runs.isEmpty else { throw InvalidInput("give at least one run directory") }
-        guard images >= 1, shown >= 1 else { throw InvalidInput("--images and --shown must be at least 1") }
-        var panels: [Panel] = []
-        var csv = "run,optimizer,images,foreground_share_mean,ci95_low,ci95_high,degenerate_maps\n"
-        var testSet: ImageSet?
-        var loaded: [(String, TrainingRun, Network)] = []
-        for dir in runs {
-            let run = try TrainingRun.load(from: (dir as NSString).appendingPathComponent("checkpoint.json"))
-            let summary = try JSONOutput.decode(VisionSummary.self, from: try InputFile.read((dir as NSString).appendingPathComponent("summary.json")),
-                                                source: dir + "/summary.json")
-            if testSet == nil { testSet = try MNISTDataset(directory: summary.dataDirectory).test }
-            loaded.append((dir, run, try run.makeNetwork()))
-        }
-        let test = testSet!
-        let n = min(images, test.count)
-        for k in 0..<min(shown, n) {
-            let image = test.image(k)
-            panels.append(ImagePanel.make(image.map(Double.init), height: test.height, width: test.width, title: k == 0 ? "input" : nil, colorMap: .grays))
-            for (dir, run, net) in loaded {
-                let cam = GradCAM.compute(network: net, image: image)
-                panels.append(ImagePanel.make(cam.map.map(Double.init), height: cam.height, width: cam.width,
-                                              title: k == 0 ? "\(run.config.optimizer.rawValue) (\((dir as NSString).lastPathComponent))" : nil,
-                                              colorMap: .viridis))
-            }
-        }
-        for (dir, run, net) in loaded {
-            var shares = [Double](), degenerate = 0
-            for i in 0..<n {
-                let cam = GradCAM.compute(network: net, image: test.image(i))
-                if cam.status != .ok { degenerate += 1; continue }
-                shares.append(cam.foregroundShare(image: test.image(i), threshold: Float(threshold)))
-            }
-            let mean = shares.reduce(0, +) / Double(max(1, shares.count))
-            let sd = (shares.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(1, shares.count - 1))).squareRoot()
-            let half = 1.96 * sd / Double(max(1, shares.count)).squareRoot()
-            csv += "\(dir),\(run.config.optimizer.rawValue),\(n),\(mean),\(mean - half),\(mean + half),\(degenerate)\n"
-            print("\(dir) (\(run.config.optimizer.rawValue)): foreground share \(String(format: "%.3f", mean)) ± \(String(format: "%.3f", half)) over \(shares.count) images (\(degenerate) degenerate maps)")
-        }
-        try AtomicFile.makeDirectory(out)
-        let figure = Figure(title: "Grad-CAM on the last conv layer", width: Double(180 * (loaded.count + 1)), height: Double(170 * min(shown, n) + 60),
-                            columns: loaded.count + 1, panels: panels)
-        let rendered = SVGRenderer.render(figure)
-        try rendered.writeSVG(to: URL(fileURLWithPath: out + "/gradcam.svg"))
-        try figure.save(to: URL(fileURLWithPath: out + "/gradcam.json"))
-        if PNGExport.isAvailable { try rendered.writePNG(to: URL(fileURLWithPath: out + "/gradcam.png")) }
-        try AtomicFile.write(csv, to: out + "/gradcam.csv")
+        case dataDirectory = "data_dir", trainImages = "train_images", testImages = "test_images", config, camShare = "cam_share"
+        case blasCore = "blas_core", blasThreads = "blas_threads"
     }
 }

@@ -30,7 +30,7 @@ enum CLI {
         if let directory { process.currentDirectoryURL = directory }
         // stderr goes to a file, stdout through a pipe read to the end before waiting, so no output can block.
         let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("samlab-stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errFile) }
         let out = Pipe()
         let err = try FileHandle(forWritingTo: errFile)

@@ -14,7 +14,7 @@ import Testing
         let r = try CLI.run(["reproduce", "fig1", "--quick", "--out", dir.path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("| fig1 |"))
-        #expect(r.stdout.contains("claims: 0 failed"))
+        #expect(r.stdout.contains("claims of the paper: 0 failed"))
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert") {
             let png = try Data(contentsOf: dir.appendingPathComponent("fig1/trajectories.png"))
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))

@@ -2,14 +2,19 @@ import Foundation
 import Testing
 
 @Suite struct VisionCommandTests {
-    /// A tiny MNIST-format set written here: bright bars on the left (class 0) or the right (class 1).
-    static func writeIDX(to dir: URL, count: Int) throws {
+    /// A tiny MNIST-format set written here: bright bars on the left (class 0) or the right (class 1), `size` x `size`.
+    static func writeIDX(to dir: URL, count: Int, size: Int = 28) throws {
         func be32(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
         for (prefix, n) in [("train", count), ("t10k", count / 2)] {
-            var images = be32(0x0803) + be32(n) + be32(28) + be32(28), labels = be32(0x0801) + be32(n)
+            var images = be32(0x0803) + be32(n) + be32(size) + be32(size), labels = be32(0x0801) + be32(n)
             for i in 0..<n {
                 let label = i % 2
-                for r in 0..<28 { for c in 0..<28 { images.append((label == 0 ? c < 10 : c > 17) && r > 4 && r < 24 ? 220 : 10) } }
+                for r in 0..<size {
+                    for c in 0..<size {
+                        let bar = label == 0 ? c < size * 10 / 28 : c > size * 17 / 28
+                        images.append(bar && r > size * 4 / 28 && r < size * 24 / 28 ? 220 : 10)
+                    }
+                }
                 labels.append(UInt8(label))
             }
             try Data(images).write(to: dir.appendingPathComponent("\(prefix)-images-idx3-ubyte"))
@@ -17,27 +22,175 @@ import Testing
         }
     }
 
+    static func json(_ path: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+    }
+
+    static func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    /// Bad input: exit 2 and a single line on stderr.
+    static func expectOneLineError(_ r: CLI.Result, mentioning words: [String]) {
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        for word in words { #expect(r.stderr.contains(word), "\(r.stderr)") }
+    }
+
     @Test func trainAndGradCAMOnTinyData() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         try Self.writeIDX(to: dir, count: 16)
         let run = dir.appendingPathComponent("run").path
-        let r = try CLI.run(["vision", "train", "--data-dir", dir.path, "--optimizer", "l2-sam", "--batch-size", "8", "--epochs", "1", "--out", run])
+        let r = try CLI.run(["vision", "train", "--data-dir", dir.path, "--optimizer", "l2-sam", "--batch-size", "8", "--epochs", "2", "--out", run,
+                             "--cam-every", "3", "--cam-images", "4"])
         #expect(r.status == 0, "\(r.stderr)")
-        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/summary.json"))) as? [String: Any])
+        let summary = try Self.json(run + "/summary.json")
         #expect(summary["status"] as? String == "completed")
         #expect(summary["test_accuracy"] is Double)
         #expect(FileManager.default.fileExists(atPath: run + "/checkpoint.json") && FileManager.default.fileExists(atPath: run + "/history.csv"))
+        // 2 steps per epoch: step 0, epoch ends 2 and 4, and step 3.
+        let csv = try String(contentsOfFile: run + "/cam_share.csv", encoding: .utf8).split(separator: "\n")
+        #expect(csv.first == "step,epoch,images,foreground_share_mean,ci95_low,ci95_high,degenerate_maps")
+        #expect(csv.dropFirst().map { $0.split(separator: ",").first.map(String.init) } == ["0", "2", "3", "4"])
+        #expect(csv.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[2] == "4" })
+        let series = try #require(summary["cam_share"] as? [String: Any])
+        #expect(series["every_steps"] as? Int == 3 && series["images"] as? Int == 4 && series["threshold"] as? Double == 0.1)
+        let observations = try #require(series["observations"] as? [[String: Any]])
+        #expect(observations.map { $0["step"] as? Int } == [0, 2, 3, 4])
+        #expect(observations.last?["epoch"] as? Double == 2)
+        #expect(observations.allSatisfy { $0["foreground_share_mean"] is Double && $0["degenerate_maps"] is Int })
+
         let cam = try CLI.run(["vision", "gradcam", run, "--images", "4", "--shown", "2", "--out", dir.appendingPathComponent("cam").path])
         #expect(cam.status == 0, "\(cam.stderr)")
         #expect(cam.stdout.contains("foreground share"))
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("cam/gradcam.svg").path))
+        // gradcam and the training series measure the same thing: at the end of training, on the same 4 images.
+        let row = try String(contentsOfFile: dir.appendingPathComponent("cam/gradcam.csv").path, encoding: .utf8).split(separator: "\n")[1]
+        #expect(row.split(separator: ",")[3] == csv.last!.split(separator: ",")[3])
+    }
+
+    /// Without --cam-every nothing is measured and no cam_share appears.
+    @Test func noSeriesUnlessAsked() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.writeIDX(to: dir, count: 16)
+        let run = dir.appendingPathComponent("run").path
+        let r = try CLI.run(["vision", "train", "--data-dir", dir.path, "--batch-size", "8", "--out", run, "--cam-images", "5"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("ignored without --cam-every"))
+        #expect(!FileManager.default.fileExists(atPath: run + "/cam_share.csv"))
+        #expect(try Self.json(run + "/summary.json")["cam_share"] == nil)
+    }
+
+    @Test func badFlagsAreOneLineErrors() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.writeIDX(to: dir, count: 4)
+        let base = ["vision", "train", "--data-dir", dir.path, "--out", dir.appendingPathComponent("run").path]
+        for (flag, value) in [("--checkpoint-every", "-1"), ("--cam-every", "-2"), ("--cam-images", "0"), ("--cam-threshold", "nan")] {
+            Self.expectOneLineError(try CLI.run(base + ["--cam-every", "1", flag, value]), mentioning: [flag])
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("run/checkpoint.json").path))
+    }
+
+    /// Ctrl-C saves a checkpoint at the next step and exits 130; --resume then ends with the same bytes as a run
+    /// that was never stopped (and never saved inside an epoch), foreground-share series included.
+    @Test func interruptAndResumeGiveTheSameBytes() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.writeIDX(to: dir, count: 16)
+        func args(_ out: String, checkpointEvery: Int) -> [String] {
+            ["vision", "train", "--data-dir", dir.path, "--optimizer", "l2-sam", "--batch-size", "6", "--epochs", "4",
+             "--checkpoint-every", "\(checkpointEvery)", "--cam-every", "2", "--cam-images", "2", "--out", out]
+        }
+        let straight = dir.appendingPathComponent("straight").path
+        #expect(try CLI.run(args(straight, checkpointEvery: 0)).status == 0)
+        let resumed = dir.appendingPathComponent("resumed").path
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = args(resumed, checkpointEvery: 1)
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // The first checkpoint (after step 1) shows that training, and so the SIGINT handler, has started.
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: resumed + "/checkpoint.json") && process.isRunning && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        process.interrupt()
+        process.waitUntilExit()
+        if process.terminationStatus == 130 {
+            let summary = try Self.json(resumed + "/summary.json")
+            #expect(summary["status"] as? String == "interrupted")
+            #expect((summary["steps"] as? Int ?? 0) < 12)
+        } else {
+            #expect(process.terminationStatus == 0, "the run finished before the signal")
+        }
+        let r = try CLI.run(args(resumed, checkpointEvery: 0) + ["--resume"])
+        #expect(r.status == 0, "\(r.stderr)")
+        for name in ["checkpoint.json", "summary.json", "history.csv", "cam_share.csv"] {
+            #expect(try Self.bytes(resumed + "/" + name) == Self.bytes(straight + "/" + name), "\(name) differs")
+        }
+    }
+
+    /// A step size of 1e38 overflows: the run ends as diverged (a result, exit 0) with finite parameters saved.
+    @Test func divergedRunKeepsAFiniteCheckpoint() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.writeIDX(to: dir, count: 16)
+        let run = dir.appendingPathComponent("run").path
+        let r = try CLI.run(["vision", "train", "--data-dir", dir.path, "--batch-size", "8", "--epochs", "3", "--lr", "1e38", "--out", run])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("status diverged"))
+        #expect(try Self.json(run + "/summary.json")["status"] as? String == "diverged")
+        let checkpoint = try Self.json(run + "/checkpoint.json")
+        #expect(checkpoint["status"] as? String == "diverged")
+        let text = try #require(checkpoint["parameters"] as? String)
+        let data = try #require(Data(base64Encoded: text))
+        let count = try #require(checkpoint["parameterCount"] as? Int)
+        #expect(data.count == 4 * count && count > 0)
+        let bytes = [UInt8](data)
+        // IEEE single: inf and NaN have all eight exponent bits set.
+        let nonFinite = stride(from: 0, to: bytes.count, by: 4).filter { i in
+            (UInt32(bytes[i + 3]) << 24 | UInt32(bytes[i + 2]) << 16) >> 23 & 0xFF == 0xFF
+        }
+        #expect(nonFinite.isEmpty)
+    }
+
+    @Test func gradcamNamesAMissingRunFile() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let empty = dir.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        Self.expectOneLineError(try CLI.run(["vision", "gradcam", empty.path, "--out", dir.appendingPathComponent("cam").path]),
+                                mentioning: [empty.path + "/checkpoint.json", "samlab vision train"])
+        try Self.writeIDX(to: dir, count: 4)
+        let run = dir.appendingPathComponent("run").path
+        #expect(try CLI.run(["vision", "train", "--data-dir", dir.path, "--batch-size", "2", "--out", run]).status == 0)
+        try FileManager.default.removeItem(atPath: run + "/summary.json")
+        Self.expectOneLineError(try CLI.run(["vision", "gradcam", run, "--out", dir.appendingPathComponent("cam").path]),
+                                mentioning: [run + "/summary.json"])
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("cam").path))
+    }
+
+    /// A run whose network takes 28x28 images, pointed at 20x20 data, is refused before any Grad-CAM.
+    @Test func gradcamRejectsDataOfAnotherSize() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.writeIDX(to: dir, count: 4)
+        let small = dir.appendingPathComponent("small")
+        try FileManager.default.createDirectory(at: small, withIntermediateDirectories: true)
+        try Self.writeIDX(to: small, count: 4, size: 20)
+        let run = dir.appendingPathComponent("run").path
+        #expect(try CLI.run(["vision", "train", "--data-dir", dir.path, "--batch-size", "2", "--out", run]).status == 0)
+        var summary = try Self.json(run + "/summary.json")
+        summary["data_dir"] = small.path
+        try JSONSerialization.data(withJSONObject: summary).write(to: URL(fileURLWithPath: run + "/summary.json"))
+        Self.expectOneLineError(try CLI.run(["vision", "gradcam", run, "--out", dir.appendingPathComponent("cam").path]),
+                                mentioning: ["1x28x28", "20x20", run])
     }
 
     @Test func missingDataDirectorySaysWhatToDo() throws {
         let r = try CLI.run(["vision", "train", "--data-dir", "/nonexistent/mnist", "--out", "/tmp/never-\(UUID().uuidString)"])
-        #expect(r.status == 2)
-        #expect(r.stderr.split(separator: "\n").count == 1)
-        #expect(r.stderr.contains("/nonexistent/mnist"), "\(r.stderr)")
+        Self.expectOneLineError(r, mentioning: ["/nonexistent/mnist"])
     }
 }

@@ -32,7 +32,7 @@ func barImages(count: Int, seed: UInt64) -> ImageSet {
         }
         labels.append(label)
     }
-    return ImageSet(height: 8, width: 8, pixels: pixels, labels: labels)
+    return try! ImageSet(height: 8, width: 8, pixels: pixels, labels: labels)
 }
 
 /// |a - b| small relative to their size (for finite-difference checks in Float32).

@@ -52,7 +52,7 @@ import SAMCore
 
         let path = temporaryDirectory() + "/run.json"
         var first = try TrainingRun(config: config(.linfSAM, epochs: 3))
-        try first.train(on: train, test: test, untilEpoch: 1) { run throws(InvalidInput) in try run.save(to: path) }
+        try first.train(on: train, test: test, untilEpoch: 1, checkpoint: { run throws(InvalidInput) in try run.save(to: path) })
         #expect(first.completedEpochs == 1 && first.status == .interrupted)
         var resumed = try TrainingRun.load(from: path)
         #expect(resumed == first)
@@ -87,8 +87,12 @@ import SAMCore
         c.learningRate = -1
         #expect(throws: InvalidInput.self) { try TrainingRun(config: c) }
         var run = try TrainingRun(config: config(.sgd))
-        let wrongSize = ImageSet(height: 2, width: 2, pixels: [0, 0, 0, 0], labels: [0])
+        let wrongSize = try ImageSet(height: 2, width: 2, pixels: [0, 0, 0, 0], labels: [0])
         #expect(throws: InvalidInput.self) { try run.train(on: wrongSize, test: test) }
+        // The test set is checked as well, before any step (it would otherwise fail inside the first evaluation).
+        let error = #expect(throws: InvalidInput.self) { try run.train(on: train, test: wrongSize) }
+        #expect(error?.message.contains("test images are 2x2") == true)
+        #expect(run.steps == 0)
         let tooSmall = Architecture(inputHeight: 4, inputWidth: 4, convChannels: [2, 2], hidden: 3, classes: 2)
         #expect(throws: InvalidInput.self) { try Network(architecture: tooSmall, seed: 0) }
     }

@@ -43,7 +43,7 @@ public final class SweepStore: @unchecked Sendable {
     /// Opens for appending after dropping any torn tail.
     public func open() throws(InvalidInput) -> [Record] {
         let (records, valid) = try Self.read(path)
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         guard let h = FileHandle(forUpdatingAtPath: path) else { throw InvalidInput("\(path): cannot open for writing") }
         do {
             try h.truncate(atOffset: UInt64(valid))

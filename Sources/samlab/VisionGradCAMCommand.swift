@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import SAMCore
+import SAMExperiments
+import SAMPlot
+import SAMVision
+
+struct VisionGradCAM: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gradcam",
+        abstract: "Grad-CAM of trained runs on the same test images: a figure (input / CAM per run) and the share of CAM mass on foreground pixels with a 95% interval."
+    )
+
+    @Argument(help: "Run directories written by samlab vision train.") var runs: [String]
+    @Option(name: .customLong("images"), parsing: .unconditional, help: "Test images to average over.") var images: Int = 200
+    @Option(name: .customLong("shown"), parsing: .unconditional, help: "Images shown in the figure.") var shown: Int = 4
+    @Option(name: .customLong("threshold"), parsing: .unconditional, help: "Foreground: input intensity above this.") var threshold: Double = 0.1
+    @Option(name: .customLong("out"), parsing: .unconditional, help: "Output directory for gradcam.svg/.png/.json and gradcam.csv.") var out: String
+
+    struct LoadedRun {
+        var directory: String
+        var run: TrainingRun
+        var network: Network
+        var summary: VisionSummary
+    }
+
+    func run() throws {
+        guard !runs.isEmpty else { throw InvalidInput("give at least one run directory") }
+        guard images >= 1, shown >= 1 else { throw InvalidInput("--images and --shown must be at least 1") }
+        guard threshold.isFinite else { throw InvalidInput("--threshold must be a finite number (got \(threshold))") }
+        let loaded = try runs.map(Self.load)
+        // Every run is explained on the first run's test images, so the maps and shares compare like with like.
+        let dataDirectory = loaded[0].summary.dataDirectory
+        let test = try MNISTDataset(directory: dataDirectory).test
+        for r in loaded {
+            let arch = r.run.config.architecture
+            guard arch.inputHeight == test.height, arch.inputWidth == test.width, arch.inputChannels == 1 else {
+                throw InvalidInput("\(r.directory): its network takes \(arch.inputChannels)x\(arch.inputHeight)x\(arch.inputWidth) images but \(dataDirectory) has \(test.height)x\(test.width) ones")
+            }
+            if r.summary.dataDirectory != dataDirectory {
+                Terminal.warn("\(r.directory) was trained on \(r.summary.dataDirectory); it is explained on \(dataDirectory)'s test images like the first run")
+            }
+        }
+        let n = min(images, test.count)
+        var panels: [Panel] = []
+        for k in 0..<min(shown, n) {
+            let image = try test.image(k)
+            panels.append(ImagePanel.make(image.map(Double.init), height: test.height, width: test.width, title: k == 0 ? "input" : nil, colorMap: .grays))
+            for r in loaded {
+                let cam = try GradCAM.compute(network: r.network, image: image)
+                panels.append(ImagePanel.make(cam.map.map(Double.init), height: cam.height, width: cam.width,
+                                              title: k == 0 ? "\(r.run.config.optimizer.rawValue) (\((r.directory as NSString).lastPathComponent))" : nil,
+                                              colorMap: .viridis))
+            }
+        }
+        var csv = "run,optimizer,images,foreground_share_mean,ci95_low,ci95_high,degenerate_maps\n"
+        for r in loaded {
+            let share = try ForegroundShare.measure(network: r.network, images: test, count: n, threshold: Float(threshold))
+            func field(_ x: Double?) -> String { x.map { "\($0)" } ?? "" }
+            csv += "\(r.directory),\(r.run.config.optimizer.rawValue),\(n),\(field(share.mean)),\(field(share.ci95Low)),\(field(share.ci95High)),\(share.degenerateMaps)\n"
+            print("\(r.directory) (\(r.run.config.optimizer.rawValue)): foreground share \(share)")
+        }
+        try AtomicFile.makeDirectory(out)
+        let figure = Figure(title: "Grad-CAM on the last conv layer", width: Double(180 * (loaded.count + 1)), height: Double(170 * min(shown, n) + 60),
+                            columns: loaded.count + 1, panels: panels)
+        let rendered = SVGRenderer.render(figure)
+        try rendered.writeSVG(to: URL(fileURLWithPath: out + "/gradcam.svg"))
+        try figure.save(to: URL(fileURLWithPath: out + "/gradcam.json"))
+        if PNGExport.isAvailable { try rendered.writePNG(to: URL(fileURLWithPath: out + "/gradcam.png")) }
+        try AtomicFile.write(csv, to: out + "/gradcam.csv")
+    }
+
+    /// A run directory's checkpoint (its parameters) and summary (its data directory), with a message naming the
+    /// missing file rather than a bare "cannot read".
+    static func load(_ directory: String) throws(InvalidInput) -> LoadedRun {
+        func file(_ name: String) throws(InvalidInput) -> String {
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw InvalidInput("\(path): missing; give run directories written by 'samlab vision train --out DIR'")
+            }
+            return path
+        }
+        let checkpoint = try file("checkpoint.json"), summaryPath = try file("summary.json")
+        let run = try TrainingRun.load(from: checkpoint)
+        let summary = try JSONOutput.decode(VisionSummary.self, from: try InputFile.read(summaryPath), source: summaryPath)
+        return LoadedRun(directory: directory, run: run, network: try run.makeNetwork(), summary: summary)
+    }
+}
