@@ -11,13 +11,15 @@ extension TrainingRun {
     /// `checkpoint` is called with the run after every epoch and, if `checkpointEvery` > 0, every that many steps
     /// inside an epoch, for instance to save it. `observer` measures the Grad-CAM foreground share at step 0,
     /// every `observer.every` steps and after every epoch, appending to `camShare`; it only reads the network,
-    /// so a run trains to the same bits with or without it.
+    /// so a run trains to the same bits with or without it. `progress` is called with the total step count after
+    /// every step (for a progress bar).
     ///
     /// A SAM step costs two forward/backward passes: the gradient g at w gives eps, and the gradient at w + eps
     /// moves w. The recorded training loss is the one at w.
     public mutating func train(on train: ImageSet, test: ImageSet, untilEpoch: Int? = nil, untilStep: Int? = nil,
                                checkpointEvery: Int = 0, observer: ForegroundShareObserver? = nil,
                                shouldStop: () -> Bool = { false },
+                               progress: ((_ steps: Int) -> Void)? = nil,
                                checkpoint: ((TrainingRun) throws(InvalidInput) -> Void)? = nil) throws(InvalidInput) {
         let arch = config.architecture
         guard train.count > 0 else { throw InvalidInput("training set is empty") }
@@ -44,15 +46,15 @@ extension TrainingRun {
                 if let untilStep, steps >= untilStep { return pause(p) }
                 if shouldStop() { return pause(p) }
                 let end = min(p.examples + batch, train.count)
-                let (x, y) = try train.batch(order[p.examples..<end])
+                let indices = order[p.examples..<end]
                 let w = parameters
-                var (loss, right, g) = net.lossAndGradient(x, labels: y)
+                var (loss, right, g) = try Self.batchGradient(net, train, indices)
                 guard loss.isFinite else { return diverge(net, w, "non-finite loss at step \(steps + 1)") }
                 if let eps = config.optimizer.perturbation(gradient: g, rho: config.rho) {
                     var shifted = w
                     for i in shifted.indices { shifted[i] += eps[i] }
                     net.parameters = shifted
-                    let second = net.lossAndGradient(x, labels: y)
+                    let second = try Self.batchGradient(net, train, indices)
                     guard second.loss.isFinite else { return diverge(net, w, "non-finite perturbed loss at step \(steps + 1)") }
                     g = second.gradient
                 }
@@ -68,8 +70,9 @@ extension TrainingRun {
                 steps += 1
                 p.steps += 1
                 p.examples = end
-                p.lossSum += loss * Double(y.count)
+                p.lossSum += loss * Double(indices.count)
                 p.correct += right
+                progress?(steps)
                 guard p.examples < train.count else { break }
                 if let observer, observer.every > 0, steps % observer.every == 0 {
                     try observe(net, observer, stepsPerEpoch: stepsPerEpoch, due: true)
@@ -94,6 +97,36 @@ extension TrainingRun {
             try checkpoint?(self)
         }
         status = completedEpochs >= config.epochs ? .completed : .interrupted
+    }
+
+    /// Largest number of examples pushed through the network at once. A bigger batch (full-batch GD on 60,000
+    /// images would need about 14 GB of activations and im2col columns) is split into chunks of this size whose
+    /// mean gradients are combined with weights chunk/batch: the same full-batch gradient, in bounded memory.
+    /// Batches up to this size are one chunk, so mini-batch training is unaffected.
+    public static let maximumChunk = 1024
+
+    /// Mean loss, correct count and mean gradient over the examples `indices` of `set`, in chunks.
+    static func batchGradient(_ net: Network, _ set: ImageSet, _ indices: ArraySlice<Int>,
+                              chunk: Int = maximumChunk) throws(InvalidInput) -> (loss: Double, correct: Int, gradient: [Float]) {
+        guard indices.count > chunk else {
+            let (x, y) = try set.batch(indices)
+            return net.lossAndGradient(x, labels: y)
+        }
+        var loss = 0.0, correct = 0
+        var gradient = [Float](repeating: 0, count: net.parameterCount)
+        var start = indices.startIndex
+        while start < indices.endIndex {
+            let end = min(start + chunk, indices.endIndex)
+            let (x, y) = try set.batch(indices[start..<end])
+            let part = net.lossAndGradient(x, labels: y)
+            let weight = Double(end - start) / Double(indices.count)
+            loss += part.loss * weight
+            correct += part.correct
+            let w = Float(weight)
+            for i in gradient.indices { gradient[i] += w * part.gradient[i] }
+            start = end
+        }
+        return (loss, correct, gradient)
     }
 
     /// Stops inside an epoch (or at its start, which is an epoch boundary and needs no position).

@@ -9,12 +9,15 @@ enum Terminal {
     }
 
     static func warn(_ message: String) {
-        FileHandle.standardError.write(Data("samlab: warning: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("\(clearLine)samlab: warning: \(message)\n".utf8))
     }
 
     static func note(_ message: String) {
-        FileHandle.standardError.write(Data("samlab: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("\(clearLine)samlab: \(message)\n".utf8))
     }
+
+    /// On a terminal, returns the cursor over a progress line being redrawn, so a note does not run into it.
+    private static var clearLine: String { stderrIsTerminal ? "\r\u{1B}[K" : "" }
 
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
 }

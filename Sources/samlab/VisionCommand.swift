@@ -80,8 +80,11 @@ struct VisionTrain: ParsableCommand {
         // The handler only sets a flag: training stops at the next step, where the parameters are consistent.
         signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
         let start = Date()
+        let batch = batchSize == 0 ? train.count : min(batchSize, train.count)
+        let bar = ProgressLine(total: epochs * ((train.count + batch - 1) / batch), label: "vision train (\(optimizer.rawValue)) steps")
+        defer { bar.finish() }
         try run.train(on: train, test: test, checkpointEvery: checkpointEvery, observer: observer,
-                      shouldStop: { interruptRequested.load(ordering: .relaxed) }) { r throws(InvalidInput) in
+                      shouldStop: { interruptRequested.load(ordering: .relaxed) }, progress: { bar.update($0) }) { r throws(InvalidInput) in
             try r.save(to: checkpoint)
             if r.epochProgress == nil, let last = r.records.last {
                 Terminal.note("epoch \(last.epoch): train loss \(last.trainLoss), test accuracy \(last.testAccuracy) (\(Int(Date().timeIntervalSince(start))) s)")

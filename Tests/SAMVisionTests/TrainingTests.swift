@@ -27,6 +27,20 @@ import SAMCore
         #expect(run.records.last!.trainLoss < run.records.first!.trainLoss)
     }
 
+    /// A batch larger than the chunk limit is pushed through in chunks; the combined loss, count and gradient must
+    /// be those of the whole batch at once (up to Float rounding of the weighted sum).
+    @Test func chunkedGradientEqualsWholeBatchGradient() throws {
+        let net = try TrainingRun(config: config(.sgd)).makeNetwork()
+        let indices = Array(0..<train.count)[...]
+        let whole = try TrainingRun.batchGradient(net, train, indices, chunk: train.count)
+        let chunked = try TrainingRun.batchGradient(net, train, indices, chunk: 7)
+        #expect(abs(whole.loss - chunked.loss) < 1e-6 * abs(whole.loss))
+        #expect(whole.correct == chunked.correct)
+        let scale = whole.gradient.map { abs($0) }.max()!
+        #expect(scale > 0)
+        #expect(zip(whole.gradient, chunked.gradient).allSatisfy { abs($0 - $1) <= 1e-5 * scale })
+    }
+
     @Test func fullBatchTakesOneStepPerEpoch() throws {
         var c = config(.l2SAM, epochs: 2)
         c.batchSize = 0
