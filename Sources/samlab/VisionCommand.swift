@@ -47,6 +47,31 @@ struct VisionTrain: ParsableCommand {
     var camImages: Int?
     @Option(name: .customLong("cam-threshold"), parsing: .unconditional, help: "With --cam-every: foreground is input intensity above this. (default: 0.1)")
     var camThreshold: Double?
+    @Option(name: .customLong("conv-channels"), parsing: .unconditional,
+            help: "Output channels of each conv(k x k)+ReLU+pool2 stage; 'none' for no convolution (then no Grad-CAM).")
+    var convChannels: String = "32,64"
+    @Option(name: .customLong("kernel"), parsing: .unconditional, help: "Convolution kernel size k.") var kernel: Int = 3
+    @Option(name: .customLong("hidden"), parsing: .unconditional, help: "Width of the hidden linear layer; 0 = none.") var hidden: Int = 128
+    @Option(name: .customLong("blas-threads"), parsing: .unconditional,
+            help: "OpenBLAS threads. Results are bit-for-bit repeatable for a fixed count; summary.json records it.")
+    var blasThreads: Int = 1
+
+    /// The network for images of this set: input size from the data, classes from its largest label.
+    func architecture(for set: ImageSet) throws(InvalidInput) -> Architecture {
+        let channels: [Int]
+        if convChannels.lowercased() == "none" { channels = [] } else {
+            channels = try ValueParsing.numbers(convChannels, flag: "--conv-channels").map { v throws(InvalidInput) -> Int in
+                guard v >= 1, v == v.rounded(), v <= 4096 else { throw InvalidInput("--conv-channels entries must be integers in 1...4096 (got \(v))") }
+                return Int(v)
+            }
+        }
+        guard kernel >= 1 else { throw InvalidInput("--kernel must be at least 1 (got \(kernel))") }
+        guard hidden >= 0 else { throw InvalidInput("--hidden must be 0 (no hidden layer) or positive (got \(hidden))") }
+        let architecture = Architecture(inputHeight: set.height, inputWidth: set.width, convChannels: channels, kernel: kernel,
+                                        hidden: hidden, classes: max(2, (set.labels.max() ?? 1) + 1))
+        _ = try architecture.featureSize()
+        return architecture
+    }
 
     func run() throws {
         if let trainLimit { guard trainLimit >= 1 else { throw InvalidInput("--train-limit must be at least 1 (got \(trainLimit))") } }
@@ -57,11 +82,17 @@ struct VisionTrain: ParsableCommand {
         if camEvery == nil && (camImages != nil || camThreshold != nil) {
             Terminal.warn("--cam-images and --cam-threshold are ignored without --cam-every")
         }
-        let config = VisionTrainingConfig(optimizer: optimizer, learningRate: learningRate, rho: rho, batchSize: batchSize, epochs: epochs, seed: seed)
-        var run = try TrainingRun(config: config)
+        guard (1...64).contains(blasThreads) else { throw InvalidInput("--blas-threads must be in 1...64 (got \(blasThreads))") }
         let data = try MNISTDataset(directory: dataDirectory)
         let train = trainLimit.map { data.train.prefix($0) } ?? data.train
         let test = trainLimit.map { data.test.prefix(max(1, $0 / 6)) } ?? data.test
+        let config = VisionTrainingConfig(architecture: try architecture(for: data.train), optimizer: optimizer, learningRate: learningRate,
+                                          rho: rho, batchSize: batchSize, epochs: epochs, seed: seed)
+        if camEvery != nil, config.architecture.convChannels.isEmpty {
+            throw InvalidInput("--cam-every needs a convolution (Grad-CAM reads the last conv layer); --conv-channels is 'none'")
+        }
+        var run = try TrainingRun(config: config)
+        BLAS.setThreads(blasThreads)
         let observer = try camEvery.map { every throws(InvalidInput) in
             try ForegroundShareObserver(every: every, images: test, count: camImages ?? 200, threshold: camThreshold ?? 0.1)
         }

@@ -189,6 +189,29 @@ import Testing
                                 mentioning: ["1x28x28", "20x20", run])
     }
 
+    /// The network takes its input size and classes from the data and its layers from the flags.
+    @Test func architectureFollowsDataAndFlags() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.writeIDX(to: dir, count: 8, size: 20)
+        let run = dir.appendingPathComponent("run").path
+        let r = try CLI.run(["vision", "train", "--data-dir", dir.path, "--batch-size", "4", "--conv-channels", "3,5", "--kernel", "3",
+                             "--hidden", "0", "--blas-threads", "2", "--out", run])
+        #expect(r.status == 0, "\(r.stderr)")
+        let summary = try Self.json(run + "/summary.json")
+        let architecture = try #require((summary["config"] as? [String: Any])?["architecture"] as? [String: Any])
+        #expect(architecture["inputHeight"] as? Int == 20 && architecture["inputWidth"] as? Int == 20)
+        #expect(architecture["convChannels"] as? [Int] == [3, 5] && architecture["hidden"] as? Int == 0)
+        #expect(architecture["classes"] as? Int == 2)
+        #expect(summary["blas_threads"] as? Int == 2)
+        #expect(!((summary["blas_core"] as? String) ?? "").isEmpty)
+        Self.expectOneLineError(try CLI.run(["vision", "train", "--data-dir", dir.path, "--conv-channels", "none", "--cam-every", "1",
+                                             "--out", dir.appendingPathComponent("x").path]), mentioning: ["--cam-every"])
+        Self.expectOneLineError(try CLI.run(["vision", "train", "--data-dir", dir.path, "--conv-channels", "8,8,8",
+                                             "--out", dir.appendingPathComponent("y").path]), mentioning: ["too small"])
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("y").path))
+    }
+
     @Test func missingDataDirectorySaysWhatToDo() throws {
         let r = try CLI.run(["vision", "train", "--data-dir", "/nonexistent/mnist", "--out", "/tmp/never-\(UUID().uuidString)"])
         Self.expectOneLineError(r, mentioning: ["/nonexistent/mnist"])
