@@ -30,7 +30,9 @@ struct VisionTrain: ParsableCommand {
     var dataDirectory: String = MNISTDataset.fashionMNISTDirectory
     @Option(name: .customLong("optimizer"), parsing: .unconditional, help: "sgd, l2-sam or linf-sam.") var optimizer: VisionOptimizer = .sgd
     @Option(name: .customLong("lr"), parsing: .unconditional, help: "Step size.") var learningRate: Double = 0.05
-    @Option(name: .customLong("rho"), parsing: .unconditional, help: "SAM radius.") var rho: Double = 0.05
+    @Option(name: .customLong("rho"), parsing: .unconditional,
+            help: "SAM radius. l_inf-SAM's step rho*sign(g) has l2 norm rho*sqrt(#parameters) (about 474 rho for the default network), so it needs a far smaller rho than l2-SAM.")
+    var rho: Double = 0.05
     @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Examples per step; 0 = full batch (GD, as in the theory).") var batchSize: Int = 128
     @Option(name: .customLong("epochs"), parsing: .unconditional, help: "Epochs.") var epochs: Int = 1
     @Option(name: .customLong("seed"), parsing: .unconditional, help: "Seed of the initialization and the shuffling.") var seed: UInt64 = 1
