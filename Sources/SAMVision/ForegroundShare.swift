@@ -48,19 +48,23 @@ public struct ForegroundShare: Codable, Sendable, Equatable, CustomStringConvert
 
     /// Grad-CAM (of the predicted class) of the first `count` images of `images` (all of them by default).
     public static func measure(network: Network, images: ImageSet, count: Int? = nil, threshold: Float) throws(InvalidInput) -> ForegroundShare {
+        let perImage = try shares(network: network, images: images, count: count, threshold: threshold)
+        return ForegroundShare(shares: perImage.compactMap { $0 }, degenerateMaps: perImage.count { $0 == nil })
+    }
+
+    /// The share of each of the first `count` images, in order; nil where the map is degenerate.
+    public static func shares(network: Network, images: ImageSet, count: Int? = nil, threshold: Float) throws(InvalidInput) -> [Double?] {
         let n = count ?? images.count
         guard n >= 1, n <= images.count else { throw InvalidInput("cannot explain \(n) of \(images.count) images") }
         guard threshold.isFinite else { throw InvalidInput("the foreground threshold must be finite, got \(threshold)") }
-        var shares: [Double] = []
+        var shares: [Double?] = []
         shares.reserveCapacity(n)
-        var degenerate = 0
         for i in 0..<n {
             let image = try images.image(i)
             let cam = try GradCAM.compute(network: network, image: image)
-            guard cam.status == .ok else { degenerate += 1; continue }
-            shares.append(try cam.foregroundShare(image: image, threshold: threshold))
+            shares.append(cam.status == .ok ? try cam.foregroundShare(image: image, threshold: threshold) : nil)
         }
-        return ForegroundShare(shares: shares, degenerateMaps: degenerate)
+        return shares
     }
 
     /// Where this share lies against `other` when both 95% intervals are taken seriously.
@@ -86,6 +90,44 @@ public struct ForegroundShare: Codable, Sendable, Equatable, CustomStringConvert
         let value = mean.map { f($0) + (halfWidth.map { " ± " + f($0) } ?? "") } ?? "undefined (no map)"
         return "\(value) over \(images - degenerateMaps) images (\(degenerateMaps) degenerate maps)"
     }
+}
+
+/// The per-image difference of two networks' shares on the SAME images (a minus b), with a 95% interval.
+///
+/// Both networks explain the same images, so the difference image by image removes what the images have in common
+/// (how much of each picture is foreground at all): its interval is much narrower than what comparing two
+/// independent intervals allows, and it is the right test for "SAM puts less mass on the foreground than GD".
+public struct PairedShareDifference: Codable, Sendable, Equatable, CustomStringConvertible {
+    /// Images where both maps exist (the others are left out of the pairs).
+    public var pairs: Int
+    public var mean: Double?
+    public var ci95Low: Double?
+    public var ci95High: Double?
+
+    public init(_ a: [Double?], _ b: [Double?]) throws(InvalidInput) {
+        guard a.count == b.count else { throw InvalidInput("paired shares need the same images: \(a.count) against \(b.count)") }
+        let differences = zip(a, b).compactMap { x, y in x.flatMap { x in y.map { x - $0 } } }
+        let summary = ForegroundShare(shares: differences, degenerateMaps: 0)
+        pairs = differences.count
+        mean = summary.mean
+        ci95Low = summary.ci95Low
+        ci95High = summary.ci95High
+    }
+
+    /// Whether a's share is significantly above (`.above`) or below b's, by the paired interval.
+    public var comparison: ForegroundShare.Comparison {
+        guard let ci95Low, let ci95High else { return .undetermined }
+        return ci95Low > 0 ? .above : ci95High < 0 ? .below : .overlapping
+    }
+
+    public var description: String {
+        func f(_ x: Double) -> String { String(format: "%+.3f", x) }
+        guard let mean else { return "no image with both maps" }
+        let interval = ci95Low.flatMap { low in ci95High.map { " [\(f(low)), \(f($0))]" } } ?? ""
+        return "\(f(mean))\(interval) over \(pairs) images"
+    }
+
+    private enum CodingKeys: String, CodingKey { case pairs, mean, ci95Low = "ci95_low", ci95High = "ci95_high" }
 }
 
 /// One point of the foreground share over training: where training was and what was measured.

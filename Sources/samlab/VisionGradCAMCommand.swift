@@ -15,7 +15,7 @@ struct VisionGradCAM: ParsableCommand {
     @Option(name: .customLong("images"), parsing: .unconditional, help: "Test images to average over.") var images: Int = 200
     @Option(name: .customLong("shown"), parsing: .unconditional, help: "Images shown in the figure.") var shown: Int = 4
     @Option(name: .customLong("threshold"), parsing: .unconditional, help: "Foreground: input intensity above this.") var threshold: Double = 0.1
-    @Option(name: .customLong("out"), parsing: .unconditional, help: "Output directory for gradcam.svg/.png/.json and gradcam.csv.") var out: String
+    @Option(name: .customLong("out"), parsing: .unconditional, help: "Output directory for gradcam.svg/.png/.json, gradcam.csv, gradcam_shares.csv (per image) and gradcam_paired.csv (each run minus the first, image by image).") var out: String
 
     struct LoadedRun {
         var directory: String
@@ -53,13 +53,25 @@ struct VisionGradCAM: ParsableCommand {
                                               colorMap: .viridis))
             }
         }
+        func field(_ x: Double?) -> String { x.map { "\($0)" } ?? "" }
         var csv = "run,optimizer,images,foreground_share_mean,ci95_low,ci95_high,degenerate_maps\n"
+        var perImage: [[Double?]] = []
         for r in loaded {
-            let share = try ForegroundShare.measure(network: r.network, images: test, count: n, threshold: Float(threshold))
-            func field(_ x: Double?) -> String { x.map { "\($0)" } ?? "" }
+            let shares = try ForegroundShare.shares(network: r.network, images: test, count: n, threshold: Float(threshold))
+            let share = ForegroundShare(shares: shares.compactMap { $0 }, degenerateMaps: shares.count { $0 == nil })
+            perImage.append(shares)
             csv += "\(r.directory),\(r.run.config.optimizer.rawValue),\(n),\(field(share.mean)),\(field(share.ci95Low)),\(field(share.ci95High)),\(share.degenerateMaps)\n"
             print("\(r.directory) (\(r.run.config.optimizer.rawValue)): foreground share \(share)")
         }
+        // Every later run against the first, image by image (the same images, so the paired interval is the test).
+        var paired = "run,against,pairs,difference_mean,ci95_low,ci95_high\n"
+        for k in loaded.indices.dropFirst() {
+            let d = try PairedShareDifference(perImage[k], perImage[0])
+            paired += "\(loaded[k].directory),\(loaded[0].directory),\(d.pairs),\(field(d.mean)),\(field(d.ci95Low)),\(field(d.ci95High))\n"
+            print("\(loaded[k].directory) − \(loaded[0].directory), paired: \(d)")
+        }
+        var table = "image," + loaded.map { "\"\($0.directory.replacingOccurrences(of: "\"", with: "\"\""))\"" }.joined(separator: ",") + "\n"
+        for i in 0..<n { table += "\(i)," + perImage.map { field($0[i]) }.joined(separator: ",") + "\n" }
         try AtomicFile.makeDirectory(out)
         let figure = Figure(title: "Grad-CAM on the last conv layer", width: Double(180 * (loaded.count + 1)), height: Double(170 * min(shown, n) + 60),
                             columns: loaded.count + 1, panels: panels)
@@ -68,6 +80,8 @@ struct VisionGradCAM: ParsableCommand {
         try figure.save(to: URL(fileURLWithPath: out + "/gradcam.json"))
         if PNGExport.isAvailable { try rendered.writePNG(to: URL(fileURLWithPath: out + "/gradcam.png")) }
         try AtomicFile.write(csv, to: out + "/gradcam.csv")
+        try AtomicFile.write(table, to: out + "/gradcam_shares.csv")
+        if loaded.count > 1 { try AtomicFile.write(paired, to: out + "/gradcam_paired.csv") }
     }
 
     /// A run directory's checkpoint (its parameters) and summary (its data directory), with a message naming the

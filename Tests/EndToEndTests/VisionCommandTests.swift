@@ -66,6 +66,18 @@ import Testing
         // gradcam and the training series measure the same thing: at the end of training, on the same 4 images.
         let row = try String(contentsOfFile: dir.appendingPathComponent("cam/gradcam.csv").path, encoding: .utf8).split(separator: "\n")[1]
         #expect(row.split(separator: ",")[3] == csv.last!.split(separator: ",")[3])
+        let shares = try String(contentsOfFile: dir.appendingPathComponent("cam/gradcam_shares.csv").path, encoding: .utf8).split(separator: "\n")
+        #expect(shares.count == 5 && shares[0].hasPrefix("image,"))
+
+        // Two runs: the second against the first, image by image; a run against itself differs by exactly 0.
+        let pair = try CLI.run(["vision", "gradcam", run, run, "--images", "4", "--shown", "1", "--out", dir.appendingPathComponent("pair").path])
+        #expect(pair.status == 0, "\(pair.stderr)")
+        let paired = try String(contentsOfFile: dir.appendingPathComponent("pair/gradcam_paired.csv").path, encoding: .utf8).split(separator: "\n")
+        #expect(paired.first == "run,against,pairs,difference_mean,ci95_low,ci95_high")
+        let fields = paired[1].split(separator: ",", omittingEmptySubsequences: false)
+        let degenerate = try #require(Int(row.split(separator: ",", omittingEmptySubsequences: false)[6]))
+        #expect(Int(fields[2]) == 4 - degenerate, "\(paired[1]) against \(row)")
+        if degenerate < 4 { #expect(Double(fields[3]) == 0, "\(paired[1])") }
     }
 
     /// Without --cam-every nothing is measured and no cam_share appears.

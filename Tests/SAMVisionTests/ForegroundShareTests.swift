@@ -33,6 +33,23 @@ import SAMCore
     }
 
     /// measure is the per-image GradCAM share averaged over the non-degenerate maps, nothing else.
+    /// Differences image by image, skipping images where either map is missing; interval by hand.
+    @Test func pairedDifferenceByHand() throws {
+        let a: [Double?] = [0.5, 0.4, nil, 0.3, 0.6]
+        let b: [Double?] = [0.6, 0.5, 0.2, nil, 0.8]
+        let d = try PairedShareDifference(a, b)
+        // Pairs: -0.1, -0.1, -0.2 -> mean -0.1333, sd 0.057735, half width 1.96 * 0.057735 / sqrt 3.
+        #expect(d.pairs == 3)
+        #expect(abs(d.mean! - (-0.4 / 3)) < 1e-12)
+        let half = 1.96 * (0.01 / 3).squareRoot() / 3.0.squareRoot()
+        #expect(abs(d.ci95High! - (-0.4 / 3 + half)) < 1e-12 && abs(d.ci95Low! - (-0.4 / 3 - half)) < 1e-12)
+        #expect(d.comparison == .below)
+        #expect(try PairedShareDifference(b, a).comparison == .above)
+        #expect(try PairedShareDifference([0.1, 0.3], [0.2, 0.2]).comparison == .overlapping)
+        #expect(try PairedShareDifference([nil, 0.3], [0.2, nil]).comparison == .undetermined)
+        #expect(throws: InvalidInput.self) { try PairedShareDifference([0.1], [0.1, 0.2]) }
+    }
+
     @Test func measureAgreesWithPerImageShares() throws {
         let net = try Network(architecture: tiny, seed: 5)
         let share = try ForegroundShare.measure(network: net, images: test, count: 10, threshold: 0.5)
