@@ -17,7 +17,7 @@ struct VisionCommand: ParsableCommand {
 struct VisionTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train the default CNN; writes summary.json, history.csv and checkpoint.json (resumable bit for bit) to --out.",
+        abstract: "Train a CNN (by default conv 32, conv 64, linear 128) with SGD or SAM; writes summary.json, history.csv and checkpoint.json (resumable bit for bit) to --out.",
         discussion: """
         checkpoint.json is saved after every epoch and every --checkpoint-every steps; Ctrl-C saves it at the next \
         step and exits 130, and the same command with --resume continues to the same bytes. With --cam-every, the \
