@@ -224,6 +224,22 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("y").path))
     }
 
+    /// `samlab bench cnn` on a tiny set: a table row per optimizer next to a peer file; bad requests are one line.
+    @Test func benchCNNReadsPeersAndRejectsBadFlags() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.writeIDX(to: dir, count: 8)
+        let peers = dir.appendingPathComponent("peers.jsonl")
+        try Data(#"{"peer": "pytorch", "optimizer": "sgd", "images_per_s": 1000.0, "peak_rss_mib": 600.0}"#.utf8).write(to: peers)
+        let r = try CLI.run(["bench", "cnn", "--data-dir", dir.path, "--batch", "4", "--steps", "2", "--repeats", "1", "--peers", peers.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = r.stdout.split(separator: "\n").filter { $0.hasPrefix("sgd ") || $0.hasPrefix("l2-sam ") }
+        #expect(rows.count == 2)
+        #expect(rows.first?.contains("1000") == true && rows.first?.contains("x ") == true)
+        Self.expectOneLineError(try CLI.run(["bench", "cnn", "--data-dir", dir.path, "--optimizers", "adam"]), mentioning: ["adam"])
+        Self.expectOneLineError(try CLI.run(["bench", "cnn", "--data-dir", dir.path, "--batch", "4", "--steps", "5"]), mentioning: ["20"])
+    }
+
     @Test func missingDataDirectorySaysWhatToDo() throws {
         let r = try CLI.run(["vision", "train", "--data-dir", "/nonexistent/mnist", "--out", "/tmp/never-\(UUID().uuidString)"])
         Self.expectOneLineError(r, mentioning: ["/nonexistent/mnist"])
