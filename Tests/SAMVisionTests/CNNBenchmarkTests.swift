@@ -4,7 +4,8 @@ import SAMCore
 
 /// The benchmark's bookkeeping (not its speed): it trains what it says, reports finite rates, and refuses
 /// impossible requests.
-@Suite struct CNNBenchmarkTests {
+// Serialized: throughput() resets the process-wide memory high-water mark, which the memory test reads.
+@Suite(.serialized) struct CNNBenchmarkTests {
     /// Random 28x28 images with labels 0..<10, for the default network.
     func images(_ count: Int) throws -> ImageSet {
         try ImageSet(height: 28, width: 28, pixels: randomFloats(count * 784, seed: 11).map { min(1, max(0, $0 * 0.3 + 0.3)) },
