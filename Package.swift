@@ -27,8 +27,9 @@ let package = Package(
         .target(name: "SAMCore"),
         .target(name: "SAMFlow", dependencies: ["SAMCore"]),
         .target(name: "SAMPlot"),
-        .target(name: "SAMVision", dependencies: ["SAMCore", "COpenBLAS"]),
-        .target(name: "SAMAnalysis", dependencies: ["SAMCore", "SAMFlow", "CClp"]),
+        .target(name: "OpenBLASKernels", dependencies: ["COpenBLAS"]),
+        .target(name: "SAMVision", dependencies: ["SAMCore", "COpenBLAS", "OpenBLASKernels"]),
+        .target(name: "SAMAnalysis", dependencies: ["SAMCore", "SAMFlow", "CClp", "OpenBLASKernels"]),
         .target(name: "SAMExperiments", dependencies: ["SAMCore", "SAMFlow", "SAMAnalysis", "SAMPlot", "SAMVision"]),
 
         // MARK: - Command-line tool
@@ -44,7 +45,7 @@ let package = Package(
         .testTarget(name: "SAMCoreTests", dependencies: ["SAMCore"]),
         .testTarget(name: "SAMFlowTests", dependencies: ["SAMFlow", "SAMCore"]),
         .testTarget(name: "SAMPlotTests", dependencies: ["SAMPlot"]),
-        .testTarget(name: "SAMVisionTests", dependencies: ["SAMVision"]),
+        .testTarget(name: "SAMVisionTests", dependencies: ["SAMVision", "OpenBLASKernels"]),
         // Golden/ is read through #filePath, not as a bundle resource.
         .testTarget(name: "SAMExperimentsTests", dependencies: ["SAMExperiments", "SAMPlot"], exclude: ["Golden"]),
         .testTarget(name: "SAMAnalysisTests", dependencies: ["SAMAnalysis", "SAMCore", "SAMFlow"]),

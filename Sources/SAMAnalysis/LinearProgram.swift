@@ -1,4 +1,5 @@
 import CClp
+import OpenBLASKernels
 
 /// A linear program in the general bounded form solved by COIN-OR Clp:
 ///
@@ -72,6 +73,7 @@ public struct LinearProgram: Sendable {
         let collb = colLower.map(clpBound), colub = colUpper.map(clpBound)
         let rowlb = rowLower.map(clpBound), rowub = rowUpper.map(clpBound)
 
+        OpenBLASKernels.prepare()  // Clp reaches OpenBLAS through LAPACK; see OpenBLASKernels.
         guard let model = Clp_newModel() else { throw LinearProgramError.solverUnavailable }
         defer { Clp_deleteModel(model) }
         Clp_setLogLevel(model, 0)
@@ -209,6 +211,7 @@ extension LinearProgram {
     /// warm-starts from the previous optimal basis (still primal feasible, as only c changes).
     /// Much faster than independent ``solve()`` calls when the objectives are related.
     func solve(objectives: [[Double]]) throws -> [LPSolution] {
+        OpenBLASKernels.prepare()  // Clp reaches OpenBLAS through LAPACK; see OpenBLASKernels.
         guard let model = Clp_newModel() else { throw LinearProgramError.solverUnavailable }
         defer { Clp_deleteModel(model) }
         Clp_setLogLevel(model, 0)

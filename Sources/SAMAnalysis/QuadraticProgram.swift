@@ -1,4 +1,5 @@
 import CClp
+import OpenBLASKernels
 
 /// A convex quadratic program solved by COIN-OR Clp's QP support:
 ///
@@ -62,6 +63,7 @@ public struct QuadraticProgram: Sendable {
                 throw QuadraticProgramError.hessian("is not symmetric at (\(i), \(j))")
             }
         }
+        OpenBLASKernels.prepare()  // Clp reaches OpenBLAS through LAPACK; see OpenBLASKernels.
         guard let model = Clp_newModel() else { throw QuadraticProgramError.linear(.solverUnavailable) }
         defer { Clp_deleteModel(model) }
         Clp_setLogLevel(model, 0)

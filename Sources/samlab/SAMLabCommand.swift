@@ -1,4 +1,5 @@
 import ArgumentParser
+import SAMVision
 import Foundation
 import SAMCore
 
@@ -22,6 +23,8 @@ struct SAMLabCommand: ParsableCommand {
 @main
 enum Main {
     static func main() {
+        // Before any thread exists: the OpenBLAS kernel re-selection must not race with BLAS calls (see BLAS).
+        BLAS.prepare()
         do {
             var command = try SAMLabCommand.parseAsRoot()
             try command.run()
