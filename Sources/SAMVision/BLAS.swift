@@ -14,33 +14,32 @@ import OpenBLASKernels
 /// the first product. Different kernels round differently, so bit-for-bit reproducibility holds for one kernel
 /// choice and thread count, not across them; `coreName` names the choice and the vision summaries record it.
 public enum BLAS {
-    private static let prepared: Void = { OpenBLASKernels.prepare() }()
-
     /// Applies the kernel choice and the one-thread default now. A program calls this first thing, before it
     /// starts threads: the choice briefly re-initializes OpenBLAS, which is not safe while another thread (Clp's
     /// LAPACK calls, for instance) is inside it. Every entry point here also does it on first use.
-    public static func prepare() { _ = prepared }
+    public static func prepare() { OpenBLASKernels.prepare() }
 
-    /// Sets OpenBLAS's thread count (results may then differ in the last bits between thread counts).
+    /// Sets OpenBLAS's thread count. Products are split by blocks of the result, not along the sum, so the bits
+    /// should not depend on it (checked here for 1 and 2 threads; see the README).
     public static func setThreads(_ n: Int) {
-        _ = prepared
+        OpenBLASKernels.prepare()
         openblas_set_num_threads(Int32(n))
     }
 
     public static var threads: Int {
-        _ = prepared
+        OpenBLASKernels.prepare()
         return Int(openblas_get_num_threads())
     }
 
     /// The kernel family in use (for example "SkylakeX", "Haswell", "Prescott").
     public static var coreName: String {
-        _ = prepared
+        OpenBLASKernels.prepare()
         return String(cString: openblas_get_corename())
     }
 
     /// What the kernel choice did and why, for reports.
     public static var kernelNote: String {
-        _ = prepared
+        OpenBLASKernels.prepare()
         return OpenBLASKernels.note
     }
 
@@ -51,7 +50,7 @@ public enum BLAS {
     static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                      a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                      beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        _ = prepared
+        OpenBLASKernels.prepare()
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }

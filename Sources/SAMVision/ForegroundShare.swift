@@ -46,10 +46,14 @@ public struct ForegroundShare: Codable, Sendable, Equatable, CustomStringConvert
         ci95High = m + half
     }
 
+    /// The summary of per-image shares as `shares(network:images:)` returns them: nil marks a degenerate map.
+    public init(perImage: [Double?]) {
+        self.init(shares: perImage.compactMap { $0 }, degenerateMaps: perImage.count { $0 == nil })
+    }
+
     /// Grad-CAM (of the predicted class) of the first `count` images of `images` (all of them by default).
     public static func measure(network: Network, images: ImageSet, count: Int? = nil, threshold: Float) throws(InvalidInput) -> ForegroundShare {
-        let perImage = try shares(network: network, images: images, count: count, threshold: threshold)
-        return ForegroundShare(shares: perImage.compactMap { $0 }, degenerateMaps: perImage.count { $0 == nil })
+        ForegroundShare(perImage: try shares(network: network, images: images, count: count, threshold: threshold))
     }
 
     /// The share of each of the first `count` images, in order; nil where the map is degenerate.

@@ -58,7 +58,7 @@ struct VisionGradCAM: ParsableCommand {
         var perImage: [[Double?]] = []
         for r in loaded {
             let shares = try ForegroundShare.shares(network: r.network, images: test, count: n, threshold: Float(threshold))
-            let share = ForegroundShare(shares: shares.compactMap { $0 }, degenerateMaps: shares.count { $0 == nil })
+            let share = ForegroundShare(perImage: shares)
             perImage.append(shares)
             csv += "\(r.directory),\(r.run.config.optimizer.rawValue),\(n),\(field(share.mean)),\(field(share.ci95Low)),\(field(share.ci95High)),\(share.degenerateMaps)\n"
             print("\(r.directory) (\(r.run.config.optimizer.rawValue)): foreground share \(share)")

@@ -36,7 +36,7 @@ enum Figure5 {
             try run.train(on: train, test: test, observer: observer)
             let net = try run.makeNetwork()
             let shares = try ForegroundShare.shares(network: net, images: test, count: camImages, threshold: Float(threshold))
-            let share = ForegroundShare(shares: shares.compactMap { $0 }, degenerateMaps: shares.count { $0 == nil })
+            let share = ForegroundShare(perImage: shares)
             perImage.append(shares)
             finals.append((optimizer.rawValue, share))
             series.append((optimizer.rawValue, run.camShare!))
