@@ -47,8 +47,8 @@ let package = Package(
         .testTarget(name: "SAMPlotTests", dependencies: ["SAMPlot"]),
         .testTarget(name: "SAMVisionTests", dependencies: ["SAMVision", "OpenBLASKernels"]),
         // Golden/ is read through #filePath, not as a bundle resource.
-        .testTarget(name: "SAMExperimentsTests", dependencies: ["SAMExperiments", "SAMPlot"], exclude: ["Golden"]),
+        .testTarget(name: "SAMExperimentsTests", dependencies: ["SAMExperiments", "SAMPlot", "SAMCore"], exclude: ["Golden"]),
         .testTarget(name: "SAMAnalysisTests", dependencies: ["SAMAnalysis", "SAMCore", "SAMFlow"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["samlab"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["samlab"], exclude: ["Golden"]),
     ]
 )

@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+@testable import SAMExperiments
+import SAMCore
+
+/// Every synthetic catalog item in --quick mode against the folder samlab 0.1.0 wrote before the open core
+/// (Golden/quick/ITEM): its data tables, its claims.json and its figure specs, byte for byte. fig5 (the CNN) is left
+/// out: its numbers depend on the OpenBLAS kernels of the machine.
+@Suite struct GoldenCatalogTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/quick")
+    static let items = ["fig1", "fig2", "fig3", "fig4", "thm31", "thm32", "thm44", "ablations"]
+
+    @Test(arguments: items)
+    func quickOutputsAreUnchanged(_ id: String) throws {
+        let output = try #require(Catalog.item(id)).run(true)
+        let golden = Self.folder.appendingPathComponent(id)
+        let files = try FileManager.default.contentsOfDirectory(atPath: golden.path).sorted()
+        let produced = (output.tables.map { "\($0.name).csv" } + output.figures.map { "\($0.name).json" } + ["claims.json"]).sorted()
+        #expect(produced == files)
+        for (name, csv) in output.tables {
+            #expect(Data(csv.utf8) == (try Data(contentsOf: golden.appendingPathComponent("\(name).csv"))), "\(id)/\(name).csv changed")
+        }
+        for (name, figure) in output.figures {
+            #expect(try figure.jsonData() == (try Data(contentsOf: golden.appendingPathComponent("\(name).json"))), "\(id)/\(name).json changed")
+        }
+        #expect(try JSONOutput.encode(output.claims) == (try Data(contentsOf: golden.appendingPathComponent("claims.json"))), "\(id)/claims.json changed")
+    }
+}
