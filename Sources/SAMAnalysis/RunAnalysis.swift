@@ -1,7 +1,7 @@
 import Foundation
 import SAMCore
 
-/// Simulated against predicted, one row per claim that applies to a run (PAPER.md).
+/// Simulated against predicted, one row per claim that applies to a run (THEORY.md §3).
 public struct AnalysisRow: Codable, Sendable {
     public var quantity: String
     public var simulated: String
@@ -76,12 +76,14 @@ public enum RunAnalysis {
     }
 
     /// The measures over a trajectory as CSV: clock, normalized margin, and the cosine to each reference direction.
-    public static func measuresCSV(_ run: RecordedRun, references: [(name: String, direction: [Double])]) -> String {
-        let columns = references.map { cosines(run.betas, to: $0.direction) }
-        var out = ([run.kind == .train ? "step" : "time", "normalized_margin"] + references.map { "cos_\($0.name)" })
+    public static func measuresCSV(_ run: RunResult, references: [(name: String, direction: [Double])]) -> String {
+        let betas = recordedBetas(run)
+        let columns = references.map { cosines(betas, to: $0.direction) }
+        var out = ([run.clock.rawValue, "normalized_margin"] + references.map { "cos_\($0.name)" })
             .joined(separator: ",") + "\n"
-        for k in 0..<run.clock.count {
-            var fields = [run.kind == .train ? "\(Int(run.clock[k]))" : "\(run.clock[k])", run.normalizedMargins[k].map { "\($0)" } ?? ""]
+        for (k, row) in run.rows.enumerated() {
+            let normalized: Double? = row.norm > 0 ? row.margin / row.norm : nil
+            var fields = [run.clock.text(row.clock), normalized.map { "\($0)" } ?? ""]
             fields += columns.map { k < $0.count ? ($0[k].map { "\($0)" } ?? "") : "" }
             out += fields.joined(separator: ",") + "\n"
         }
@@ -94,18 +96,27 @@ public enum RunAnalysis {
 
     static func format(_ x: Double) -> String { String(format: "%.6g", x) }
 
-    public static func analyze(_ run: RecordedRun) throws -> [AnalysisRow] {
+    /// The betas of the recorded rows (empty when the run did not record beta).
+    public static func recordedBetas(_ run: RunResult) -> [[Double]] {
+        let betas = run.rows.compactMap(\.beta)
+        return betas.count == run.rows.count ? betas : []
+    }
+
+    /// The rows of analysis that apply to a run, in memory or read from its folder (`RunFolder.read`).
+    public static func analyze(_ run: RunResult) throws -> [AnalysisRow] {
         var rows: [AnalysisRow] = []
-        let m = run.model
+        let m = run.spec
         let listed = run.leaders.map(\.coordinate)
-        if run.betas.count >= 2 {
-            let recomputed = leaders(from: run.betas, clock: run.clock).map(\.coordinate)
-            let everyStep = run.kind == .train && zip(run.clock, run.clock.dropFirst()).allSatisfy { $1 - $0 == 1 }
+        let betas = recordedBetas(run), clock = run.rows.map(\.clock)
+        let gd = m.rule.name == GradientDescent.name, product = m.model.name == ProductNetwork.name
+        if betas.count >= 2 {
+            let recomputed = leaders(from: betas, clock: clock).map(\.coordinate)
+            let everyStep = run.clock == .step && zip(clock, clock.dropFirst()).allSatisfy { $1 - $0 == 1 }
             rows.append(AnalysisRow(quantity: "leader sequence (from trajectory rows vs the run's list)",
                                     simulated: recomputed.map(String.init).joined(separator: " -> "),
                                     predicted: listed.map(String.init).joined(separator: " -> "),
                                     verdict: recomputed == listed ? "agrees" : (everyStep ? "disagrees" : "not decided (coarse grid)")))
-            let interpolated = interpolatedSwitches(run.betas, run.clock)
+            let interpolated = interpolatedSwitches(betas, clock)
             if !interpolated.isEmpty {
                 rows.append(AnalysisRow(quantity: "leader switches (interpolated from the trajectory vs the run's exact list)",
                                         simulated: interpolated.map { "\($0.coordinate)@\(format($0.time))" }.joined(separator: " "),
@@ -121,36 +132,37 @@ public enum RunAnalysis {
         // Limit directions of the max-margin kind (Thm 3.1 at L = 1: the l2 one; GD on deep diagonal networks: the l1
         // one for small init), when the data are separable.
         if let dataset = try? m.data.load(), let direction = run.direction {
-            for (norm, applies, claim) in [(MarginNorm.l2, m.depth == 1, "Thm 3.1: l2 max-margin direction (L = 1)"),
-                                           (.l1, m.depth >= 2 && m.optimizer == .gd, "GD, L >= 2: l1 max-margin direction (small-init limit)")] where applies {
+            for (norm, applies, claim) in [(MarginNorm.l2, m.model.depth == 1, "Thm 3.1: l2 max-margin direction (L = 1)"),
+                                           (.l1, m.model.depth >= 2 && gd, "GD, L >= 2: l1 max-margin direction (small-init limit)")] where applies {
                 guard let reference = try? MaxMargin.solve(points: dataset.points, labels: dataset.labels, norm: norm) else { continue }
                 let cosine = cosines([direction], to: reference.direction)[0] ?? .nan
-                let trend = cosines(run.betas, to: reference.direction).compactMap { $0 }
+                let trend = cosines(betas, to: reference.direction).compactMap { $0 }
                 let rising = trend.count >= 2 && trend.last! >= trend.first!
                 rows.append(AnalysisRow(quantity: claim, simulated: "cosine \(format(cosine))\(trend.count >= 2 ? (rising ? ", rising" : ", not rising") : "")",
                                         predicted: "cosine -> 1", verdict: cosine > 1 - 1e-6 ? "agrees" : (rising ? "not decided (approaching)" : "disagrees")))
             }
         }
         // GD at depth L >= 2: how close the final direction is to a KKT point of the l_(2/L) max-margin problem.
-        if m.optimizer == .gd, m.depth >= 2, m.parametrization == .product, let direction = run.direction,
+        if gd, m.model.depth >= 2, product, let direction = run.direction,
            let dataset = try? m.data.load(),
-           let report = try? Stationarity.check(direction: direction, points: dataset.points, labels: dataset.labels, depth: m.depth) {
-            rows.append(AnalysisRow(quantity: "l_(2/\(m.depth)) max-margin stationarity (KKT residual at the final direction)",
+           let report = try? Stationarity.check(direction: direction, points: dataset.points, labels: dataset.labels, depth: m.model.depth) {
+            rows.append(AnalysisRow(quantity: "l_(2/\(m.model.depth)) max-margin stationarity (KKT residual at the final direction)",
                                     simulated: format(report.residual), predicted: "-> 0 in the limit",
                                     verdict: report.residual < 1e-6 ? "agrees" : "not decided (finite run)"))
         }
-        guard case .singleExample(let mu) = m.data, m.layerInit == nil, m.parametrization == .product else { return rows }
-        let alpha = m.alpha.count == 1 ? Array(repeating: m.alpha[0], count: mu.count) : m.alpha
+        guard case .singleExample(let mu) = m.data, m.model.layerInit == nil, product else { return rows }
+        let alpha = m.model.alpha.count == 1 ? Array(repeating: m.model.alpha[0], count: mu.count) : m.model.alpha
         let finalArgmax = run.direction.map(argmaxAbs) ?? 0
-        switch (m.optimizer, m.depth) {
-        case (.gd, 2...):
+        let rho = m.rule.rho, depth = m.model.depth
+        switch (m.rule.name, depth) {
+        case (GradientDescent.name, 2...):
             rows.append(AnalysisRow(quantity: "limit direction (GD on D_mu: e_d, the l1 max-margin direction)",
                                     simulated: "largest |direction_j| at j = \(finalArgmax)",
                                     predicted: "j = \(argmaxAbs(mu))", verdict: finalArgmax == argmaxAbs(mu) ? "agrees" : "disagrees"))
-        case (.linfSAM, 2...):
-            let first = run.betas.first, last = run.betas.last
+        case (LInfSAM.name, 2...):
+            let first = betas.first, last = betas.last
             for j in 0..<mu.count {
-                let fate = LInfTheory.fate(mu: mu[j], alpha: alpha[j], rho: m.rho, depth: m.depth)
+                let fate = LInfTheory.fate(mu: mu[j], alpha: alpha[j], rho: rho, depth: depth)
                 var simulated = "not recorded"
                 var verdict = "not decided"
                 if let first, let last {
@@ -163,26 +175,23 @@ public enum RunAnalysis {
                     case .constant: verdict = abs(last[j] - first[j]) <= 1e-9 * abs(first[j]) ? "agrees" : "disagrees"
                     }
                 }
-                rows.append(AnalysisRow(quantity: "Thm 3.2 fate of coordinate \(j + 1) (alpha = \(alpha[j]), rho = \(m.rho))",
+                rows.append(AnalysisRow(quantity: "Thm 3.2 fate of coordinate \(j + 1) (alpha = \(alpha[j]), rho = \(rho))",
                                         simulated: simulated, predicted: "\(fate)", verdict: verdict))
             }
-            let limit = LInfTheory.limitCoordinate(mu: mu, alpha: alpha, rho: m.rho, depth: m.depth)
+            let limit = LInfTheory.limitCoordinate(mu: mu, alpha: alpha, rho: rho, depth: depth)
             rows.append(AnalysisRow(quantity: "Cor 3.5 limit direction", simulated: run.direction == nil ? "beta = 0" : "largest |direction_j| at j = \(finalArgmax)",
                                     predicted: limit == 0 ? "0" : "e_\(limit)",
-                                    verdict: (limit == 0 ? run.direction == nil || run.status == "collapsed" : finalArgmax == limit) ? "agrees" : "not decided (finite run)"))
-        case (.l2SAM, 2) where m.alpha.count == 1:
-            let theory = L2Theory(mu: mu, rho: m.rho)
+                                    verdict: (limit == 0 ? run.direction == nil || run.status == .collapsed : finalArgmax == limit) ? "agrees" : "not decided (finite run)"))
+        case (L2SAM.name, 2) where m.model.alpha.count == 1:
+            let theory = L2Theory(mu: mu, rho: rho)
             let alphaC = try theory.criticalAlpha(tolerance: 1e-6)
-            let regime = theory.regime(alpha: m.alpha[0], alphaC: alphaC)
-            let observed: String
-            if run.status == "collapsed" { observed = "collapse" } else if listed.count > 1 && listed.first != argmaxAbs(mu) {
-                observed = "minor-first"
-            } else { observed = listed == [argmaxAbs(mu)] ? "major-first" : "undecided" }
+            let regime = theory.regime(alpha: m.model.alpha[0], alphaC: alphaC)
+            let observed = run.regime
             rows.append(AnalysisRow(quantity: "l2-SAM regime (alpha_c = \(alphaC), alpha* = \(theory.alphaStar))",
-                                    simulated: observed, predicted: regime.rawValue,
-                                    verdict: observed == regime.rawValue ? "agrees" : (run.kind == .train ? "disagrees (discrete run)" : "disagrees")))
+                                    simulated: observed.rawValue, predicted: regime.rawValue,
+                                    verdict: observed == regime ? "agrees" : (run.clock == .step ? "disagrees (discrete run)" : "disagrees")))
             if let firstLeader = listed.first {
-                let predicted = theory.initialLeader(alpha: m.alpha[0])
+                let predicted = theory.initialLeader(alpha: m.model.alpha[0])
                 rows.append(AnalysisRow(quantity: "leader at the start", simulated: "\(firstLeader)", predicted: "\(predicted)",
                                         verdict: firstLeader == predicted ? "agrees" : "disagrees"))
             }

@@ -3,7 +3,7 @@ public struct Claim: Codable, Sendable, Equatable {
     public enum Verdict: String, Codable, Sendable {
         case holds
         case fails
-        /// PAPER.md documents that the paper's stated setting does not show what the paper says; the measurement
+        /// THEORY.md (§5) documents that the paper's stated setting does not show what the paper says; the measurement
         /// must come out as documented.
         case documentedDiscrepancy = "documented discrepancy"
         /// The measurement cannot decide (for example, confidence intervals overlap); reported as measured.

@@ -21,27 +21,28 @@ struct AnalyzeCommand: ParsableCommand {
     var measures: String?
 
     func run() throws {
-        let run = try RecordedRun(directory: runDirectory)
+        let run = try RunFolder.read(runDirectory)
         let rows = try RunAnalysis.analyze(run)
+        let kind = run.clock == .step ? "train" : "flow"
         if let measures {
             var references: [(name: String, direction: [Double])] = []
             let d = run.beta.count
             for j in 0..<d { references.append(("e\(j + 1)", (0..<d).map { $0 == j ? 1 : 0 })) }
-            if let dataset = try? run.model.data.load() {
+            if let dataset = try? run.spec.data.load() {
                 for norm in MarginNorm.allCases {
                     if let m = try? MaxMargin.solve(points: dataset.points, labels: dataset.labels, norm: norm) {
                         references.append(("\(norm.rawValue)_max_margin", m.direction))
                     }
                 }
             }
-            guard !run.betas.isEmpty else { throw InvalidInput("\(runDirectory)/trajectory.csv has no beta columns (rerun with --record-beta all)") }
+            guard !RunAnalysis.recordedBetas(run).isEmpty else { throw InvalidInput("\(runDirectory)/trajectory.csv has no beta columns (rerun with --record-beta all)") }
             try AtomicFile.write(RunAnalysis.measuresCSV(run, references: references), to: measures)
         }
         if json {
-            FileHandle.standardOutput.write(try JSONOutput.encode(AnalysisReport(kind: run.kind.rawValue, status: run.status, rows: rows)))
+            FileHandle.standardOutput.write(try JSONOutput.encode(AnalysisReport(kind: kind, status: run.status.rawValue, rows: rows)))
             return
         }
-        print("\(run.kind.rawValue) run in \(runDirectory): status \(run.status)")
+        print("\(kind) run in \(runDirectory): status \(run.status.rawValue)")
         // Columns as wide as their longest entry: nothing is cut.
         let table = [["quantity", "simulated", "predicted", "verdict"]] + rows.map { [$0.quantity, $0.simulated, $0.predicted, $0.verdict] }
         let widths = (0..<3).map { c in table.map { $0[c].count }.max()! }

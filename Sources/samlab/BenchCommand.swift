@@ -99,27 +99,29 @@ struct FlowBench: ParsableCommand {
                 reference = o["reference_event_time"] as? Double
             }
         }
-        func solve(_ tol: Double) throws -> (FlowOutcome, Double) {
-            let model = TrainConfiguration(data: .singleExample(mu: [4, 5, 6, 7, 8]), depth: 2, alpha: [0.5], optimizer: .l2SAM, rho: 1)
-            let c = FlowConfiguration(model: model, time: 50, rescaled: true, rtol: tol, atol: tol, record: .times([]), blowupNorm: 1e4)
-            let runner = try FlowRunner(configuration: c, dataset: try c.data.load())
+        func solve(_ tol: Double) throws -> (RunResult, Double) {
+            let c = RunSpec(data: .singleExample(mu: [4, 5, 6, 7, 8]), model: ModelSpec(depth: 2, alpha: [0.5]),
+                            rule: RuleSpec(name: L2SAM.name, rho: 1),
+                            dynamics: .flow(FlowSettings(time: 50, rescaled: true, rtol: tol, atol: tol, blowupNorm: 1e4)), record: .times([]))
+            let runner = try FlowRunner(spec: c, dataset: try c.data.load())
             let start = DispatchTime.now().uptimeNanoseconds
             let outcome = runner.run()
             return (outcome, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-6)
         }
         let tight: Double
-        if let reference { tight = reference } else { tight = try solve(1e-14).0.eventTime ?? .nan }
+        if let reference { tight = reference } else { tight = try solve(1e-14).0.eventClock ?? .nan }
         print("samlab bench flow: rescaled l2-SAM, mu = 4..8, rho = 1, alpha = 0.5, until ||w|| = 1e4 (reference t = \(tight))")
         print("rtol=atol  samlab evals  steps  rel.error    ms      | scipy evals  rel.error")
         var ours: [(Double, Double)] = []
         for tol in [1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11] {
             let (outcome, ms) = try solve(tol)
-            let error = abs((outcome.eventTime ?? .nan) - tight) / tight
-            ours.append((Double(outcome.statistics.functionEvaluations), error))
+            let error = abs((outcome.eventClock ?? .nan) - tight) / tight
+            let statistics = outcome.solver ?? SolverReport()
+            ours.append((Double(statistics.functionEvaluations), error))
             let peer = scipy.first { $0.rtol == tol }
             func col(_ s: String, _ w: Int) -> String { s.padding(toLength: w, withPad: " ", startingAt: 0) }
-            print(col("\(tol)", 11) + col("\(outcome.statistics.functionEvaluations)", 14)
-                  + col("\(outcome.statistics.acceptedSteps)", 7) + col(String(format: "%.2e", error), 13)
+            print(col("\(tol)", 11) + col("\(statistics.functionEvaluations)", 14)
+                  + col("\(statistics.acceptedSteps)", 7) + col(String(format: "%.2e", error), 13)
                   + col(String(format: "%.1f", ms), 8) + "| " + col(peer.map { "\(Int($0.evaluations))" } ?? "-", 13)
                   + (peer.map { String(format: "%.2e", $0.error) } ?? "-"))
         }

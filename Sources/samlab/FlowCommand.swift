@@ -3,7 +3,7 @@ import Foundation
 import SAMCore
 import SAMFlow
 
-typealias FlowDefaults = FlowConfiguration.Defaults
+typealias FlowDefaults = FlowSettings.Defaults
 
 struct FlowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,7 +36,7 @@ struct FlowCommand: ParsableCommand {
     var atol: Double?
 
     @Option(name: .customLong("record"), parsing: .unconditional,
-            help: "Recorded times: every=DT, log=N or times=T1,T2,...; t = 0 and the end are always kept. (default: \(FlowDefaults.record.text))")
+            help: "Recorded times: every=DT, log=N or times=T1,T2,...; t = 0 and the end are always kept. (default: \(RecordingSchedule.standard.text(clock: .time)))")
     var record: String?
 
     @Option(name: .customLong("blowup-norm"), parsing: .unconditional,
@@ -57,48 +57,40 @@ struct FlowCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        var c = FlowConfiguration()
-        if let configFile {
-            let data = try InputFile.read(configFile)
-            if let wrapped = try? JSONDecoder().decode(FlowConfigHolder.self, from: data) { c = wrapped.config } else {
-                c = try JSONOutput.decode(FlowConfiguration.self, from: data, source: configFile)
-            }
+        var names = FlagNames(configFile: configFile)
+        var spec = try ConfigFile.load(configFile, clock: .time)
+        try model.apply(to: &spec, names: &names)
+        var c = spec.flow ?? FlowSettings()
+        if let time { c.time = time; names.fromFlags.insert("time") }
+        if rescaled { c.rescaled = true; names.fromFlags.insert("rescaled") }
+        if logTime { c.logTime = true; names.fromFlags.insert("log_time") }
+        if let rtol { c.rtol = rtol; names.fromFlags.insert("rtol") }
+        if let atol { c.atol = atol; names.fromFlags.insert("atol") }
+        if let blowupNorm { c.blowupNorm = blowupNorm; names.fromFlags.insert("blowup_norm") }
+        if let lossTolerance { c.lossTolerance = lossTolerance; names.fromFlags.insert("loss_tolerance") }
+        spec.dynamics = .flow(c)
+        if let record {
+            spec.record = try names.checking { try RecordingSchedule(parsing: record, clock: .time) }
+            names.fromFlags.insert("record")
         }
-        var modelPart = try model.configuration(base: c.model)
-        let dataset = try DataLoading.load(&modelPart)
-        c = FlowConfiguration(model: modelPart, time: time ?? c.time, rescaled: rescaled || c.rescaled, logTime: logTime || c.logTime,
-                              rtol: rtol ?? c.rtol, atol: atol ?? c.atol, record: try record.map { try TimeGrid(parsing: $0) } ?? c.record,
-                              blowupNorm: blowupNorm ?? c.blowupNorm, lossTolerance: lossTolerance ?? c.lossTolerance)
-        let runner = try FlowRunner(configuration: c, dataset: dataset)
-        let outcome = runner.run()
-        let summary = FlowSummary(outcome: outcome, runner: runner, version: SAMLabCommand.version)
-        let summaryJSON = try JSONOutput.encode(summary)
-        if let out {
-            try AtomicFile.makeDirectory(out)
-            let rows = outcome.rows.map {
-                TrajectoryCSV.Row(clock: "\($0.time)", logLoss: $0.observation.logLoss, margin: $0.observation.margin,
-                                  norm: $0.observation.norm, beta: dataset.dimension <= 1000 ? $0.observation.beta : nil,
-                                  leader: $0.leader, leaderAbsolute: $0.leaderAbsolute)
-            }
-            try AtomicFile.write(TrajectoryCSV.render(rows, dimension: dataset.dimension, clockColumn: "time"),
-                                 to: (out as NSString).appendingPathComponent("trajectory.csv"))
-            try AtomicFile.write(summaryJSON, to: (out as NSString).appendingPathComponent("summary.json"))
-        }
+        try names.checking { try spec.validate() }
+        let prepared = try DataLoading.prepare(spec, names: names)
+        let runner = try names.checking { try FlowRunner(spec: prepared.spec, dataset: prepared.dataset) }
+        let result = runner.run()
+        let summary = RunSummary(result, version: SAMLabCommand.version)
+        if let out { try RunFolder.write(result, to: out, version: SAMLabCommand.version) }
         if json {
-            FileHandle.standardOutput.write(summaryJSON)
+            FileHandle.standardOutput.write(try JSONOutput.encode(summary))
         } else {
             let leaders = summary.leaders.prefix(12).map { "\($0.coordinate == 0 ? "none" : "\($0.coordinate)")@\($0.start)" }
+            let solver = summary.solver ?? SolverReport()
             print("""
             status: \(summary.status.rawValue)\(summary.reason.map { " (\($0))" } ?? "")
-            time: \(summary.time)\(summary.eventTime.map { ", event at t = \($0)" } ?? "")
+            time: \(summary.endClock)\(summary.eventClock.map { ", event at t = \($0)" } ?? "")
             beta: \(summary.beta.prefix(8).map { "\($0)" }.joined(separator: ", "))
             leaders (relative): \(leaders.joined(separator: " -> "))
-            solver: \(summary.solver.acceptedSteps) steps accepted, \(summary.solver.rejectedSteps) rejected, \(summary.solver.functionEvaluations) evaluations
+            solver: \(solver.acceptedSteps) steps accepted, \(solver.rejectedSteps) rejected, \(solver.functionEvaluations) evaluations
             """)
         }
     }
-}
-
-struct FlowConfigHolder: Decodable {
-    var config: FlowConfiguration
 }

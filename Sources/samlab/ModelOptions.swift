@@ -2,27 +2,48 @@ import ArgumentParser
 import SAMAnalysis
 import SAMCore
 
-typealias Defaults = TrainConfiguration.Defaults
-
-extension Parametrization: ExpressibleByArgument {}
-extension Loss: ExpressibleByArgument {}
-extension Optimizer: ExpressibleByArgument {
-    /// `gf` (gradient flow) is another name for `gd`.
-    public init?(argument: String) {
-        if argument == "gf" { self = .gd } else { self.init(rawValue: argument) }
+/// A registered rule name on the command line (aliases such as `gf` resolve to the rule's own name).
+struct RuleName: ExpressibleByArgument {
+    let name: String
+    init?(argument: String) {
+        guard let entry = try? Registry.standard.rule(named: argument) else { return nil }
+        name = entry.name
     }
-
-    public static var allValueStrings: [String] { allCases.map(\.rawValue) + ["gf"] }
+    static var allValueStrings: [String] { Registry.standard.rules.flatMap { [$0.name] + $0.aliases } }
 }
 
-/// The data, model and algorithm flags shared by the commands that run dynamics.
+/// A registered loss name on the command line.
+struct LossName: ExpressibleByArgument {
+    let name: String
+    init?(argument: String) {
+        guard Registry.standard.lossNames.contains(argument) else { return nil }
+        name = argument
+    }
+    static var allValueStrings: [String] { Registry.standard.lossNames }
+}
+
+/// A registered model name (`--param`) on the command line.
+struct ModelName: ExpressibleByArgument {
+    let name: String
+    init?(argument: String) {
+        guard Registry.standard.modelNames.contains(argument) else { return nil }
+        name = argument
+    }
+    static var allValueStrings: [String] { Registry.standard.modelNames }
+}
+
+/// The data, model and rule flags shared by the commands that run dynamics.
 ///
 /// Every flag is optional here so that a value given on the command line can override a configuration loaded with
-/// `--config`; the defaults live in `TrainConfiguration.Defaults` and are quoted in the help. Value options parse
+/// `--config`; the defaults live in the library's spec types and are quoted in the help. Value options parse
 /// unconditionally, so that `--lr -0.1` reaches validation ("--lr must be positive") instead of being read as a flag.
 struct ModelOptions: ParsableArguments {
+    static var ruleHelp: String {
+        Registry.standard.rules.map { "\($0.name) (\($0.summary))" }.joined(separator: ", ")
+    }
+
     @Option(name: .customLong("mu"), parsing: .unconditional,
-            help: "Single example D_mu = {(mu, +1)}: comma-separated coordinates, e.g. 1,2. (default: \(Defaults.mu.map { "\($0)" }.joined(separator: ",")) when no data flag is given)")
+            help: "Single example D_mu = {(mu, +1)}: comma-separated coordinates, e.g. 1,2. (default: 1.0,2.0 when no data flag is given)")
     var mu: String?
 
     @Option(name: .customLong("data"), parsing: .unconditional,
@@ -35,15 +56,16 @@ struct ModelOptions: ParsableArguments {
     var gaussian: String?
 
     @Option(name: .customLong("depth"), parsing: .unconditional,
-            help: "Number of layers L (1 = linear model). (default: \(Defaults.depth))")
+            help: "Number of layers L (1 = linear model). (default: \(ModelSpec.Defaults.depth))")
     var depth: Int?
 
     @Option(name: .customLong("param"), parsing: .unconditional,
-            help: "product: beta = w1*...*wL; signed: beta = u^L - v^L. (default: \(Defaults.parametrization.rawValue))")
-    var parametrization: Parametrization?
+            help: ArgumentHelp("The model: \(Registry.standard.models.map { "\($0.name): \($0.summary)" }.joined(separator: "; ")). (default: \(ModelSpec.Defaults.name))",
+                               valueName: "param"))
+    var parametrization: ModelName?
 
     @Option(name: .customLong("alpha"), parsing: .unconditional,
-            help: "Initial weight of every layer: a scalar, or one value per coordinate (e.g. 1.5,0.5). (default: \(Defaults.alpha[0]))")
+            help: "Initial weight of every layer: a scalar, or one value per coordinate (e.g. 1.5,0.5). (default: \(ModelSpec.Defaults.alpha[0]))")
     var alpha: String?
 
     @Option(name: .customLong("layer-init"), parsing: .unconditionalSingleValue,
@@ -52,72 +74,67 @@ struct ModelOptions: ParsableArguments {
     var layerInit: [String] = []
 
     @Option(name: .customLong("loss"), parsing: .unconditional,
-            help: "logistic: log(1+e^-z); exponential: e^-z. (default: \(Defaults.loss.rawValue))")
-    var loss: Loss?
+            help: ArgumentHelp("\(Registry.standard.losses.map { "\($0.name): \($0.summary)" }.joined(separator: "; ")). (default: \(RunSpec.Defaults.loss))",
+                               valueName: "loss"))
+    var loss: LossName?
 
     @Option(name: .customLong("optimizer"), parsing: .unconditional,
-            help: "gd, l2-sam (eps = rho g/||g||), linf-sam (eps = rho sign g) or usam (eps = rho g); for flows gf means gd. (default: \(Defaults.optimizer.rawValue))")
-    var optimizer: Optimizer?
+            help: ArgumentHelp("\(ModelOptions.ruleHelp), over all parameters. (default: \(RuleSpec.Defaults.name))", valueName: "optimizer"))
+    var optimizer: RuleName?
 
-    @Option(name: .customLong("rho"), parsing: .unconditional, help: "Perturbation radius rho >= 0. (default: \(Defaults.rho))")
+    @Option(name: .customLong("rho"), parsing: .unconditional, help: "Perturbation radius rho >= 0. (default: \(RuleSpec.Defaults.rho))")
     var rho: Double?
 
-    /// Applies the flags that were given on top of `base`.
-    func configuration(base: TrainConfiguration) throws(InvalidInput) -> TrainConfiguration {
-        var c = base
+    /// Applies the flags that were given on top of `spec`; the keys they set go into `names.fromFlags`.
+    func apply(to spec: inout RunSpec, names: inout FlagNames) throws(InvalidInput) {
         let sources = [mu, dataFile, gaussian].compactMap { $0 }
         guard sources.count <= 1 else { throw InvalidInput("give only one of --mu, --data and --gaussian") }
-        if let mu { c.data = .singleExample(mu: try ValueParsing.numbers(mu, flag: "--mu")) }
-        if let dataFile { c.data = .csv(path: dataFile, embedded: nil) }
-        if let gaussian { c.data = .gaussian(try GaussianClusters(parsing: gaussian)) }
-        if let depth { c.depth = depth }
-        if let parametrization { c.parametrization = parametrization }
+        func set(_ key: String) { names.fromFlags.insert(key) }
+        if let mu {
+            spec.data = .singleExample(mu: try ValueParsing.numbers(mu, flag: "--mu"))
+            set("data.mu"); set("data")
+        }
+        if let dataFile {
+            spec.data = .csv(path: dataFile, embedded: nil)
+            set("data")
+        }
+        if let gaussian {
+            spec.data = .gaussian(try names.checking { try GaussianClusters(parsing: gaussian) })
+            set("data.gaussian"); set("data")
+        }
+        if let depth { spec.model.depth = depth; set("depth") }
+        if let parametrization { spec.model.name = parametrization.name; set("param") }
         if let alpha {
-            c.alpha = try ValueParsing.numbers(alpha, flag: "--alpha")
-            c.layerInit = nil
+            spec.model.alpha = try ValueParsing.numbers(alpha, flag: "--alpha")
+            spec.model.layerInit = nil
+            set("alpha")
         }
         if !layerInit.isEmpty {
-            c.layerInit = try layerInit.enumerated().map { i, text throws(InvalidInput) in
+            spec.model.layerInit = try layerInit.enumerated().map { i, text throws(InvalidInput) in
                 try ValueParsing.numbers(text, flag: "--layer-init \(i + 1)")
             }
+            set("layer_init")
         }
-        if let loss { c.loss = loss }
-        if let optimizer { c.optimizer = optimizer }
-        if let rho { c.rho = rho }
-        return c
+        if let loss { spec.loss = loss.name; set("loss") }
+        if let optimizer { spec.rule.name = optimizer.name; set("optimizer") }
+        if let rho { spec.rule.rho = rho; set("rho") }
     }
 }
 
-/// Loading data the way every command does: CSV points are embedded in the configuration when small, Gaussian
-/// draws must be separable, and a non-positive mu gets a warning.
+/// Reading `--config`: a summary.json (its `config`) or a bare specification, strictly.
+enum ConfigFile {
+    static func load(_ path: String?, clock: Clock) throws(InvalidInput) -> RunSpec {
+        guard let path else { return RunSpec(dynamics: .standard(clock)) }
+        let data = try InputFile.read(path)
+        do { return try RunSpec(jsonData: data, clock: clock) } catch { throw InvalidInput("\(path): \(error)") }
+    }
+}
+
+/// Prepares a spec's data as every command does (`PreparedRun`), printing its warnings with flag names.
 enum DataLoading {
-    static func load(_ configuration: inout TrainConfiguration) throws(InvalidInput) -> Dataset {
-        let dataset = try configuration.data.load()
-        switch configuration.data {
-        case .singleExample(let mu):
-            if let j = mu.firstIndex(where: { $0 <= 0 }) {
-                Terminal.warn("--mu has a non-positive entry (mu_\(j + 1) = \(mu[j])); the theory assumes mu > 0")
-            }
-        case .csv(let path, nil):
-            if dataset.count * dataset.dimension <= DataSource.embeddingLimit {
-                configuration.data = .csv(path: path, embedded: EmbeddedData(points: dataset.points, labels: dataset.labels))
-            }
-            if let report = try? Separability.check(points: dataset.points, labels: dataset.labels), !report.separable {
-                Terminal.warn("\(path) is not linearly separable through the origin (best margin with ||b||_inf <= 1 is \(report.bestMargin)); the theory assumes separable data")
-            }
-        case .csv:
-            break
-        case .gaussian(let spec):
-            let report: SeparabilityReport
-            do {
-                report = try Separability.check(points: dataset.points, labels: dataset.labels)
-            } catch {
-                throw InvalidInput("--gaussian: could not decide separability (\(error))")
-            }
-            guard report.separable else {
-                throw InvalidInput("--gaussian: the draw with seed \(spec.seed) is not linearly separable through the origin (best margin with ||b||_inf <= 1 is \(report.bestMargin) <= 0); try another seed or a smaller sigma")
-            }
-        }
-        return dataset
+    static func prepare(_ spec: RunSpec, names: FlagNames, quiet: Bool = false) throws(InvalidInput) -> PreparedRun {
+        let prepared = try names.checking { try PreparedRun(spec) }
+        for warning in prepared.warnings { Terminal.warn(warning.rendered(names.name)) }
+        return prepared
     }
 }

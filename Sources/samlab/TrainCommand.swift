@@ -20,14 +20,14 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Step size eta > 0. (default: \(Defaults.learningRate))")
+    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Step size eta > 0. (default: \(DiscreteSettings.Defaults.learningRate))")
     var learningRate: Double?
 
-    @Option(name: .customLong("steps"), parsing: .unconditional, help: "Number of steps. (default: \(Defaults.steps))")
+    @Option(name: .customLong("steps"), parsing: .unconditional, help: "Number of steps. (default: \(DiscreteSettings.Defaults.steps))")
     var steps: Int?
 
     @Option(name: .customLong("record"), parsing: .unconditional,
-            help: "Recorded steps: every=K or log=N (about N log-spaced steps); step 0 and the last are always kept. (default: \(Defaults.record.text))")
+            help: "Recorded steps: every=K or log=N (about N log-spaced steps); step 0 and the last are always kept. (default: \(RecordingSchedule.standard.text(clock: .step)))")
     var record: String?
 
     @Option(name: .customLong("record-beta"), parsing: .unconditional,
@@ -60,57 +60,62 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        var configuration = try loadBase()
-        configuration = try model.configuration(base: configuration)
-        if let learningRate { configuration.learningRate = learningRate }
-        if let steps { configuration.steps = steps }
-        if let record { configuration.record = try RecordingSchedule(parsing: record) }
+        var names = FlagNames(configFile: configFile)
+        var spec = try ConfigFile.load(configFile, clock: .step)
+        try model.apply(to: &spec, names: &names)
+        var settings = spec.discrete ?? DiscreteSettings()
+        if let learningRate { settings.learningRate = learningRate; names.fromFlags.insert("lr") }
+        if let steps { settings.steps = steps; names.fromFlags.insert("steps") }
+        spec.dynamics = .discrete(settings)
+        if let record {
+            spec.record = try names.checking { try RecordingSchedule(parsing: record, clock: .step) }
+            names.fromFlags.insert("record")
+        }
         guard checkpointSeconds.isFinite, checkpointSeconds >= 0 else {
             throw InvalidInput("--checkpoint-seconds must be non-negative (got \(checkpointSeconds))")
         }
         if resume && out == nil { throw InvalidInput("--resume needs --out (the directory holding checkpoint.json)") }
-        try configuration.validate()
-        if !configuration.optimizer.usesRho && model.rho != nil && !quiet {
-            Terminal.warn("--rho is ignored by --optimizer gd")
+        try names.checking { try spec.validate() }
+        if let rule = try? Registry.standard.rule(named: spec.rule.name), !rule.usesRadius, model.rho != nil, !quiet {
+            Terminal.warn("--rho is ignored by --optimizer \(rule.name)")
         }
-        let dataset = try DataLoading.load(&configuration)
+        let prepared = try DataLoading.prepare(spec, names: names, quiet: quiet)
+        spec = prepared.spec
+        let dataset = prepared.dataset
         let recordsBeta: Bool? = switch recordBeta {
         case .auto: nil
         case .all: true
         case .none: false
         }
-        let trainer = try Trainer(configuration: configuration, dataset: dataset, recordsBeta: recordsBeta)
-        if recordBeta == .auto && !trainer.recordsBeta && !quiet {
+        let runner = try names.checking { try DiscreteRunner(spec: spec, dataset: dataset, recordsBeta: recordsBeta) }
+        if recordBeta == .auto && !runner.recordsBeta && !quiet {
             Terminal.note("d = \(dataset.dimension) > 1000: trajectory.csv leaves out beta (use --record-beta all to keep it)")
         }
 
-        let checkpointPath = out.map { ($0 as NSString).appendingPathComponent("checkpoint.json") }
-        if let out { try AtomicFile.makeDirectory(out) }
-        if resume, let checkpointPath, FileManager.default.fileExists(atPath: checkpointPath) {
-            let saved = try JSONOutput.decode(Checkpoint.self, from: try InputFile.read(checkpointPath), source: checkpointPath)
-            guard saved.config == configuration else {
-                throw InvalidInput("\(checkpointPath) was written by a run with a different configuration; repeat its flags or remove it")
+        if resume, let out, let saved = try RunFolder.loadCheckpoint(in: out) {
+            guard saved.config == spec else {
+                throw InvalidInput("\((out as NSString).appendingPathComponent(RunFolder.checkpointName)) was written by a run with a different configuration; repeat its flags or remove it")
             }
-            try trainer.restore(saved.state)
+            try names.checking { try runner.restore(saved.state) }
             if !quiet { Terminal.note("resuming from step \(saved.state.step)") }
         }
 
         signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
-        let progress = ProgressLine(total: configuration.steps, label: "train")
+        let progress = ProgressLine(total: settings.steps, label: "train")
         var lastCheckpoint = Date()
         while true {
-            let state = trainer.run(progress: { if !quiet { progress.update($0) } }, shouldStop: {
+            let state = runner.run(progress: { if !quiet { progress.update($0) } }, shouldStop: {
                 interruptRequested.load(ordering: .relaxed)
-                    || (checkpointPath != nil && checkpointSeconds > 0 && Date().timeIntervalSince(lastCheckpoint) >= checkpointSeconds)
+                    || (out != nil && checkpointSeconds > 0 && Date().timeIntervalSince(lastCheckpoint) >= checkpointSeconds)
             })
             guard state.status == .interrupted else { break }
-            if let checkpointPath {
-                try AtomicFile.write(try JSONOutput.encode(Checkpoint(config: configuration, state: state)), to: checkpointPath)
+            if let out {
+                try RunFolder.saveCheckpoint(RunCheckpoint(config: spec, state: state), in: out)
                 lastCheckpoint = Date()
             }
             if interruptRequested.load(ordering: .relaxed) {
                 progress.finish()
-                let how = checkpointPath.map { "checkpoint saved to \($0); rerun the same command with --resume to continue" }
+                let how = out.map { "checkpoint saved to \(($0 as NSString).appendingPathComponent(RunFolder.checkpointName)); rerun the same command with --resume to continue" }
                     ?? "nothing saved (use --out to keep a checkpoint)"
                 Terminal.note("interrupted at step \(state.step); \(how)")
                 throw ExitCode(130)
@@ -118,36 +123,24 @@ struct TrainCommand: ParsableCommand {
         }
         progress.finish()
 
-        let summary = RunSummary(trainer: trainer, version: SAMLabCommand.version)
-        let summaryJSON = try JSONOutput.encode(summary)
-        if let out {
-            let csv = TrajectoryCSV.render(rows: trainer.state.rows, dimension: dataset.dimension)
-            try AtomicFile.write(csv, to: (out as NSString).appendingPathComponent("trajectory.csv"))
-            try AtomicFile.write(summaryJSON, to: (out as NSString).appendingPathComponent("summary.json"))
-            if let checkpointPath { try? FileManager.default.removeItem(atPath: checkpointPath) }
-        }
+        let result = runner.result
+        let summary = RunSummary(result, version: SAMLabCommand.version)
+        if let out { try RunFolder.write(result, to: out, version: SAMLabCommand.version) }
         if json {
-            FileHandle.standardOutput.write(summaryJSON)
+            FileHandle.standardOutput.write(try JSONOutput.encode(summary))
         } else if out == nil || !quiet {
             print(Self.describe(summary))
         }
     }
 
-    func loadBase() throws(InvalidInput) -> TrainConfiguration {
-        guard let configFile else { return TrainConfiguration() }
-        let data = try InputFile.read(configFile)
-        if let wrapped = try? JSONDecoder().decode(ConfigHolder.self, from: data) { return wrapped.config }
-        return try JSONOutput.decode(TrainConfiguration.self, from: data, source: configFile)
-    }
-
     /// A few readable lines for a terminal.
     static func describe(_ s: RunSummary) -> String {
         func list(_ periods: [LeaderPeriod]) -> String {
-            let shown = periods.prefix(12).map { "\($0.coordinate == 0 ? "none" : "\($0.coordinate)")@\($0.start)" }
+            let shown = periods.prefix(12).map { "\($0.coordinate == 0 ? "none" : "\($0.coordinate)")@\($0.startStep)" }
             return shown.joined(separator: " -> ") + (periods.count > 12 ? " -> ... (\(periods.count) periods in all)" : "")
         }
         var lines = ["status: \(s.status.rawValue)\(s.reason.map { " (\($0))" } ?? "")",
-                     "steps: \(s.steps)",
+                     "steps: \(Int(s.endClock))",
                      "beta: \(s.beta.prefix(8).map { "\($0)" }.joined(separator: ", "))\(s.beta.count > 8 ? ", ..." : "")",
                      "loss: \(s.loss.map { "\($0)" } ?? "overflow") (log \(s.logLoss)), margin: \(s.margin)",
                      "leaders (relative): \(list(s.leaders))",
@@ -157,15 +150,4 @@ struct TrainCommand: ParsableCommand {
         }
         return lines.joined(separator: "\n")
     }
-}
-
-/// checkpoint.json: the configuration and the trainer's state.
-struct Checkpoint: Codable {
-    var config: TrainConfiguration
-    var state: TrainerState
-}
-
-/// A summary.json read for its configuration only.
-struct ConfigHolder: Decodable {
-    var config: TrainConfiguration
 }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct DataTests {
     @Test func csvReadsAndRejects() throws {
-        let ok = try CSVDataset.parse("x1,x2,y\n1,2,1\n-1,-2.5,-1\n\n", source: "f.csv")
+        let ok = try CSVDataset.parse("x1,x2,y\n1,2,1\n-1,-2.5,-1\n\n", origin: .file("f.csv"))
         #expect(ok.points == [[1, 2], [-1, -2.5]])
         #expect(ok.labels == [1, -1])
         let cases: [(String, String)] = [
@@ -19,7 +19,8 @@ import Testing
             ("x1,x2,y\n1,2,1\n3,4,5,1\n", "f.csv:3: expected 3 fields, found 4"),
         ]
         for (text, message) in cases {
-            #expect(throws: InvalidInput(message)) { try CSVDataset.parse(text, source: "f.csv") }
+            #expect(throws: DataError.self) { try CSVDataset.parse(text, origin: .file("f.csv")) }
+            #expect(errorMessage { _ = try CSVDataset.parse(text, origin: .file("f.csv")) } == message)
         }
     }
 
@@ -38,7 +39,7 @@ import Testing
         #expect(abs(meanX - 1) < 0.15)
         for bad in ["n=100,mean=1,2,sigma=0.3", "n=1,mean=1,sigma=1,seed=1", "n=10,mean=1,sigma=-1,seed=1",
                     "n=10,mean=1,sigma=1,seed=1,foo=2", "n=10,mean=x,sigma=1,seed=1"] {
-            #expect(throws: InvalidInput.self) { try GaussianClusters(parsing: bad) }
+            #expect(throws: SpecError.self) { try GaussianClusters(parsing: bad) }
         }
     }
 
@@ -56,24 +57,24 @@ import Testing
         let log = RecordingSchedule.log(5).steps(total: 10000)
         #expect(log == [0, 1, 10, 100, 1000, 10000])
         #expect(RecordingSchedule.log(200).steps(total: 0) == [0])
-        #expect(try RecordingSchedule(parsing: "every=10") == .every(10))
-        #expect(try RecordingSchedule(parsing: "log=200") == .log(200))
+        #expect(try RecordingSchedule(parsing: "every=10", clock: .step) == .every(10))
+        #expect(try RecordingSchedule(parsing: "log=200", clock: .step) == .log(200))
         for bad in ["every=0", "log=1", "sometimes=3", "every"] {
-            #expect(throws: InvalidInput.self) { try RecordingSchedule(parsing: bad) }
+            #expect(throws: SpecError.self) { try RecordingSchedule(parsing: bad, clock: .step) }
         }
     }
 
     @Test func networkInitializationChecksDimensions() throws {
-        #expect(throws: InvalidInput("--alpha has 3 entries but the data has d = 2 (give 1 or 2)")) {
-            try DiagonalNetwork(depth: 2, parametrization: .product, initialization: .alpha([1, 2, 3]), dimension: 2)
+        #expect(throws: SpecError.inconsistent(field: "alpha", detail: "has 3 entries but the data has d = 2 (give 1 or 2)")) {
+            try ProductNetwork(spec: ModelSpec(depth: 2, alpha: [1, 2, 3]), dimension: 2)
         }
-        #expect(throws: InvalidInput("--layer-init given 1 times, expected one per layer (depth 2)")) {
-            try DiagonalNetwork(depth: 2, parametrization: .product, initialization: .layers([[1, 2]]), dimension: 2)
+        #expect(throws: SpecError.inconsistent(field: "layer_init", detail: "given 1 times, expected one per layer (depth 2)")) {
+            try ProductNetwork(spec: ModelSpec(depth: 2, layerInit: [[1, 2]]), dimension: 2)
         }
-        #expect(throws: InvalidInput("--depth must be at least 1 (got 0)")) {
-            try DiagonalNetwork(depth: 0, parametrization: .product, initialization: .alpha([1]), dimension: 2)
+        #expect(throws: SpecError.outOfRange(field: "depth", value: "0", requirement: "must be at least 1")) {
+            try ProductNetwork(spec: ModelSpec(depth: 0, alpha: [1]), dimension: 2)
         }
-        let n = try DiagonalNetwork(depth: 3, parametrization: .signed, initialization: .alpha([0.5, 1]), dimension: 2)
+        let n = try SignedNetwork(spec: ModelSpec(name: "signed", depth: 3, alpha: [0.5, 1]), dimension: 2)
         #expect(n.initialWeights == [0.5, 1, 0.5, 1])
         #expect(n.beta(of: n.initialWeights) == [0, 0])
     }

@@ -31,7 +31,7 @@ import Testing
         // At w = 0 (depth >= 2) the gradient is exactly zero: every perturbation must be 0, not 0/0.
         for optimizer in Optimizer.allCases {
             for general in [false, true] {
-                let network = try DiagonalNetwork(depth: 2, parametrization: .product, initialization: .alpha([0]), dimension: 2)
+                let network = try Fixtures.network(.product, depth: 2, alpha: [0], d: 2)
                 let kernel = Fixtures.kernel(network, try .singleExample(mu: [1, 2]), .logistic, optimizer, general: general)
                 var scan = GrowthScan(dimension: 2)
                 #expect(kernel.step(scan: &scan))
@@ -48,10 +48,9 @@ import Testing
     @Test func benchmarkProblemMatchesNumPy() throws {
         let numpy = [0.8019162510596252, 0.8798039598260305, 0.9646867283391535]
         for general in [false, true] {
-            let network = try DiagonalNetwork(depth: 2, parametrization: .product, initialization: .alpha([0.5]), dimension: 6)
-            let kernel = KernelFactory.make(network: network, dataset: try .singleExample(mu: DynamicsBenchmark.mu(dimension: 6)),
-                                            loss: .logistic, learningRate: 0.1, perturbation: L2Perturbation(rho: 0.05),
-                                            forceGeneral: general)
+            let network = try Fixtures.network(.product, depth: 2, alpha: [0.5], d: 6)
+            let kernel = KernelFactory.make(rule: L2SAM(rho: 0.05), model: network, dataset: try .singleExample(mu: DynamicsBenchmark.mu(dimension: 6)),
+                                            loss: .logistic, learningRate: 0.1, forceGeneral: general)
             var scan = GrowthScan(dimension: 6, tracksLeaders: false)
             for _ in 0..<100 { #expect(kernel.step(scan: &scan)) }
             let w1 = Array(kernel.weights.prefix(3))

@@ -28,11 +28,11 @@ import Testing
     func hugeMarginsKeepTheRightLeader(_ optimizer: Optimizer) throws {
         // beta = alpha^2 = 1600, z = 1600 (1 + 2) = 4800 for GD; l2-SAM at small rho follows GD: major leads.
         for general in [false, true] {
-            let network = try DiagonalNetwork(depth: 2, parametrization: .product, initialization: .alpha([40]), dimension: 2)
+            let network = try Fixtures.network(.product, depth: 2, alpha: [40], d: 2)
             let kernel = Fixtures.kernel(network, try .singleExample(mu: [1, 2]), .logistic, optimizer, eta: 0.1, rho: 0.01, general: general)
             let o = kernel.observe(includeBeta: true)
             #expect(abs(o.logLoss + 4800) < 1e-6)
-            #expect(RunSummary.direction(of: o.beta!)!.allSatisfy { $0.isFinite })
+            #expect(RunResult.direction(of: o.beta!)!.allSatisfy { $0.isFinite })
             var scan = GrowthScan(dimension: 2)
             scan.begin(step: 0)
             #expect(kernel.step(scan: &scan))
@@ -46,18 +46,18 @@ import Testing
     @Test func hugeNegativeMargins() throws {
         let alpha = (1e5 / 3).squareRoot()
         for loss in Loss.allCases {
-            let c = TrainConfiguration(data: .singleExample(mu: [-1, -2]), depth: 2, alpha: [alpha], loss: loss,
-                                       optimizer: .l2SAM, learningRate: 1e-3, rho: 0.1, steps: 50, record: .every(10))
-            let trainer = try Trainer(configuration: c, dataset: try c.data.load())
+            let c = RunSpec.discrete(data: .singleExample(mu: [-1, -2]), depth: 2, alpha: [alpha], loss: loss,
+                                     optimizer: .l2SAM, learningRate: 1e-3, rho: 0.1, steps: 50, record: .every(10))
+            let trainer = try DiscreteRunner(spec: c, dataset: try c.data.load())
             #expect(abs(trainer.state.initialLogLoss - (loss == .logistic ? log(1e5) : 1e5)) < 1e-6)
             trainer.run()
-            let summary = RunSummary(trainer: trainer, version: "test")
+            let summary = RunSummary(trainer.result, version: "test")
             #expect(summary.logLoss.isFinite && summary.margin.isFinite)
             #expect(summary.beta.allSatisfy { $0.isFinite })
             #expect(trainer.state.rows.allSatisfy { $0.logLoss.isFinite && $0.margin.isFinite && $0.norm.isFinite })
             if loss == .exponential {
                 #expect(summary.status == .diverged)
-                #expect(summary.steps == 0 && summary.eventStep == 1)
+                #expect(summary.endClock == 0 && summary.eventClock == 1)
                 #expect(summary.loss == nil)
             } else {
                 #expect(summary.status == .completed)

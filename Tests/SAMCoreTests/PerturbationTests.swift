@@ -7,7 +7,7 @@ import Testing
     let direction = [0.3, -0.4, 0.0, 1.2, -0.05]
 
     @Test func l2HasLengthRhoAlongTheGradient() throws {
-        let eps = try #require(L2Perturbation(rho: 0.7).epsilon(weights: weights, gradientDirection: direction, logScale: -4800))
+        let eps = try #require(L2SAM(rho: 0.7).epsilon(weights: weights, gradientDirection: direction, logScale: -4800))
         let norm = eps.reduce(0) { $0 + $1 * $1 }.squareRoot()
         #expect(abs(norm - 0.7) < 1e-15)
         let gNorm = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -15,29 +15,29 @@ import Testing
     }
 
     @Test func linfIsRhoTimesSign() throws {
-        let eps = try #require(LInfPerturbation(rho: 0.3).epsilon(weights: weights, gradientDirection: direction, logScale: 2))
+        let eps = try #require(LInfSAM(rho: 0.3).epsilon(weights: weights, gradientDirection: direction, logScale: 2))
         #expect(eps == [0.3, -0.3, 0, 0.3, -0.3])
         #expect(eps.map(abs).max() == 0.3)
     }
 
     @Test func unnormalizedUsesTheTrueScale() throws {
-        let eps = try #require(UnnormalizedPerturbation(rho: 0.5).epsilon(weights: weights, gradientDirection: direction, logScale: log(4)))
+        let eps = try #require(UnnormalizedSAM(rho: 0.5).epsilon(weights: weights, gradientDirection: direction, logScale: log(4)))
         for (e, g) in zip(eps, direction) { #expect(abs(e - 0.5 * 4 * g) < 1e-14) }
         // An underflowing gradient gives no perturbation, not NaN.
-        let tiny = try #require(UnnormalizedPerturbation(rho: 0.5).epsilon(weights: weights, gradientDirection: direction, logScale: -4800))
+        let tiny = try #require(UnnormalizedSAM(rho: 0.5).epsilon(weights: weights, gradientDirection: direction, logScale: -4800))
         #expect(tiny.allSatisfy { $0 == 0 })
     }
 
     @Test func zeroGradientGivesZeroPerturbation() throws {
         let zero = Array(repeating: 0.0, count: weights.count)
-        for rule in [L2Perturbation(rho: 1) as any Perturbation, LInfPerturbation(rho: 1), UnnormalizedPerturbation(rho: 1), NoPerturbation()] {
+        for rule in [L2SAM(rho: 1) as any Rule, LInfSAM(rho: 1), UnnormalizedSAM(rho: 1), GradientDescent()] {
             let eps = try #require(rule.epsilon(weights: weights, gradientDirection: zero, logScale: 0))
             #expect(eps == zero)
         }
     }
 
-    @Test func gdIsNoPerturbation() throws {
-        let eps = try #require(NoPerturbation().epsilon(weights: weights, gradientDirection: direction, logScale: 0))
+    @Test func gdIsGradientDescent() throws {
+        let eps = try #require(GradientDescent().epsilon(weights: weights, gradientDirection: direction, logScale: 0))
         #expect(eps.allSatisfy { $0 == 0 })
     }
 }

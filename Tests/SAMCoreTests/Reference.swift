@@ -69,20 +69,27 @@ struct ReferenceModel {
 }
 
 enum Fixtures {
-    static func network(_ parametrization: Parametrization, depth: Int, d: Int, seed: UInt64) throws -> DiagonalNetwork {
+    static func network(_ parametrization: Parametrization, depth: Int, d: Int, seed: UInt64) throws -> any Model {
         var rng = SplitMix64(seed: seed)
         let layers = parametrization.layerCount(depth: depth)
         let init0 = (0..<layers).map { _ in (0..<d).map { _ in 0.3 + 0.9 * rng.nextUniform() } }
-        return try DiagonalNetwork(depth: depth, parametrization: parametrization, initialization: .layers(init0), dimension: d)
+        return try Registry.standard.model(named: parametrization.rawValue)
+            .model(ModelSpec(name: parametrization.rawValue, depth: depth, layerInit: init0), dimension: d)
+    }
+
+    /// A model with scalar init alpha.
+    static func network(_ parametrization: Parametrization, depth: Int, alpha: [Double], d: Int) throws -> any Model {
+        try Registry.standard.model(named: parametrization.rawValue)
+            .model(ModelSpec(name: parametrization.rawValue, depth: depth, alpha: alpha), dimension: d)
     }
 
     static let threePoints = try! Dataset(points: [[1.0, 0.5, -0.2], [0.3, 1.2, 0.4], [-0.8, -0.1, -0.9]],
                                           labels: [1, 1, -1])
 
-    static func kernel(_ network: DiagonalNetwork, _ data: Dataset, _ loss: Loss, _ optimizer: Optimizer,
+    static func kernel(_ network: any Model, _ data: Dataset, _ loss: Loss, _ optimizer: Optimizer,
                        eta: Double = 0.05, rho: Double = 0.1, general: Bool = false) -> any DynamicsKernel {
-        KernelFactory.make(network: network, dataset: data, loss: loss, learningRate: eta,
-                           perturbation: optimizer.perturbation(rho: rho), forceGeneral: general)
+        KernelFactory.make(rule: optimizer.rule(rho: rho), model: network, dataset: data, loss: loss.margin, learningRate: eta,
+                           forceGeneral: general)
     }
 
     static func relativeError(_ a: [Double], _ b: [Double]) -> Double {

@@ -2,10 +2,10 @@ import Foundation
 import Testing
 @testable import SAMCore
 
-/// PAPER.md's claims, checked on the discrete algorithms with a small step.
+/// The theory's claims (THEORY.md §3), checked on the discrete algorithms with a small step.
 @Suite struct TheoryTests {
-    static func run(_ c: TrainConfiguration, dataset: Dataset? = nil) throws -> Trainer {
-        let trainer = try Trainer(configuration: c, dataset: try dataset ?? c.data.load())
+    static func run(_ c: RunSpec, dataset: Dataset? = nil) throws -> DiscreteRunner {
+        let trainer = try DiscreteRunner(spec: c, dataset: try dataset ?? c.data.load())
         trainer.run()
         return trainer
     }
@@ -21,7 +21,7 @@ import Testing
     @Test(arguments: [Optimizer.gd, .l2SAM, .linfSAM])
     func linearModelApproachesL2MaxMargin(_ optimizer: Optimizer) throws {
         let data = try Dataset(points: [[1, 2], [1, -2]], labels: [1, 1])
-        let c = TrainConfiguration(data: .csv(path: "pair", embedded: EmbeddedData(points: data.points, labels: data.labels)),
+        let c = RunSpec.discrete(data: .csv(path: "pair", embedded: EmbeddedData(points: data.points, labels: data.labels)),
                                    depth: 1, alpha: [0.5, 1.5], optimizer: optimizer, learningRate: 0.1, rho: 0.1,
                                    steps: 20000, record: .log(40))
         let trainer = try Self.run(c)
@@ -36,7 +36,7 @@ import Testing
 
     /// Gunasekar et al.: L = 2 GD on D_mu ends along e_d (the l1 max-margin direction); the cosine keeps rising.
     @Test func depthTwoGDEndsAlongMajorCoordinate() throws {
-        let c = TrainConfiguration(data: .singleExample(mu: [1, 2]), depth: 2, alpha: [0.5], optimizer: .gd,
+        let c = RunSpec.discrete(data: .singleExample(mu: [1, 2]), depth: 2, alpha: [0.5], optimizer: .gd,
                                    learningRate: 0.1, steps: 20000, record: .log(50))
         let trainer = try Self.run(c)
         let cosines = trainer.state.rows.map { Self.cosine($0.beta!, [0, 1]) }
@@ -48,7 +48,7 @@ import Testing
 
     /// Thm 3.2 at L = 2: under l_inf-SAM coordinate j grows iff alpha_j > rho; the others decay towards 0.
     @Test func linfRuleDecidesWhichCoordinatesGrow() throws {
-        let c = TrainConfiguration(data: .singleExample(mu: [1, 2, 3]), depth: 2, alpha: [0.5, 1.5, 0.8],
+        let c = RunSpec.discrete(data: .singleExample(mu: [1, 2, 3]), depth: 2, alpha: [0.5, 1.5, 0.8],
                                    optimizer: .linfSAM, learningRate: 0.01, rho: 1, steps: 8000, record: .every(100))
         let trainer = try Self.run(c)
         let rows = trainer.state.rows
@@ -63,10 +63,10 @@ import Testing
         #expect(rows.last!.beta![0] < 0.1 && rows.last!.beta![2] < 0.1)
     }
 
-    /// Unbalanced layers (PAPER.md): coordinate i grows iff u_i + v_i > 2 rho.
+    /// Unbalanced layers (THEORY.md §4.8): coordinate i grows iff u_i + v_i > 2 rho.
     @Test func linfUnbalancedRuleUsesLayerSum() throws {
         // u + v = (2.1, 1.9, 2.4) against 2 rho = 2: coordinates 1 and 3 grow, 2 decays.
-        let c = TrainConfiguration(data: .singleExample(mu: [1, 1.5, 0.5]), depth: 2, layerInit: [[1.8, 0.3, 1.4], [0.3, 1.6, 1.0]],
+        let c = RunSpec.discrete(data: .singleExample(mu: [1, 1.5, 0.5]), depth: 2, layerInit: [[1.8, 0.3, 1.4], [0.3, 1.6, 1.0]],
                                    optimizer: .linfSAM, learningRate: 0.005, rho: 1, steps: 3000, record: .every(500))
         let trainer = try Self.run(c)
         let first = trainer.state.rows.first!.beta!, last = trainer.state.rows.last!.beta!
@@ -79,9 +79,9 @@ import Testing
     func balancedLayersStayBalanced(_ optimizer: Optimizer) throws {
         for depth in [2, 3] {
             for data in [try Dataset.singleExample(mu: [1, 2, 3]), Fixtures.threePoints] {
-                let c = TrainConfiguration(depth: depth, alpha: [0.6, 0.9, 1.2], optimizer: optimizer, learningRate: 0.05,
+                let c = RunSpec.discrete(depth: depth, alpha: [0.6, 0.9, 1.2], optimizer: optimizer, learningRate: 0.05,
                                            rho: 0.3, steps: 300, record: .every(300))
-                let trainer = try Trainer(configuration: c, dataset: data)
+                let trainer = try DiscreteRunner(spec: c, dataset: data)
                 trainer.run()
                 let w = trainer.state.weights
                 for l in 1..<depth { #expect(Array(w[l * 3..<(l + 1) * 3]) == Array(w[0..<3])) }

@@ -3,9 +3,9 @@ import Testing
 @testable import SAMCore
 
 @Suite struct TrainerTests {
-    /// PAPER.md: alpha = 0.35, rho = 1 on mu = (1, ..., 6) is between alpha_c and alpha*, so l2-SAM amplifies
+    /// THEORY.md §5.2: alpha = 0.35, rho = 1 on mu = (1, ..., 6) is between alpha_c and alpha*, so l2-SAM amplifies
     /// minor coordinates first.
-    static let sam = TrainConfiguration(data: .singleExample(mu: [1, 2, 3, 4, 5, 6]), depth: 2, alpha: [0.35],
+    static let sam = RunSpec.discrete(data: .singleExample(mu: [1, 2, 3, 4, 5, 6]), depth: 2, alpha: [0.35],
                                         optimizer: .l2SAM, learningRate: 0.05, rho: 1, steps: 3000, record: .log(30))
 
     /// The leader lists come from every step, so they do not depend on the recording grid; the recorded rows'
@@ -14,7 +14,7 @@ import Testing
         var a = Self.sam, b = Self.sam
         a.record = .every(1)
         b.record = .log(7)
-        let ta = try Trainer(configuration: a, dataset: try a.data.load()), tb = try Trainer(configuration: b, dataset: try b.data.load())
+        let ta = try DiscreteRunner(spec: a, dataset: try a.data.load()), tb = try DiscreteRunner(spec: b, dataset: try b.data.load())
         ta.run()
         tb.run()
         #expect(ta.state.leaders == tb.state.leaders)
@@ -22,7 +22,7 @@ import Testing
         #expect(ta.state.leaders.count >= 3, "minor-first amplification: the leader moves at alpha = 0.35, rho = 1")
         // Every recorded row's leader is the one whose period covers its step.
         for row in ta.state.rows.dropLast() {
-            let period = ta.state.leaders.last { $0.start <= row.step }!
+            let period = ta.state.leaders.last { $0.startStep <= row.step }!
             #expect(row.leader == period.coordinate)
         }
         // Minor first, major last: the leader index never decreases here.
@@ -34,29 +34,29 @@ import Testing
     @Test(arguments: [false, true])
     func resumeIsBitForBit(general: Bool) throws {
         let data = general ? Fixtures.threePoints : try Self.sam.data.load()
-        let straight = try Trainer(configuration: Self.sam, dataset: data, forceGeneralKernel: general)
+        let straight = try DiscreteRunner(spec: Self.sam, dataset: data, forceGeneralKernel: general)
         straight.run()
 
-        let first = try Trainer(configuration: Self.sam, dataset: data, forceGeneralKernel: general)
+        let first = try DiscreteRunner(spec: Self.sam, dataset: data, forceGeneralKernel: general)
         var calls = 0
         let partial = first.run(shouldStop: { calls += 1; return calls > 1 })
         #expect(partial.status == .interrupted)
         #expect(partial.step > 0 && partial.step < Self.sam.steps)
         let json = try JSONOutput.encode(partial)
-        let saved = try JSONOutput.decode(TrainerState.self, from: json, source: "checkpoint")
-        let second = try Trainer(configuration: Self.sam, dataset: data, forceGeneralKernel: general)
+        let saved = try JSONOutput.decode(DiscreteState.self, from: json, source: "checkpoint")
+        let second = try DiscreteRunner(spec: Self.sam, dataset: data, forceGeneralKernel: general)
         try second.restore(saved)
         second.run()
         #expect(second.state == straight.state)
-        #expect(try JSONOutput.encode(RunSummary(trainer: second, version: "t")) == JSONOutput.encode(RunSummary(trainer: straight, version: "t")))
+        #expect(try JSONOutput.encode(RunSummary(second.result, version: "t")) == JSONOutput.encode(RunSummary(straight.result, version: "t")))
     }
 
     /// Divergence stops the run at the last finite state, never with NaN rows.
     @Test func divergenceKeepsTheLastFiniteState() throws {
         // A negative margin under the exponential loss: |l'| = e^-z explodes after one large step.
-        let c = TrainConfiguration(data: .singleExample(mu: [-1, -2]), depth: 2, alpha: [1], loss: .exponential,
-                                   optimizer: .gd, learningRate: 1, steps: 1000, record: .every(1))
-        let trainer = try Trainer(configuration: c, dataset: try c.data.load())
+        let c = RunSpec.discrete(data: .singleExample(mu: [-1, -2]), depth: 2, alpha: [1], loss: .exponential,
+                                 optimizer: .gd, learningRate: 1, steps: 1000, record: .every(1))
+        let trainer = try DiscreteRunner(spec: c, dataset: try c.data.load())
         trainer.run()
         #expect(trainer.state.status == .diverged)
         let k = trainer.state.step
@@ -67,7 +67,7 @@ import Testing
         // The reported state is exactly the state after k steps.
         var again = c
         again.steps = k
-        let shorter = try Trainer(configuration: again, dataset: try c.data.load())
+        let shorter = try DiscreteRunner(spec: again, dataset: try c.data.load())
         shorter.run()
         #expect(shorter.state.status == .completed)
         #expect(shorter.state.weights == trainer.state.weights)
@@ -75,9 +75,9 @@ import Testing
 
     /// l2-SAM below alpha_c collapses: every weight passes through 0 and the loss rises to log 2.
     @Test func collapseIsReported() throws {
-        let c = TrainConfiguration(data: .singleExample(mu: [1, 2]), depth: 2, alpha: [0.2], optimizer: .l2SAM,
-                                   learningRate: 0.01, rho: 1, steps: 3000)
-        let trainer = try Trainer(configuration: c, dataset: try c.data.load())
+        let c = RunSpec.discrete(data: .singleExample(mu: [1, 2]), depth: 2, alpha: [0.2], optimizer: .l2SAM,
+                                 learningRate: 0.01, rho: 1, steps: 3000)
+        let trainer = try DiscreteRunner(spec: c, dataset: try c.data.load())
         trainer.run()
         #expect(trainer.state.status == .collapsed)
         let event = try #require(trainer.state.eventStep)
@@ -85,8 +85,8 @@ import Testing
         #expect(abs(trainer.state.rows.last!.logLoss - log(log(2))) < 0.01)
         // GD from the same init separates instead.
         var gd = c
-        gd.optimizer = .gd
-        let g = try Trainer(configuration: gd, dataset: try c.data.load())
+        gd.rule.name = Optimizer.gd.rawValue
+        let g = try DiscreteRunner(spec: gd, dataset: try c.data.load())
         g.run()
         #expect(g.state.status == .completed)
     }

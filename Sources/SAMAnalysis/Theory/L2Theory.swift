@@ -2,7 +2,8 @@ import Foundation
 import SAMCore
 import SAMFlow
 
-/// PAPER.md's predictions for the l2-SAM flow on D_mu, depth 2, balanced layers (a = u = v), rescaled time:
+/// The theory's predictions for the l2-SAM flow on D_mu, depth 2, balanced layers (a = u = v), rescaled time
+/// (THEORY.md §4.3-§4.6):
 ///
 ///     da_i/ds = mu_i a_i (1 - rho mu_i / N),   N = sqrt(2 sum_j mu_j^2 a_j^2)  (the gradient norm over both layers).
 ///
@@ -50,12 +51,13 @@ public struct L2Theory: Sendable {
 
     /// Whether the rescaled flow from scalar alpha collapses to 0 (decided by integrating it: SAMFlow's events).
     public func collapses(alpha: Double, rtol: Double = 1e-10) throws -> Bool {
-        let model = TrainConfiguration(data: .singleExample(mu: mu), depth: 2, alpha: [alpha], optimizer: .l2SAM, rho: rho)
         // Growth beyond a large multiple of rho means no collapse: N then exceeds rho mu_max and everything grows.
         let bound = max(1e3 * rho, 10 * alpha) * Double(2 * mu.count).squareRoot()
-        let c = FlowConfiguration(model: model, time: 1e6, rescaled: true, rtol: rtol, atol: rtol * 1e-2, record: .times([]),
-                                  blowupNorm: bound)
-        let outcome = try FlowRunner(configuration: c, dataset: try c.data.load()).run()
+        let spec = RunSpec(data: .singleExample(mu: mu), model: ModelSpec(depth: 2, alpha: [alpha]),
+                           rule: RuleSpec(name: L2SAM.name, rho: rho),
+                           dynamics: .flow(FlowSettings(time: 1e6, rescaled: true, rtol: rtol, atol: rtol * 1e-2, blowupNorm: bound)),
+                           record: .times([]))
+        let outcome = try FlowRunner(spec: spec, dataset: try spec.data.load()).run()
         switch outcome.status {
         case .collapsed: return true
         case .blowUp, .completed: return false
@@ -77,14 +79,8 @@ public struct L2Theory: Sendable {
         return 0.5 * (lo + hi)
     }
 
-    /// The regime of scalar alpha: collapse below alpha_c, minor-first amplification between alpha_c and alpha*,
-    /// major-first (GD-like) from alpha* on.
-    public enum Regime: String, Codable, Sendable {
-        case collapse
-        case minorFirst = "minor-first"
-        case majorFirst = "major-first"
-    }
-
+    /// The regime of scalar alpha (THEORY.md §2.2): collapse below alpha_c, minor-first amplification between
+    /// alpha_c and alpha*, major-first (GD-like) from alpha* on. The observed regime of a run is `RunResult.regime`.
     public func regime(alpha: Double, alphaC: Double) -> Regime {
         if alpha < alphaC { return .collapse }
         return alpha >= alphaStar ? .majorFirst : .minorFirst

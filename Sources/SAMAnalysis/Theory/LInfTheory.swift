@@ -1,6 +1,7 @@
 import Foundation
 
-/// PAPER.md's predictions for l_inf-SAM (and GD) on the single example D_mu, balanced layers, rescaled time s.
+/// The theory's predictions for l_inf-SAM (and GD) on the single example D_mu, balanced layers, rescaled time s
+/// (THEORY.md §4.8-§4.10).
 ///
 /// With a_j the common weight of coordinate j, the rescaled l_inf-SAM flow is da_j/ds = mu_j (a_j - rho)^(L-1) while
 /// a_j > 0 (GD: rho = 0). Everything below follows from that scalar ODE.

@@ -1,37 +1,34 @@
 /// A binary classification dataset: points x_n in R^d with labels y_n in {-1, +1}.
 ///
 /// The models of SAMLab see a dataset only through its signed features a_n = y_n x_n, since the margin of
-/// example n is y_n <beta, x_n> = <beta, a_n>.
+/// example n is y_n <beta, x_n> = <beta, a_n> (THEORY.md §1.1).
 public struct Dataset: Sendable, Equatable {
     public let points: [[Double]]
     public let labels: [Double]
 
-    /// Validates the points and labels; `source` names the flag or file in error messages.
-    public init(points: [[Double]], labels: [Double], source: String = "data") throws(InvalidInput) {
-        guard !points.isEmpty else { throw InvalidInput("\(source): the dataset has no examples") }
-        guard points.count == labels.count else {
-            throw InvalidInput("\(source): \(points.count) points but \(labels.count) labels")
-        }
+    /// Validates the points and labels; `origin` names the file or spec field in errors.
+    public init(points: [[Double]], labels: [Double], origin: DataOrigin = .field("data")) throws(DataError) {
+        func fail(_ detail: String) -> DataError { .invalid(origin: origin, detail: detail) }
+        guard !points.isEmpty else { throw fail("the dataset has no examples") }
+        guard points.count == labels.count else { throw fail("\(points.count) points but \(labels.count) labels") }
         let d = points[0].count
-        guard d > 0 else { throw InvalidInput("\(source): points have no coordinates") }
+        guard d > 0 else { throw fail("points have no coordinates") }
         for (n, x) in points.enumerated() {
-            guard x.count == d else {
-                throw InvalidInput("\(source): example \(n + 1) has \(x.count) coordinates, expected \(d)")
-            }
+            guard x.count == d else { throw fail("example \(n + 1) has \(x.count) coordinates, expected \(d)") }
             if let j = x.firstIndex(where: { !$0.isFinite }) {
-                throw InvalidInput("\(source): example \(n + 1) has a non-finite value in coordinate \(j + 1)")
+                throw fail("example \(n + 1) has a non-finite value in coordinate \(j + 1)")
             }
             guard labels[n] == 1 || labels[n] == -1 else {
-                throw InvalidInput("\(source): example \(n + 1) has label \(labels[n]); labels must be +1 or -1")
+                throw fail("example \(n + 1) has label \(labels[n]); labels must be +1 or -1")
             }
         }
         self.points = points
         self.labels = labels
     }
 
-    /// D_mu = {(mu, +1)}, the paper's single-example dataset.
-    public static func singleExample(mu: [Double]) throws(InvalidInput) -> Dataset {
-        try Dataset(points: [mu], labels: [1], source: "--mu")
+    /// D_mu = {(mu, +1)}, the paper's single-example dataset (THEORY.md §1.1).
+    public static func singleExample(mu: [Double]) throws(DataError) -> Dataset {
+        try Dataset(points: [mu], labels: [1], origin: .field("data.mu"))
     }
 
     public var count: Int { points.count }
@@ -45,5 +42,15 @@ public struct Dataset: Sendable, Equatable {
             a.append(contentsOf: x.map { y * $0 })
         }
         return a
+    }
+
+    /// The coordinates j with a non-zero feature in some example (the ones a run can move).
+    public var usedCoordinates: [Int] {
+        (0..<dimension).filter { j in points.contains { $0[j] != 0 } }
+    }
+
+    /// The single example's features when the dataset is one example with label +1 (D_mu), else nil.
+    public var singleExampleMu: [Double]? {
+        count == 1 && labels[0] == 1 ? points[0] : nil
     }
 }

@@ -4,19 +4,20 @@ import Foundation
 ///
 /// Example i (0-based) has label +1 for even i and -1 for odd i, and x_i = y_i m + sigma xi_i with
 /// xi_i ~ N(0, I) drawn in order from `SplitMix64(seed)`. Whether a draw is linearly separable is decided
-/// elsewhere (by an LP, in SAMAnalysis): generation itself never rejects.
+/// elsewhere (by an LP, in SAMAnalysis): generation itself never rejects. Errors name the spec fields
+/// `data.n`, `data.mean`, `data.sigma`, `data.seed` (and `data.gaussian` for the text form).
 public struct GaussianClusters: Codable, Equatable, Sendable {
     public var count: Int
     public var mean: [Double]
     public var sigma: Double
     public var seed: UInt64
 
-    public init(count: Int, mean: [Double], sigma: Double, seed: UInt64) throws(InvalidInput) {
-        guard count >= 2 else { throw InvalidInput("--gaussian: n must be at least 2 (got \(count))") }
-        guard !mean.isEmpty else { throw InvalidInput("--gaussian: mean needs at least one coordinate") }
-        guard mean.allSatisfy(\.isFinite) else { throw InvalidInput("--gaussian: mean has a non-finite entry") }
+    public init(count: Int, mean: [Double], sigma: Double, seed: UInt64) throws(SpecError) {
+        guard count >= 2 else { throw .outOfRange(field: "data.n", value: "\(count)", requirement: "must be at least 2") }
+        guard !mean.isEmpty else { throw .inconsistent(field: "data.mean", detail: "needs at least one coordinate") }
+        guard mean.allSatisfy(\.isFinite) else { throw .inconsistent(field: "data.mean", detail: "has a non-finite entry") }
         guard sigma.isFinite, sigma >= 0 else {
-            throw InvalidInput("--gaussian: sigma must be finite and non-negative (got \(sigma))")
+            throw .outOfRange(field: "data.sigma", value: "\(sigma)", requirement: "must be finite and non-negative")
         }
         self.count = count
         self.mean = mean
@@ -25,45 +26,40 @@ public struct GaussianClusters: Codable, Equatable, Sendable {
     }
 
     /// Parses `n=100,mean=1,2,sigma=0.3,seed=7`: a value that has no `key=` continues the previous key's list.
-    public init(parsing text: String) throws(InvalidInput) {
+    public init(parsing text: String) throws(SpecError) {
+        func fail(_ detail: String) -> SpecError { .data(field: "data.gaussian", detail: detail) }
         var values: [String: [String]] = [:]
-        var order: [String] = []
         var current: String?
         for token in text.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
             if let eq = token.firstIndex(of: "=") {
                 let key = String(token[..<eq]).lowercased()
                 guard ["n", "mean", "sigma", "seed"].contains(key) else {
-                    throw InvalidInput("--gaussian: unknown key '\(key)' (expected n, mean, sigma, seed)")
+                    throw fail("unknown key '\(key)' (expected n, mean, sigma, seed)")
                 }
-                guard values[key] == nil else { throw InvalidInput("--gaussian: key '\(key)' given twice") }
+                guard values[key] == nil else { throw fail("key '\(key)' given twice") }
                 values[key] = [String(token[token.index(after: eq)...])]
-                order.append(key)
                 current = key
             } else if let key = current, key == "mean" {
                 values[key]!.append(token)
             } else {
-                throw InvalidInput("--gaussian: '\(token)' has no key (expected n=...,mean=...,sigma=...,seed=...)")
+                throw fail("'\(token)' has no key (expected n=...,mean=...,sigma=...,seed=...)")
             }
         }
         for key in ["n", "mean", "sigma", "seed"] where values[key] == nil {
-            throw InvalidInput("--gaussian: missing \(key)= (expected n=100,mean=1,2,sigma=0.3,seed=7)")
+            throw fail("missing \(key)= (expected n=100,mean=1,2,sigma=0.3,seed=7)")
         }
-        guard let n = Int(values["n"]![0]) else { throw InvalidInput("--gaussian: n='\(values["n"]![0])' is not an integer") }
+        guard let n = Int(values["n"]![0]) else { throw fail("n='\(values["n"]![0])' is not an integer") }
         var mean = [Double]()
         for token in values["mean"]! {
-            guard let m = Double(token) else { throw InvalidInput("--gaussian: mean entry '\(token)' is not a number") }
+            guard let m = Double(token) else { throw fail("mean entry '\(token)' is not a number") }
             mean.append(m)
         }
-        guard let sigma = Double(values["sigma"]![0]) else {
-            throw InvalidInput("--gaussian: sigma='\(values["sigma"]![0])' is not a number")
-        }
-        guard let seed = UInt64(values["seed"]![0]) else {
-            throw InvalidInput("--gaussian: seed='\(values["seed"]![0])' is not a non-negative integer")
-        }
+        guard let sigma = Double(values["sigma"]![0]) else { throw fail("sigma='\(values["sigma"]![0])' is not a number") }
+        guard let seed = UInt64(values["seed"]![0]) else { throw fail("seed='\(values["seed"]![0])' is not a non-negative integer") }
         try self.init(count: n, mean: mean, sigma: sigma, seed: seed)
     }
 
-    public func generate() throws(InvalidInput) -> Dataset {
+    public func generate() throws(DataError) -> Dataset {
         var rng = SplitMix64(seed: seed)
         var points = [[Double]]()
         var labels = [Double]()
@@ -72,6 +68,6 @@ public struct GaussianClusters: Codable, Equatable, Sendable {
             points.append(mean.map { y * $0 + sigma * rng.nextNormal() })
             labels.append(y)
         }
-        return try Dataset(points: points, labels: labels, source: "--gaussian")
+        return try Dataset(points: points, labels: labels, origin: .field("data.gaussian"))
     }
 }

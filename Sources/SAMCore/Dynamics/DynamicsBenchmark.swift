@@ -8,14 +8,23 @@ public enum DynamicsBenchmark {
         (0..<d).map { j in (1 + Double(j) / Double(max(d - 1, 1))) / Double(d) }
     }
 
-    public static func kernel(dimension d: Int) throws(InvalidInput) -> any DynamicsKernel {
-        let network = try DiagonalNetwork(depth: 2, parametrization: .product, initialization: .alpha([0.5]), dimension: d)
-        return KernelFactory.make(network: network, dataset: try .singleExample(mu: mu(dimension: d)), loss: .logistic,
-                                  learningRate: 0.1, perturbation: L2Perturbation(rho: 0.05))
+    /// The benchmark's specification at dimension d.
+    public static func spec(dimension d: Int) -> RunSpec {
+        RunSpec(data: .singleExample(mu: mu(dimension: d)), model: ModelSpec(depth: 2, alpha: [0.5]),
+                rule: RuleSpec(name: L2SAM.name, rho: 0.05), dynamics: .discrete(DiscreteSettings(learningRate: 0.1)))
+    }
+
+    /// The benchmark's kernel, built from its spec through the standard registry (as every run's is).
+    public static func kernel(dimension d: Int) throws -> any DynamicsKernel {
+        let spec = spec(dimension: d)
+        let dataset = try spec.data.load()
+        let components = try spec.components(dimension: d)
+        return KernelFactory.make(rule: components.rule, model: components.model, dataset: dataset, loss: components.loss,
+                                  learningRate: 0.1)
     }
 
     /// Steps per second, best of `repeats` timings of at least `minimumSeconds` each (after one warm-up batch).
-    public static func measure(dimension d: Int, tracksLeaders: Bool, minimumSeconds: Double, repeats: Int = 3) throws(InvalidInput) -> Double {
+    public static func measure(dimension d: Int, tracksLeaders: Bool, minimumSeconds: Double, repeats: Int = 3) throws -> Double {
         let kernel = try kernel(dimension: d)
         var scan = GrowthScan(dimension: d, tracksLeaders: tracksLeaders)
         let batch = max(1, 10_000_000 / max(d, 1) / 10)

@@ -1,23 +1,23 @@
 import Foundation
 
-/// The kernel for any dataset of n examples.
+/// The kernel for any dataset of n examples, and the field of the flows.
 ///
 /// With a_n = y_n x_n and r_n = |l'(z_n)| e^-M (M the largest log |l'(z_n)|), the gradient with respect to beta is
 /// e^s g_beta with s = M - log n and g_beta = -sum_n r_n a_n, and the gradient of weight theta_l of coordinate j is
 /// e^s g_beta_j d beta_j / d theta_l. A step: margins, gradient, perturbation coefficient, perturbed weights and
 /// margins, perturbed gradient, update. Beta and the margins of the new weights are kept for the next step.
 /// Coordinates go four at a time (`Lanes`), padded with zero weights and features.
+///
+/// As in `SingleExampleKernel`, the arithmetic is generic over the rule and the algebra and bound at construction.
 public final class GeneralKernel: DynamicsKernel {
     public let dimension: Int
     let count: Int
-    let algebra: CoordinateAlgebra
     let layerCount: Int
     let blocks: Int
     /// a_n = y_n x_n: n rows of `blocks` lanes.
     let features: [Lanes]
-    let loss: Loss
+    let loss: any MarginLoss
     let learningRate: Double
-    let perturbation: PerturbationKind
     var theta: [Lanes]
     var beta: [Lanes]
     var margins: [Double]
@@ -27,26 +27,35 @@ public final class GeneralKernel: DynamicsKernel {
     var perturbedMargins: [Double]
     var betaGradient: [Lanes]
     var weightsOfExamples: [Double]
+    private var prepareOperation: (GeneralKernel) -> Void = { _ in }
+    private var stepOperation: (GeneralKernel, inout GrowthScan) -> Bool = { _, _ in false }
+    private var perturbedGradientOperation: (GeneralKernel) -> Double? = { _ in nil }
+    private var velocityOperation: (GeneralKernel, Double, UnsafeMutableBufferPointer<Double>) -> Bool = { _, _, _ in false }
+    private var betaVelocityOperation: (GeneralKernel, UnsafeBufferPointer<Double>) -> [Double] = { _, _ in [] }
 
-    public init(network: DiagonalNetwork, dataset: Dataset, loss: Loss, learningRate: Double, perturbation: any Perturbation) {
-        dimension = network.dimension
+    public init<R: Rule, A: LaneAlgebra>(rule: R, algebra: A, initialWeights: [Double], dataset: Dataset,
+                                         loss: any MarginLoss, learningRate: Double) {
+        dimension = dataset.dimension
         count = dataset.count
-        algebra = network.algebra
-        layerCount = network.layerCount
-        let padded = PaddedLayers(weights: network.initialWeights, dimension: network.dimension, layers: network.layerCount)
+        layerCount = algebra.layerCount
+        let padded = PaddedLayers(weights: initialWeights, dimension: dataset.dimension, layers: algebra.layerCount)
         blocks = padded.blocks
         theta = padded.storage
         features = PaddedLayers(weights: dataset.signedFeatures, dimension: dataset.dimension, layers: dataset.count).storage
         self.loss = loss
         self.learningRate = learningRate
-        self.perturbation = PerturbationKind(perturbation)
-        beta = Array(repeating: .zero, count: blocks)
+        beta = Array(repeating: .zero, count: padded.blocks)
         margins = Array(repeating: 0, count: dataset.count)
         perturbed = theta
         perturbedBeta = beta
         perturbedMargins = margins
         betaGradient = beta
         weightsOfExamples = margins
+        prepareOperation = { k in k.computeBeta(algebra, of: k.theta, into: &k.beta); k.computeMargins(of: k.beta, into: &k.margins) }
+        stepOperation = { k, scan in k.step(rule, algebra, &scan) }
+        perturbedGradientOperation = { k in k.perturbedGradient(rule, algebra) }
+        velocityOperation = { k, factor, out in k.writeVelocity(algebra, factor: factor, into: out) }
+        betaVelocityOperation = { k, v in k.betaVelocity(algebra, v) }
         prepare()
     }
 
@@ -59,10 +68,9 @@ public final class GeneralKernel: DynamicsKernel {
         }
     }
 
-    func prepare() {
-        computeBeta(of: theta, into: &beta)
-        computeMargins(of: beta, into: &margins)
-    }
+    func prepare() { prepareOperation(self) }
+
+    public func step(scan: inout GrowthScan) -> Bool { stepOperation(self, &scan) }
 
     public func observe(includeBeta: Bool) -> StateObservation {
         let logLoss = margins.withUnsafeBufferPointer { loss.logMeanValue(margins: $0) }
@@ -71,7 +79,7 @@ public final class GeneralKernel: DynamicsKernel {
         return StateObservation(logLoss: logLoss, margin: margins.min()!, norm: norm, beta: values)
     }
 
-    func computeBeta(of weights: [Lanes], into out: inout [Lanes]) {
+    func computeBeta<A: LaneAlgebra>(_ algebra: A, of weights: [Lanes], into out: inout [Lanes]) {
         let blocks = self.blocks
         weights.withUnsafeBufferPointer { w in
             for b in 0..<blocks { out[b] = algebra.beta(algebra.load(w.baseAddress!, block: b, blocks: blocks)) }
@@ -99,23 +107,13 @@ public final class GeneralKernel: DynamicsKernel {
         return largest - Foundation.log(Double(count))
     }
 
-    public func step(scan: inout GrowthScan) -> Bool {
-        switch perturbation {
-        case .none(let p): step(p, &scan)
-        case .l2(let p): step(p, &scan)
-        case .linf(let p): step(p, &scan)
-        case .unnormalized(let p): step(p, &scan)
-        case .other(let p): step(p, &scan)
-        }
-    }
-
     /// The gradient at the perturbed point w + eps(w) for the current weights: fills `perturbed` and, with
     /// `betaGradient` and `weightsOfExamples`, the gradient there; returns its log-scale s', or nil if not finite.
-    func perturbedGradient<P: Perturbation>(_ perturbation: P) -> Double? {
-        let m = layerCount, blocks = self.blocks, algebra = self.algebra
+    func perturbedGradient<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A) -> Double? {
+        let m = layerCount, blocks = self.blocks
         guard margins.allSatisfy(\.isFinite) else { return nil }
         let s = gradient(at: margins)
-        if perturbation.isZero {
+        if rule.isZero {
             perturbed = theta
             return s
         }
@@ -125,29 +123,29 @@ public final class GeneralKernel: DynamicsKernel {
             for b in 0..<blocks {
                 let old = algebra.load(w.baseAddress!, block: b, blocks: blocks)
                 let grad = algebra.betaGradient(old)
-                for l in 0..<m { normalizer += perturbation.normalizerTerm(gradient: betaGradient[b] * grad[l], weight: old[l]) }
+                for l in 0..<m { normalizer += rule.normalizerTerm(gradient: betaGradient[b] * grad[l], weight: old[l]) }
             }
         }
-        let c = perturbation.coefficient(logGradientScale: s, normalizer: normalizer.sum())
+        let c = rule.coefficient(logGradientScale: s, normalizer: normalizer.sum())
         guard c.isFinite, normalizer.sum().isFinite else { return nil }
         theta.withUnsafeBufferPointer { w in
             for b in 0..<blocks {
                 let old = algebra.load(w.baseAddress!, block: b, blocks: blocks)
                 let grad = algebra.betaGradient(old)
                 for l in 0..<m {
-                    perturbed[l * blocks + b] = old[l] + c * perturbation.shape(gradient: betaGradient[b] * grad[l], weight: old[l])
+                    perturbed[l * blocks + b] = old[l] + c * rule.shape(gradient: betaGradient[b] * grad[l], weight: old[l])
                 }
             }
         }
-        computeBeta(of: perturbed, into: &perturbedBeta)
+        computeBeta(algebra, of: perturbed, into: &perturbedBeta)
         computeMargins(of: perturbedBeta, into: &perturbedMargins)
         guard perturbedMargins.allSatisfy(\.isFinite) else { return nil }
         return gradient(at: perturbedMargins)
     }
 
-    func step<P: Perturbation>(_ perturbation: P, _ scan: inout GrowthScan) -> Bool {
-        let m = layerCount, blocks = self.blocks, d = dimension, algebra = self.algebra
-        guard let factorScale = perturbedGradient(perturbation) else { return false }
+    func step<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, _ scan: inout GrowthScan) -> Bool {
+        let m = layerCount, blocks = self.blocks, d = dimension
+        guard let factorScale = perturbedGradient(rule, algebra) else { return false }
         // theta_l += f u_l, u_l = -g'_beta_j d beta_j / d theta_l at the perturbed weights, f = eta e^s'.
         let factor = learningRate * Foundation.exp(factorScale)
         var check = Lanes.zero
@@ -155,7 +153,7 @@ public final class GeneralKernel: DynamicsKernel {
             let moved = perturbed.withUnsafeBufferPointer { algebra.load($0.baseAddress!, block: b, blocks: blocks) }
             let old = theta.withUnsafeBufferPointer { algebra.load($0.baseAddress!, block: b, blocks: blocks) }
             let gradMoved = algebra.betaGradient(moved)
-            var direction = CoordinateAlgebra.Storage(), new = CoordinateAlgebra.Storage()
+            var direction = A.Storage(), new = A.Storage()
             var crossed = SIMDMask<Lanes.MaskStorage>(repeating: false)
             for l in 0..<m {
                 direction[l] = -betaGradient[b] * gradMoved[l]
@@ -176,12 +174,12 @@ public final class GeneralKernel: DynamicsKernel {
     }
 
     /// The SAM flow's field at `weights` (layer-major): -grad L(w + eps(w)), or, rescaled, that divided by the mean
-    /// |l'| at the perturbed point (PAPER.md: a time change, same path). Both are computed from the log-scaled
+    /// |l'| at the perturbed point (THEORY.md §1.5: a time change, same path). Both are computed from the log-scaled
     /// gradient, so neither overflows nor loses the direction when |l'| underflows. Returns false when the field is
     /// not finite. The kernel's weights become `weights`.
     public func velocity(at weights: UnsafeBufferPointer<Double>, rescaled: Bool,
                          into out: UnsafeMutableBufferPointer<Double>) -> Bool {
-        let d = dimension, blocks = self.blocks, algebra = self.algebra, m = layerCount
+        let d = dimension, blocks = self.blocks, m = layerCount
         for l in 0..<m {
             for b in 0..<blocks {
                 var lanes = Lanes.zero
@@ -192,16 +190,14 @@ public final class GeneralKernel: DynamicsKernel {
             }
         }
         prepare()
-        let scale: Double? = switch perturbation {
-        case .none(let p): perturbedGradient(p)
-        case .l2(let p): perturbedGradient(p)
-        case .linf(let p): perturbedGradient(p)
-        case .unnormalized(let p): perturbedGradient(p)
-        case .other(let p): perturbedGradient(p)
-        }
-        guard let s = scale else { return false }
+        guard let s = perturbedGradientOperation(self) else { return false }
         // -grad L = -e^s' g'_beta dbeta/dtheta; mean |l'| = e^s' sum_n r'_n.
         let factor = rescaled ? 1 / weightsOfExamples.reduce(0, +) : Foundation.exp(s)
+        return velocityOperation(self, factor, out)
+    }
+
+    func writeVelocity<A: LaneAlgebra>(_ algebra: A, factor: Double, into out: UnsafeMutableBufferPointer<Double>) -> Bool {
+        let d = dimension, blocks = self.blocks, m = layerCount
         var finite = true
         perturbed.withUnsafeBufferPointer { p in
             for b in 0..<blocks {
@@ -219,8 +215,10 @@ public final class GeneralKernel: DynamicsKernel {
     }
 
     /// d beta_j / dt for a velocity of the weights (chain rule), at the kernel's current weights.
-    public func betaVelocity(_ velocity: UnsafeBufferPointer<Double>) -> [Double] {
-        let d = dimension, blocks = self.blocks, algebra = self.algebra, m = layerCount
+    public func betaVelocity(_ velocity: UnsafeBufferPointer<Double>) -> [Double] { betaVelocityOperation(self, velocity) }
+
+    func betaVelocity<A: LaneAlgebra>(_ algebra: A, _ velocity: UnsafeBufferPointer<Double>) -> [Double] {
+        let d = dimension, blocks = self.blocks, m = layerCount
         var result = [Double](repeating: 0, count: d)
         theta.withUnsafeBufferPointer { w in
             for b in 0..<blocks {

@@ -3,37 +3,44 @@ import Foundation
 /// The fused kernel for a single example (x, y): one pass over the coordinates per step.
 ///
 /// With one example, the gradient over all parameters is l'(z) times a vector that depends on the weights only,
-/// ghat_l = -a_j d beta_j / d theta_l (a = y x), and every perturbation rule is eps = c * shape(ghat, theta) with one
-/// common coefficient c. So the perturbed margin is a polynomial in c,
+/// ghat_l = -a_j d beta_j / d theta_l (a = y x), and every rule is eps = c * shape(ghat, theta) with one common
+/// coefficient c. So the perturbed margin is a polynomial in c,
 ///
 ///     z(c) = sum_j a_j beta_j(theta_j + c D_j) = sum_k m_k c^k,
 ///
 /// whose coefficients m_k (with m_0 = z) are sums over coordinates. The pass that updates the weights also
 /// accumulates the m_k and the normalizer of the next step, so a step reads and writes each weight once: the
 /// memory traffic of the step is that of the update itself. Coordinates go four at a time (`Lanes`).
+///
+/// The class holds the state; the arithmetic is generic over the rule and the model's algebra and is bound once, at
+/// construction, into closures. Built from a specialized context (`KernelFactory`'s tables), those closures run
+/// code specialized for the concrete rule and algebra.
 public final class SingleExampleKernel: DynamicsKernel {
     public let dimension: Int
-    let algebra: CoordinateAlgebra
     let layerCount: Int
+    let degree: Int
     let blocks: Int
     /// a = y x, padded with zeros (owned buffer: the hot loop must not pay for closures or exclusivity checks).
     let feature: UnsafeMutablePointer<Lanes>
-    let loss: Loss
+    let loss: any MarginLoss
     let learningRate: Double
-    let perturbation: PerturbationKind
     /// Layer-major padded weights: block b of layer l is theta[l * blocks + b] (owned buffer).
     let theta: UnsafeMutablePointer<Lanes>
     /// m_0...m_L for the current weights.
     var moments: [Double]
     var normalizer = 0.0
     var stateIsFinite = true
+    private var prepareOperation: (SingleExampleKernel) -> Void = { _ in }
+    private var stepOperation: (SingleExampleKernel, inout GrowthScan) -> Bool = { _, _ in false }
+    private var betaOperation: (SingleExampleKernel, Int) -> Lanes = { _, _ in .zero }
 
-    public init(network: DiagonalNetwork, dataset: Dataset, loss: Loss, learningRate: Double, perturbation: any Perturbation) {
+    public init<R: Rule, A: LaneAlgebra>(rule: R, algebra: A, initialWeights: [Double], dataset: Dataset,
+                                         loss: any MarginLoss, learningRate: Double) {
         precondition(dataset.count == 1)
-        dimension = network.dimension
-        algebra = network.algebra
-        layerCount = network.layerCount
-        let padded = PaddedLayers(weights: network.initialWeights, dimension: network.dimension, layers: network.layerCount)
+        dimension = dataset.dimension
+        layerCount = algebra.layerCount
+        degree = algebra.degree
+        let padded = PaddedLayers(weights: initialWeights, dimension: dataset.dimension, layers: algebra.layerCount)
         blocks = padded.blocks
         theta = .allocate(capacity: padded.storage.count)
         theta.initialize(from: padded.storage, count: padded.storage.count)
@@ -42,8 +49,10 @@ public final class SingleExampleKernel: DynamicsKernel {
         feature.initialize(from: a, count: a.count)
         self.loss = loss
         self.learningRate = learningRate
-        self.perturbation = PerturbationKind(perturbation)
-        moments = Array(repeating: 0, count: network.depth + 1)
+        moments = Array(repeating: 0, count: algebra.degree + 1)
+        prepareOperation = { k in k.prepare(rule, algebra) }
+        stepOperation = { k, scan in k.step(rule, algebra, &scan) }
+        betaOperation = { k, b in algebra.beta(algebra.load(k.theta, block: b, blocks: k.blocks)) }
         prepare()
     }
 
@@ -71,7 +80,7 @@ public final class SingleExampleKernel: DynamicsKernel {
         var beta: [Double]? = includeBeta ? [] : nil
         beta?.reserveCapacity(Lanes.scalarCount * blocks)
         for b in 0..<blocks {
-            let value = algebra.beta(algebra.load(theta, block: b, blocks: blocks))
+            let value = betaOperation(self, b)
             norm2 += value * value
             for lane in 0..<Lanes.scalarCount { beta?.append(value[lane]) }
         }
@@ -79,38 +88,22 @@ public final class SingleExampleKernel: DynamicsKernel {
                                 beta: beta.map { Array($0.prefix(dimension)) })
     }
 
-    func prepare() {
-        switch perturbation {
-        case .none(let p): prepare(p)
-        case .l2(let p): prepare(p)
-        case .linf(let p): prepare(p)
-        case .unnormalized(let p): prepare(p)
-        case .other(let p): prepare(p)
-        }
-    }
+    func prepare() { prepareOperation(self) }
+
+    public func step(scan: inout GrowthScan) -> Bool { stepOperation(self, &scan) }
 
     /// Computes m_k and the normalizer for the current weights (the same arithmetic as the fused update pass, so
     /// a restored state continues bit for bit as if it had never been interrupted).
-    func prepare<P: Perturbation>(_ perturbation: P) {
-        switch (algebra.parametrization, algebra.depth) {
-        case (.product, 1): prepare(perturbation, FixedAlgebra.Product1())
-        case (.product, 2): prepare(perturbation, FixedAlgebra.Product2())
-        case (.product, 3): prepare(perturbation, FixedAlgebra.Product3())
-        case (.signed, 2): prepare(perturbation, FixedAlgebra.Signed2())
-        default: prepare(perturbation, algebra)
-        }
-    }
-
-    func prepare<P: Perturbation, A: LocalAlgebra>(_ perturbation: P, _ algebra: A) {
+    func prepare<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A) {
         var sums = Sums<A.Storage>()
         for b in 0..<blocks {
-            Self.accumulate(algebra, perturbation, algebra.load(theta, block: b, blocks: blocks), feature: feature[b], into: &sums)
+            Self.accumulate(algebra, rule, algebra.load(theta, block: b, blocks: blocks), feature: feature[b], into: &sums)
         }
-        finish(sums, depth: algebra.depth)
+        finish(sums, degree: algebra.degree)
     }
 
     /// Per-lane running sums of one pass: m_0...m_L and the normalizer. They also detect divergence: a non-finite
-    /// weight makes its beta_j inf or NaN, and then m_0 = sum_j a_j beta_j (or, for SAM, m_depth) is not finite
+    /// weight makes its beta_j inf or NaN, and then m_0 = sum_j a_j beta_j (or, for SAM, m_degree) is not finite
     /// either, even where a_j = 0 (0 * inf is NaN).
     struct Sums<S: LaneStorage> {
         var moments = S()
@@ -118,17 +111,17 @@ public final class SingleExampleKernel: DynamicsKernel {
     }
 
     @inline(__always)
-    func finish<S: LaneStorage>(_ sums: Sums<S>, depth: Int) {
-        for k in 0...depth { moments[k] = sums.moments[k].sum() }
+    func finish<S: LaneStorage>(_ sums: Sums<S>, degree: Int) {
+        for k in 0...degree { moments[k] = sums.moments[k].sum() }
         normalizer = sums.normalizer.sum()
         stateIsFinite = moments.allSatisfy(\.isFinite) && normalizer.isFinite
     }
 
     /// Adds one block's share of m_0...m_L and of the normalizer.
     @inline(__always)
-    static func accumulate<P: Perturbation, A: LocalAlgebra>(_ algebra: A, _ perturbation: P, _ theta: A.Storage,
-                                                             feature a: Lanes, into sums: inout Sums<A.Storage>) {
-        if perturbation.isZero {
+    static func accumulate<R: Rule, A: LaneAlgebra>(_ algebra: A, _ rule: R, _ theta: A.Storage,
+                                                     feature a: Lanes, into sums: inout Sums<A.Storage>) {
+        if rule.isZero {
             sums.moments[0] += a * algebra.beta(theta)
             return
         }
@@ -136,49 +129,32 @@ public final class SingleExampleKernel: DynamicsKernel {
         var direction = A.Storage()
         for l in 0..<algebra.layerCount {
             let g = -a * grad[l]
-            direction[l] = perturbation.shape(gradient: g, weight: theta[l])
-            sums.normalizer += perturbation.normalizerTerm(gradient: g, weight: theta[l])
+            direction[l] = rule.shape(gradient: g, weight: theta[l])
+            sums.normalizer += rule.normalizerTerm(gradient: g, weight: theta[l])
         }
         let poly = algebra.perturbedBetaPolynomial(theta, direction: direction)
-        for k in 0...algebra.depth { sums.moments[k] += a * poly[k] }
-    }
-
-    public func step(scan: inout GrowthScan) -> Bool {
-        switch perturbation {
-        case .none(let p): step(p, &scan)
-        case .l2(let p): step(p, &scan)
-        case .linf(let p): step(p, &scan)
-        case .unnormalized(let p): step(p, &scan)
-        case .other(let p): step(p, &scan)
-        }
+        for k in 0...algebra.degree { sums.moments[k] += a * poly[k] }
     }
 
     @inline(__always)
-    func step<P: Perturbation>(_ perturbation: P, _ scan: inout GrowthScan) -> Bool {
+    func step<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, _ scan: inout GrowthScan) -> Bool {
         guard stateIsFinite else { return false }
         let s = loss.logSlope(margin: moments[0])
-        let c = perturbation.isZero ? 0 : perturbation.coefficient(logGradientScale: s, normalizer: normalizer)
+        let c = rule.isZero ? 0 : rule.coefficient(logGradientScale: s, normalizer: normalizer)
         guard c.isFinite else { return false }
         var perturbedMargin = 0.0
-        for k in stride(from: algebra.depth, through: 0, by: -1) { perturbedMargin = perturbedMargin * c + moments[k] }
+        for k in stride(from: algebra.degree, through: 0, by: -1) { perturbedMargin = perturbedMargin * c + moments[k] }
         guard perturbedMargin.isFinite else { return false }
         // Step factor eta |l'(z')|; the minus signs of l' and of the gradient cancel in theta += f a dbeta/dtheta.
         let factor = learningRate * Foundation.exp(loss.logSlope(margin: perturbedMargin))
-        switch (algebra.parametrization, algebra.depth) {
-        case (.product, 1): update(perturbation, FixedAlgebra.Product1(), c, factor, &scan)
-        case (.product, 2): update(perturbation, FixedAlgebra.Product2(), c, factor, &scan)
-        case (.product, 3): update(perturbation, FixedAlgebra.Product3(), c, factor, &scan)
-        case (.signed, 2): update(perturbation, FixedAlgebra.Signed2(), c, factor, &scan)
-        default: update(perturbation, algebra, c, factor, &scan)
-        }
+        update(rule, algebra, c, factor, &scan)
         return stateIsFinite
     }
 
-    /// The fused pass: perturb, update, record growth, and accumulate the next step's moments. Specialized for
-    /// the fixed algebras, so that the common depths get constant loop bounds.
+    /// The fused pass: perturb, update, record growth, and accumulate the next step's moments.
     @inline(__always)
-    func update<P: Perturbation, A: LocalAlgebra>(_ perturbation: P, _ algebra: A, _ c: Double, _ factor: Double,
-                                                  _ scan: inout GrowthScan) {
+    func update<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, _ c: Double, _ factor: Double,
+                                         _ scan: inout GrowthScan) {
         let m = algebra.layerCount, blocks = self.blocks, d = dimension
         let tracks = scan.tracksLeaders
         var sums = Sums<A.Storage>()
@@ -189,7 +165,7 @@ public final class SingleExampleKernel: DynamicsKernel {
             // Perturbed weights theta + c D, the gradient there, and the update theta + f u.
             let grad = algebra.betaGradient(old)
             var moved = A.Storage()
-            for l in 0..<m { moved[l] = old[l] + c * perturbation.shape(gradient: -ab * grad[l], weight: old[l]) }
+            for l in 0..<m { moved[l] = old[l] + c * rule.shape(gradient: -ab * grad[l], weight: old[l]) }
             let gradMoved = algebra.betaGradient(moved)
             var direction = A.Storage(), new = A.Storage()
             // A weight that crosses zero has old * new <= 0 (a cheap test, exact up to underflow false alarms);
@@ -208,16 +184,8 @@ public final class SingleExampleKernel: DynamicsKernel {
                              scaledIncrement: algebra.scaledIncrement(old, direction: direction, factor: factor, gradient: grad),
                              factor: factor, crossedZero: crossed)
             }
-            Self.accumulate(algebra, perturbation, new, feature: ab, into: &sums)
+            Self.accumulate(algebra, rule, new, feature: ab, into: &sums)
         }
-        finish(sums, depth: algebra.depth)
-    }
-}
-
-extension PaddedLayers {
-    init(storage: [Lanes], dimension: Int, layers: Int) {
-        self.dimension = dimension
-        self.layers = layers
-        self.storage = storage
+        finish(sums, degree: algebra.degree)
     }
 }

@@ -29,4 +29,19 @@ public enum JSONOutput {
             throw InvalidInput("\(source): not valid JSON (\(error))")
         }
     }
+
+    /// A decoding error in one line (the JSON path and what was wrong).
+    public static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            return "missing key '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.dataCorrupted(let context):
+            let at = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return (at.isEmpty ? "" : "at '\(at)': ") + context.debugDescription
+        default:
+            return "\(error)"
+        }
+    }
 }

@@ -16,25 +16,24 @@ enum Ablations {
         var output = ItemOutput()
         output.parameters = ["μ = (1, …, 6)", "ρ = 1", "α = 0.35 (depth 2), α ∈ {0.2, 0.35, 0.6} (depth 3)", "discrete: η ∈ {0.02, 0.01, 0.005, 0.0025} to t = 1"]
         var csv = "experiment,setting,time,leader\n"
-        func flow(_ optimizer: Optimizer, depth: Int, alpha: Double) throws -> FlowOutcome {
-            let model = TrainConfiguration(data: .singleExample(mu: mu), depth: depth, alpha: [alpha], optimizer: optimizer, rho: rho)
-            let c = FlowConfiguration(model: model, time: 20, rescaled: true, rtol: 1e-10, atol: 1e-12, record: .times([]), blowupNorm: 1e8)
-            return try FlowRunner(configuration: c, dataset: try c.data.load()).run()
+        func flow(_ optimizer: String, depth: Int, alpha: Double) throws -> RunResult {
+            try CatalogRuns.run(CatalogRuns.flow(.singleExample(mu: mu), depth: depth, alpha: [alpha], rule: optimizer, rho: rho, time: 20,
+                                                 rescaled: true, record: .times([]), blowupNorm: 1e8))
         }
         // (1) The normalization ablation.
         var leaderPanel = Panel(title: "leader over rescaled time", x: Axis("rescaled time s"), y: Axis("leading coordinate", domain: 0...6.5))
-        for (k, optimizer) in [Optimizer.l2SAM, .usam].enumerated() {
+        for (k, optimizer) in [L2SAM.name, UnnormalizedSAM.name].enumerated() {
             let outcome = try flow(optimizer, depth: 2, alpha: alpha)
             var xs = [Double](), ys = [Double]()
             for (i, l) in outcome.leaders.enumerated() {
-                let end = i + 1 < outcome.leaders.count ? outcome.leaders[i + 1].start : outcome.finalTime
+                let end = i + 1 < outcome.leaders.count ? outcome.leaders[i + 1].start : outcome.endClock
                 xs += [l.start, end]
                 ys += [Double(l.coordinate), Double(l.coordinate)]
-                csv += "normalization,\(optimizer.rawValue),\(l.start),\(l.coordinate)\n"
+                csv += "normalization,\(optimizer),\(l.start),\(l.coordinate)\n"
             }
-            leaderPanel.add(LineSeries(x: xs, y: ys, label: Figure1.name(optimizer), style: .palette(k)))
+            leaderPanel.add(LineSeries(x: xs, y: ys, label: CatalogRuns.displayName(optimizer), style: .palette(k)))
             let order = outcome.leaders.map(\.coordinate)
-            if optimizer == .usam {
+            if optimizer == UnnormalizedSAM.name {
                 output.claims.append(.check("ablations", "Without the normalization (unnormalized SAM) there is no minor-first phase: the major coordinate leads from the start",
                                             predicted: "leader 6 throughout (the paper's mechanism)", measured: "leaders \(order.map(String.init).joined(separator: " → "))",
                                             order == [6]))
@@ -44,32 +43,28 @@ enum Ablations {
                                             order.first! < 6 && order == order.sorted()))
             }
         }
-        // (2) Depth 3: no collapse (PAPER.md), and the leader still moves from minor to major.
+        // (2) Depth 3: no collapse (THEORY.md §4.9), and the leader still moves from minor to major.
         var depthPanel = Panel(title: "ℓ₂-SAM, depth 3", x: Axis("rescaled time s"), y: .log("‖β‖₂"))
         var collapses = 0
         for (k, a) in [0.2, 0.35, 0.6].enumerated() {
-            let outcome = try flow(.l2SAM, depth: 3, alpha: a)
+            let outcome = try flow(L2SAM.name, depth: 3, alpha: a)
             if outcome.status == .collapsed { collapses += 1 }
-            depthPanel.add(LineSeries(x: outcome.rows.map(\.time), y: outcome.rows.map(\.observation.norm), label: "α = \(a)", style: .palette(k)))
+            depthPanel.add(LineSeries(x: outcome.rows.map(\.clock), y: outcome.rows.map(\.norm), label: "α = \(a)", style: .palette(k)))
             for l in outcome.leaders { csv += "depth3,\(a),\(l.start),\(l.coordinate)\n" }
         }
-        output.claims.append(.check("ablations", "ℓ₂-SAM at depth 3 never collapses (PAPER.md, derivations)", predicted: "no collapse",
+        output.claims.append(.check("ablations", "ℓ₂-SAM at depth 3 never collapses (THEORY.md, derivations)", predicted: "no collapse",
                                     measured: "\(collapses) of 3 inits collapsed", collapses == 0))
         // (3) Discrete against flow: error at t = 1 proportional to eta.
-        let model = TrainConfiguration(data: .singleExample(mu: mu), depth: 2, alpha: [alpha], optimizer: .l2SAM, rho: 0.1)
-        let reference = try FlowRunner(configuration: FlowConfiguration(model: model, time: 2, rtol: 1e-12, atol: 1e-14, record: .times([1])),
-                                       dataset: try model.data.load()).run()
-        let target = reference.rows.first { abs($0.time - 1) < 1e-12 }!.observation.beta!
+        let reference = try CatalogRuns.run(CatalogRuns.flow(.singleExample(mu: mu), alpha: [alpha], rule: L2SAM.name, rho: 0.1, time: 2,
+                                                             rtol: 1e-12, atol: 1e-14, record: .times([1])))
+        let target = reference.rows.first { abs($0.clock - 1) < 1e-12 }!.beta!
         let etas = quick ? [0.02, 0.01, 0.005] : [0.02, 0.01, 0.005, 0.0025]
         var errors = [Double]()
         for eta in etas {
-            var c = model
-            c.learningRate = eta
-            c.steps = Int((1 / eta).rounded())
-            c.record = .every(c.steps)
-            let trainer = try Trainer(configuration: c, dataset: try c.data.load())
-            trainer.run()
-            errors.append(zip(trainer.observe().beta!, target).map { abs($0 - $1) }.max()!)
+            let steps = Int((1 / eta).rounded())
+            let run = try CatalogRuns.run(CatalogRuns.discrete(.singleExample(mu: mu), alpha: [alpha], rule: L2SAM.name, rho: 0.1,
+                                                               lr: eta, steps: steps, record: .every(Double(steps))))
+            errors.append(zip(run.beta, target).map { abs($0 - $1) }.max()!)
             csv += "discrete,\(eta),1,\(errors.last!)\n"
         }
         let ratios = zip(errors, errors.dropFirst()).map { $0 / $1 }

@@ -1,6 +1,7 @@
 import Foundation
 import SAMAnalysis
 import SAMCore
+import SAMFlow
 import SAMPlot
 
 /// Fig 1: discrete GD, l_inf-SAM and l2-SAM trajectories of beta in R^2 from identical inits on D_mu, mu = (1, 2),
@@ -18,23 +19,22 @@ enum Figure1 {
         output.parameters = ["mu = (1, 2)", "eta = 0.3", "rho = 1", "steps = \(steps)", "inits alpha = \(inits.map { "(\($0[0]), \($0[1]))" }.joined(separator: ", "))"]
         var panels: [Panel] = []
         var csv = "optimizer,alpha_1,alpha_2,step,beta_1,beta_2\n"
-        for optimizer in [Optimizer.gd, .linfSAM, .l2SAM] {
-            var panel = Panel(title: name(optimizer), x: Axis("β₁"), y: Axis("β₂"), equalAspect: true)
+        for optimizer in [GradientDescent.name, LInfSAM.name, L2SAM.name] {
+            var panel = Panel(title: CatalogRuns.displayName(optimizer), x: Axis("β₁"), y: Axis("β₂"), equalAspect: true)
             var gdLeadersAllMajor = true
             for (k, alpha) in inits.enumerated() {
-                let c = TrainConfiguration(data: .singleExample(mu: mu), depth: 2, alpha: alpha, optimizer: optimizer,
-                                           learningRate: eta, rho: rho, steps: steps, record: .every(1))
-                let trainer = try Trainer(configuration: c, dataset: try c.data.load())
-                let state = trainer.run()
+                let c = CatalogRuns.discrete(.singleExample(mu: mu), alpha: alpha, rule: optimizer, rho: rho, lr: eta, steps: steps,
+                                             record: .every(1))
+                let state = try CatalogRuns.run(c)
                 let betas = state.rows.map { $0.beta! }
-                for (row, beta) in zip(state.rows, betas) { csv += "\(optimizer.rawValue),\(alpha[0]),\(alpha[1]),\(row.step),\(beta[0]),\(beta[1])\n" }
+                for (row, beta) in zip(state.rows, betas) { csv += "\(optimizer),\(alpha[0]),\(alpha[1]),\(row.step),\(beta[0]),\(beta[1])\n" }
                 panel.add(Trajectory2D(x: betas.map { $0[0] }, y: betas.map { $0[1] }, label: "α = (\(alpha[0]), \(alpha[1]))",
                                        style: .palette(k), arrowEvery: max(1, steps / 6)))
                 let final = betas.last!
                 switch optimizer {
-                case .gd:
+                case GradientDescent.name:
                     gdLeadersAllMajor = gdLeadersAllMajor && state.leaders.map(\.coordinate) == [2]
-                case .linfSAM:
+                case LInfSAM.name:
                     let predicted = LInfTheory.limitCoordinate(mu: mu, alpha: alpha, rho: rho, depth: 2)
                     let measured: Int
                     if state.status == .collapsed || final.allSatisfy({ abs($0) < 1e-9 }) { measured = 0 } else {
@@ -45,13 +45,13 @@ enum Figure1 {
                     let vanished = vanishing.allSatisfy { abs(final[$0]) <= eta * rho }
                     output.claims.append(.check("fig1", "Cor 3.5 / Thm 3.2: l_inf-SAM from α = (\(alpha[0]), \(alpha[1])) ends at \(predicted == 0 ? "0" : "e_\(predicted)")",
                                                 predicted: predicted == 0 ? "0" : "e_\(predicted)",
-                                                measured: measured == 0 ? "0 (\(state.status?.rawValue ?? "?"))" : "e_\(measured), β = (\(fmt(final[0])), \(fmt(final[1])))",
+                                                measured: measured == 0 ? "0 (\(state.status.rawValue))" : "e_\(measured), β = (\(fmt(final[0])), \(fmt(final[1])))",
                                                 measured == predicted && vanished))
                 default:
                     break
                 }
             }
-            if optimizer == .gd {
+            if optimizer == GradientDescent.name {
                 output.claims.append(.check("fig1", "GD on D_mu: the major coordinate grows fastest at every step, from every init",
                                             predicted: "leader 2 throughout", measured: gdLeadersAllMajor ? "leader 2 throughout" : "another leader appears",
                                             gdLeadersAllMajor))
@@ -62,15 +62,6 @@ enum Figure1 {
                                                       columns: 3, panels: panels, sharedLegend: .bottom)))
         output.tables.append(("trajectories", csv))
         return output
-    }
-
-    static func name(_ optimizer: Optimizer) -> String {
-        switch optimizer {
-        case .gd: "GD"
-        case .linfSAM: "ℓ∞-SAM"
-        case .l2SAM: "ℓ₂-SAM"
-        case .usam: "unnormalized SAM"
-        }
     }
 }
 

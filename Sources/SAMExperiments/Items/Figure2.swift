@@ -20,26 +20,25 @@ enum Figure2 {
         var panels: [Panel] = []
         var csv = "optimizer,alpha_1,alpha_2,time,a_1,a_2\n"
         var fatesAgree = true, checked = 0
-        for optimizer in [Optimizer.gd, .linfSAM] {
-            var panel = Panel(title: optimizer == .gd ? "gradient flow" : "ℓ∞-SAM flow", x: Axis("a₁", domain: 0...4), y: Axis("a₂", domain: 0...4),
+        for optimizer in [GradientDescent.name, LInfSAM.name] {
+            var panel = Panel(title: optimizer == GradientDescent.name ? "gradient flow" : "ℓ∞-SAM flow", x: Axis("a₁", domain: 0...4), y: Axis("a₂", domain: 0...4),
                               equalAspect: true)
-            if optimizer == .linfSAM {
+            if optimizer == LInfSAM.name {
                 panel.add(ReferenceLine.vertical(rho, label: "α₁ = ρ"))
                 panel.add(ReferenceLine.horizontal(rho, label: "α₂ = ρ"))
             }
             var k = 0
             for a1 in grid {
                 for a2 in grid {
-                    let model = TrainConfiguration(data: .singleExample(mu: mu), depth: 2, alpha: [a1, a2], optimizer: optimizer, rho: rho)
-                    let c = FlowConfiguration(model: model, time: 1.5, rescaled: true, rtol: 1e-10, atol: 1e-12, record: .every(0.01),
-                                              blowupNorm: 50)
-                    let outcome = try FlowRunner(configuration: c, dataset: try c.data.load()).run()
+                    let c = CatalogRuns.flow(.singleExample(mu: mu), alpha: [a1, a2], rule: optimizer, rho: rho, time: 1.5, rescaled: true,
+                                             record: .every(0.01), blowupNorm: 50)
+                    let outcome = try CatalogRuns.run(c)
                     // The weights of the first layer (equal to the second: balanced); beta_j = a_j^2.
-                    let a = outcome.rows.map { r in r.observation.beta!.map { $0.squareRoot() } }
-                    for (row, w) in zip(outcome.rows, a) { csv += "\(optimizer.rawValue),\(a1),\(a2),\(row.time),\(w[0]),\(w[1])\n" }
+                    let a = outcome.rows.map { r in r.beta!.map { $0.squareRoot() } }
+                    for (row, w) in zip(outcome.rows, a) { csv += "\(optimizer),\(a1),\(a2),\(row.clock),\(w[0]),\(w[1])\n" }
                     panel.add(Trajectory2D(x: a.map { min($0[0], 4.5) }, y: a.map { min($0[1], 4.5) }, style: .palette(k % 8), arrowEvery: 40))
                     k += 1
-                    if optimizer == .linfSAM {
+                    if optimizer == LInfSAM.name {
                         for j in 0..<2 {
                             let grew = a.last![j] > [a1, a2][j]
                             fatesAgree = fatesAgree && grew == ([a1, a2][j] > rho)

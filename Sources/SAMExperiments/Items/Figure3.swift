@@ -21,37 +21,33 @@ enum Figure3 {
                              "α* = \(fmt(theory.alphaStar))", "α ∈ \(alphas)", "stop at ||w|| = 10⁴ or s = 4"]
         var panels: [Panel] = []
         var csv = "optimizer,alpha,time," + (1...mu.count).map { "beta_\($0)" }.joined(separator: ",") + ",leader\n"
-        for (optimizer, alpha) in alphas.map({ (Optimizer.l2SAM, $0) }) + [(Optimizer.gd, 0.45)] {
-            let model = TrainConfiguration(data: .singleExample(mu: mu), depth: 2, alpha: [alpha], optimizer: optimizer, rho: rho)
-            let c = FlowConfiguration(model: model, time: 4, rescaled: true, rtol: 1e-10, atol: 1e-12,
-                                      record: .every(quick ? 0.02 : 0.005), blowupNorm: 1e4)
-            let runner = try FlowRunner(configuration: c, dataset: try c.data.load())
-            let outcome = runner.run()
-            let name = optimizer == .gd ? "GD, α = \(alpha)" : "ℓ₂-SAM, α = \(alpha)"
+        for (optimizer, alpha) in alphas.map({ (L2SAM.name, $0) }) + [(GradientDescent.name, 0.45)] {
+            let c = CatalogRuns.flow(.singleExample(mu: mu), alpha: [alpha], rule: optimizer, rho: rho, time: 4, rescaled: true,
+                                     record: .every(quick ? 0.02 : 0.005), blowupNorm: 1e4)
+            let outcome = try CatalogRuns.run(c)
+            let name = optimizer == GradientDescent.name ? "GD, α = \(alpha)" : "ℓ₂-SAM, α = \(alpha)"
             var panel = Panel(title: name, x: Axis("rescaled time s"), y: .log("β_j"))
-            panel.add(contentsOf: ShadedInterval.runs(outcome.leaders.map { ($0.coordinate, $0.start) }, end: outcome.finalTime,
+            panel.add(contentsOf: ShadedInterval.runs(outcome.leaders.map { ($0.coordinate, $0.start) }, end: outcome.endClock,
                                                       colorIndex: { $0 - 1 }, label: { $0 == 0 ? nil : "β\(subscriptDigit($0)) leads" }))
             for j in 0..<mu.count {
-                let points = outcome.rows.map { ($0.time, $0.observation.beta![j]) }.filter { $0.1 > 0 }
+                let points = outcome.rows.map { ($0.clock, $0.beta![j]) }.filter { $0.1 > 0 }
                 panel.add(LineSeries(x: points.map(\.0), y: points.map(\.1), label: "β\(subscriptDigit(j + 1))", style: .palette(j)))
             }
             panels.append(panel)
             for row in outcome.rows {
-                csv += "\(optimizer.rawValue),\(alpha),\(row.time)," + row.observation.beta!.map { "\($0)" }.joined(separator: ",") + ",\(row.leader)\n"
+                csv += "\(optimizer),\(alpha),\(row.clock)," + row.beta!.map { "\($0)" }.joined(separator: ",") + ",\(row.leader)\n"
             }
             let order = outcome.leaders.map(\.coordinate)
-            if optimizer == .gd {
+            if optimizer == GradientDescent.name {
                 output.claims.append(.check("fig3", "GD (rescaled flow): the major coordinate leads throughout",
                                             predicted: "5", measured: order.map(String.init).joined(separator: " → "), order == [5]))
                 continue
             }
             let predicted = theory.regime(alpha: alpha, alphaC: alphaC)
-            let observed: L2Theory.Regime? = outcome.status == .collapsed ? .collapse
-                : order == [5] ? .majorFirst
-                : (order.count > 1 && order == order.sorted() && order.last == 5 ? .minorFirst : nil)
+            let observed = outcome.regime
             output.claims.append(.check("fig3", "Thm 4.4/4.5 regime of α = \(alpha) (α_c = \(fmt(alphaC)), α* = \(fmt(theory.alphaStar)))",
                                         predicted: predicted.rawValue,
-                                        measured: "\(observed?.rawValue ?? "other"): leaders \(order.map(String.init).joined(separator: " → "))\(outcome.status == .collapsed ? ", collapsed at s = \(fmt(outcome.eventTime ?? .nan))" : "")",
+                                        measured: "\(observed.rawValue): leaders \(order.map(String.init).joined(separator: " → "))\(outcome.status == .collapsed ? ", collapsed at s = \(fmt(outcome.eventClock ?? .nan))" : "")",
                                         observed == predicted))
         }
         output.figures.append(("beta", Figure(title: "Rescaled ℓ₂-SAM flow on D_μ, μ = (4, …, 8), ρ = 1", width: 1100, height: 620,

@@ -25,22 +25,21 @@ enum Theorem31 {
             let dataset = try source.load()
             let reference = try MaxMargin.solve(points: dataset.points, labels: dataset.labels, norm: .l2).direction
             var panel = Panel(title: name, x: .log("time t"), y: .log("angle to the ℓ₂ max-margin direction (degrees)"))
-            for (k, optimizer) in [Optimizer.gd, .l2SAM, .linfSAM].enumerated() {
-                let model = TrainConfiguration(data: source, depth: 1, alpha: [0.1], optimizer: optimizer, rho: 0.1)
-                let c = FlowConfiguration(model: model, time: end, logTime: true, rtol: 1e-10, atol: 1e-12, record: .log(120))
-                let outcome = try FlowRunner(configuration: c, dataset: dataset).run()
+            for (k, optimizer) in [GradientDescent.name, L2SAM.name, LInfSAM.name].enumerated() {
+                let c = CatalogRuns.flow(source, depth: 1, alpha: [0.1], rule: optimizer, rho: 0.1, time: end, logTime: true, record: .log(120))
+                let outcome = try c.run(on: dataset)
                 let points: [(Double, Double)] = outcome.rows.compactMap { row in
-                    let b = row.observation.beta!
+                    let b = row.beta!
                     let n = b.reduce(0) { $0 + $1 * $1 }.squareRoot()
-                    guard n > 0, row.time > 0 else { return nil }
+                    guard n > 0, row.clock > 0 else { return nil }
                     let cosine = min(1, zip(b, reference).reduce(0) { $0 + $1.0 * $1.1 } / n)
-                    return (row.time, acos(cosine) * 180 / .pi)
+                    return (row.clock, acos(cosine) * 180 / .pi)
                 }
-                for p in points { csv += "\(name),\(optimizer.rawValue),\(p.0),\(p.1)\n" }
+                for p in points { csv += "\(name),\(optimizer),\(p.0),\(p.1)\n" }
                 let shown = points.filter { $0.1 > 0 }
-                panel.add(LineSeries(x: shown.map(\.0), y: shown.map(\.1), label: Figure1.name(optimizer), style: .palette(k)))
+                panel.add(LineSeries(x: shown.map(\.0), y: shown.map(\.1), label: CatalogRuns.displayName(optimizer), style: .palette(k)))
                 let first = points.first!.1, last = points.last!.1
-                output.claims.append(.check("thm31", "Thm 3.1: the \(Figure1.name(optimizer)) flow (L = 1) approaches the ℓ₂ max-margin direction (\(name))",
+                output.claims.append(.check("thm31", "Thm 3.1: the \(CatalogRuns.displayName(optimizer)) flow (L = 1) approaches the ℓ₂ max-margin direction (\(name))",
                                             predicted: "angle → 0", measured: "angle \(fmt(first))° → \(fmt(last))°", last < first && last < 1))
             }
             panels.append(panel)

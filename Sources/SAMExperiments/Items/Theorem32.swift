@@ -25,11 +25,10 @@ enum Theorem32 {
                 var pRow = [Double](), sRow = [Double]()
                 for a1 in grid {
                     let p = LInfTheory.limitCoordinate(mu: mu, alpha: [a1, a2], rho: rho, depth: depth)
-                    let model = TrainConfiguration(data: .singleExample(mu: mu), depth: depth, alpha: [a1, a2], optimizer: .linfSAM, rho: rho)
-                    let c = FlowConfiguration(model: model, time: depth == 2 ? 8 : 20, rescaled: true, rtol: 1e-10, atol: 1e-12,
-                                              record: .times([]), blowupNorm: 1e6)
-                    let outcome = try FlowRunner(configuration: c, dataset: try c.data.load()).run()
-                    let beta = outcome.rows.last!.observation.beta!
+                    let c = CatalogRuns.flow(.singleExample(mu: mu), depth: depth, alpha: [a1, a2], rule: LInfSAM.name, rho: rho,
+                                             time: depth == 2 ? 8 : 20, rescaled: true, record: .times([]), blowupNorm: 1e6)
+                    let outcome = try CatalogRuns.run(c)
+                    let beta = outcome.rows.last!.beta!
                     // Simulated limit: the coordinate that dominates |beta| once something has grown; 0 when beta
                     // went to 0, or (odd L) stays bounded near rho^L without any coordinate growing.
                     let grew = beta.map(abs).max()! > 10 * pow(max(a1, a2, rho), Double(depth))

@@ -24,18 +24,15 @@ enum Theorem44 {
         var csv = "alpha,switch_time,leader\n"
         var regimesAgree = 0
         for alpha in alphas {
-            let model = TrainConfiguration(data: .singleExample(mu: mu), depth: 2, alpha: [alpha], optimizer: .l2SAM, rho: rho)
-            let c = FlowConfiguration(model: model, time: 1.5, rescaled: true, rtol: 1e-10, atol: 1e-12, record: .times([]), blowupNorm: 1e12)
-            let outcome = try FlowRunner(configuration: c, dataset: try c.data.load()).run()
+            let c = CatalogRuns.flow(.singleExample(mu: mu), alpha: [alpha], rule: L2SAM.name, rho: rho, time: 1.5, rescaled: true,
+                                     record: .times([]), blowupNorm: 1e12)
+            let outcome = try CatalogRuns.run(c)
             for l in outcome.leaders { csv += "\(alpha),\(l.start),\(l.coordinate)\n" }
             values.append(times.map { t in
-                if outcome.status == .collapsed, let e = outcome.eventTime, t >= e { return 0 }
+                if outcome.status == .collapsed, let e = outcome.eventClock, t >= e { return 0 }
                 return Double(outcome.leaders.last { $0.start <= t }?.coordinate ?? 0)
             })
-            let order = outcome.leaders.map(\.coordinate)
-            let observed: L2Theory.Regime? = outcome.status == .collapsed ? .collapse : order == [5] ? .majorFirst
-                : (order.count > 1 && order == order.sorted() && order.last == 5 ? .minorFirst : nil)
-            if observed == theory.regime(alpha: alpha, alphaC: alphaC) { regimesAgree += 1 }
+            if outcome.regime == theory.regime(alpha: alpha, alphaC: alphaC) { regimesAgree += 1 }
         }
         output.claims.append(.check("thm44", "Thm 4.4/4.5: the regime of every α on the grid (collapse below α_c, minor first below α*, major first above)",
                                     predicted: "the regime from α_c and α*", measured: "\(regimesAgree)/\(alphas.count) agree", regimesAgree == alphas.count))

@@ -75,32 +75,25 @@ public enum SweepRunner {
         return Outcome(total: points.count, skipped: points.count - pending.count, ran: pending.count)
     }
 
-    /// Runs one point and returns its JSON line.
+    /// Runs one point and returns its JSON line. The point's data are loaded and checked as `train` / `flow` do.
     static func record(_ spec: SweepSpec, _ point: SweepSpec.Point) throws(InvalidInput) -> String {
         let data = spec.configurationData(for: point)
-        var result: [String: JSONValue] = [:]
-        switch try spec.configuration(for: point) {
-        case .train(let c):
-            let trainer = try Trainer(configuration: c, dataset: try c.data.load(), recordsBeta: false)
-            trainer.run()
-            let summary = RunSummary(trainer: trainer, version: "sweep")
-            result = fields(status: summary.status.rawValue, leaders: summary.leaders.map { ($0.coordinate, Double($0.start)) },
-                            absolute: summary.leadersAbsolute.map { ($0.coordinate, Double($0.start)) }, beta: summary.beta,
-                            direction: summary.direction, eventTime: summary.eventStep.map(Double.init), loss: summary.loss,
-                            logLoss: summary.logLoss, margin: summary.margin, norm: summary.norm, clock: Double(summary.steps),
-                            data: c.data, clockKey: "steps")
-        case .flow(let c):
-            var quiet = c
-            quiet.record = .times([])
-            let runner = try FlowRunner(configuration: quiet, dataset: try c.data.load())
-            let outcome = runner.run()
-            let summary = FlowSummary(outcome: outcome, runner: runner, version: "sweep")
-            result = fields(status: summary.status.rawValue, leaders: summary.leaders.map { ($0.coordinate, $0.start) },
-                            absolute: summary.leadersAbsolute.map { ($0.coordinate, $0.start) }, beta: summary.beta,
-                            direction: summary.direction, eventTime: summary.eventTime, loss: summary.loss, logLoss: summary.logLoss,
-                            margin: summary.margin, norm: summary.norm, clock: summary.time, data: c.data, clockKey: "time")
+        let place = "point \(point.index) (\(zip(spec.axes, point.values).map { "\($0.key) = \($1)" }.joined(separator: ", ")))"
+        var run: RunSpec
+        do { run = try spec.runSpec(for: point) } catch { throw InvalidInput("\(place): \(error)") }
+        // A sweep keeps summaries only: no trajectory rows for flows, no beta in the rows of discrete runs.
+        if run.clock == .time { run.record = .times([]) }
+        let result: RunResult
+        do {
+            let prepared = try PreparedRun(run)
+            result = try prepared.run(recordsBeta: false)
+        } catch let error as RunSetupError {
+            throw InvalidInput("\(place): \(error)")
+        } catch {
+            throw InvalidInput("\(place): \(error)")
         }
-        let kept = result.filter { spec.keep.contains($0.key) }
+        let summary = RunSummary(result, version: "sweep")
+        let kept = fields(result, summary: summary).filter { spec.keep.contains($0.key) }
         var axes: [String: JSONValue] = [:]
         for (axis, value) in zip(spec.axes, point.values) { axes[axis.key] = .number(value) }
         var line: [String: JSONValue] = ["index": .number(Double(point.index)), "key": .string(fnv1a(data)), "axes": .object(axes),
@@ -109,25 +102,20 @@ public enum SweepRunner {
         return JSONValue.object(line).canonical
     }
 
-    static func fields(status: String, leaders: [(Int, Double)], absolute: [(Int, Double)], beta: [Double], direction: [Double]?,
-                       eventTime: Double?, loss: Double?, logLoss: Double, margin: Double, norm: Double, clock: Double,
-                       data: DataSource, clockKey: String) -> [String: JSONValue] {
-        func list(_ l: [(Int, Double)]) -> JSONValue {
-            .array(l.map { .object(["coordinate": .number(Double($0.0)), "start": .number($0.1)]) })
+    /// The fields a sweep can keep of a run (`SweepSpec.resultFields`).
+    static func fields(_ result: RunResult, summary: RunSummary) -> [String: JSONValue] {
+        func list(_ l: [LeaderPeriod]) -> JSONValue {
+            .array(l.map { .object(["coordinate": .number(Double($0.coordinate)), "start": .number($0.start)]) })
         }
-        let order = leaders.map(\.0)
-        // The regime of a single-example run, read off its leaders (PAPER.md: collapse / minor-first / major-first).
-        var regime = "other"
-        if status == "collapsed" { regime = "collapse" } else if case .singleExample(let mu) = data,
-                                                                 let major = mu.indices.max(by: { mu[$0] < mu[$1] }).map({ $0 + 1 }) {
-            if order == [major] { regime = "major-first" } else if order.count > 1, order.last == major, order.first! < major,
-                                                                   order == order.sorted() { regime = "minor-first" }
-        }
-        return ["status": .string(status), "regime": .string(regime), "event_time": eventTime.map(JSONValue.number) ?? .null,
-                clockKey: .number(clock), "loss": loss.map(JSONValue.number) ?? .null, "log_loss": .number(logLoss),
-                "margin": .number(margin), "norm": .number(norm), "beta": .array(beta.map(JSONValue.number)),
-                "direction": direction.map { .array($0.map(JSONValue.number)) } ?? .null, "leader": .number(Double(order.last ?? 0)),
-                "leader_absolute": .number(Double(absolute.last?.0 ?? 0)), "leaders": list(leaders), "leaders_absolute": list(absolute),
+        let order = result.leaders.map(\.coordinate)
+        return ["status": .string(result.status.rawValue), "regime": .string(result.regime.rawValue),
+                "event_time": result.eventClock.map(JSONValue.number) ?? .null,
+                result.clock == .step ? "steps" : "time": .number(result.endClock),
+                "loss": summary.loss.map(JSONValue.number) ?? .null, "log_loss": .number(summary.logLoss),
+                "margin": .number(summary.margin), "norm": .number(summary.norm), "beta": .array(summary.beta.map(JSONValue.number)),
+                "direction": summary.direction.map { .array($0.map(JSONValue.number)) } ?? .null, "leader": .number(Double(order.last ?? 0)),
+                "leader_absolute": .number(Double(result.leadersAbsolute.last?.coordinate ?? 0)), "leaders": list(result.leaders),
+                "leaders_absolute": list(result.leadersAbsolute),
                 "first_leader": .number(Double(order.first ?? 0)), "leader_count": .number(Double(order.count))]
     }
 

@@ -1,9 +1,9 @@
 import Foundation
+import SAMAnalysis
 import SAMCore
-import SAMFlow
 
-/// A sweep: a base run (train or flow configuration, as in a summary's `config`), axes that set configuration keys,
-/// how the axes combine, and which result fields to keep. Read from JSON; every error names the key.
+/// A sweep: a base run (a run specification, as in a summary's `config`), axes that set keys of it, how the axes
+/// combine, and which result fields to keep. Read from JSON, strictly: every error names its JSON path.
 ///
 ///     {"kind": "flow",
 ///      "base": {"data": {"kind": "single", "mu": [1, 2, 3, 4, 5, 6]}, "optimizer": "l2-sam", "rescaled": true, "time": 20},
@@ -11,10 +11,18 @@ import SAMFlow
 ///               {"key": "rho", "values": [0.1, 0.5, 1]}],
 ///      "combine": "product", "keep": ["status", "regime", "event_time"]}
 ///
-/// Keys the base leaves out take the command-line defaults. An axis value replaces the base's value at its key; a
-/// number given for a list-valued key (alpha) becomes a one-entry list. `seeds` (optional) varies the Gaussian seed.
+/// Keys the base leaves out take their defaults. An axis key is a numeric key of the run specification (`alpha`,
+/// `rho`, `lr`, `time`, a rule's parameter, ...) or a numeric key of the base's data (`data.mu`, `data.sigma`,
+/// `data.n`); its value replaces the base's value there, and a number given for a list-valued key (`alpha`,
+/// `data.mu`) becomes a one-entry list. `seeds` (optional) varies the Gaussian data's seed. Before anything runs,
+/// the base, every axis key and every axis value (with the other axes at their first values) and every seed are
+/// checked the way `samlab train` / `flow` check a run, data included.
 public struct SweepSpec: Sendable, Equatable {
-    public enum Kind: String, Sendable { case train, flow }
+    public enum Kind: String, Sendable {
+        case train, flow
+
+        public var clock: Clock { self == .train ? .step : .time }
+    }
 
     public struct AxisSpec: Sendable, Equatable {
         public var key: String
@@ -28,74 +36,162 @@ public struct SweepSpec: Sendable, Equatable {
     public var seeds: [UInt64]?
     public var keep: [String]
 
-    public static let knownKeys: Set<String> = ["kind", "base", "axes", "combine", "seeds", "keep"]
+    public static let knownKeys = ["kind", "base", "axes", "combine", "seeds", "keep"]
     public static let resultFields: Set<String> = ["status", "regime", "event_time", "event_step", "time", "steps", "loss", "log_loss",
                                                    "margin", "norm", "beta", "direction", "leader", "leader_absolute", "leaders",
                                                    "leaders_absolute", "first_leader", "leader_count"]
 
-    public init(json data: Data, source: String) throws(InvalidInput) {
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw InvalidInput("\(source): not a JSON object")
-        }
-        if let unknown = object.keys.sorted().first(where: { !Self.knownKeys.contains($0) }) {
-            throw InvalidInput("\(source): unknown key '\(unknown)' (expected \(Self.knownKeys.sorted().joined(separator: ", ")))")
-        }
-        guard let kindText = object["kind"] as? String, let kind = Kind(rawValue: kindText) else {
-            throw InvalidInput("\(source): 'kind' must be \"train\" or \"flow\"")
+    /// Reads a spec; errors carry JSON paths and name no file (`init(json:source:)` adds the file's name).
+    public init(json data: Data, registry: Registry = .standard) throws(SpecError) {
+        guard let document = JSONValue(parsing: data) else { throw .invalid(path: "", detail: "not a JSON object") }
+        let object = try SpecObject(document, path: "")
+        try object.requireOnly(Self.knownKeys)
+        guard let kindText = try? object.string("kind"), let kind = Kind(rawValue: kindText) else {
+            throw .invalid(path: "", detail: "'kind' must be \"train\" or \"flow\"")
         }
         self.kind = kind
-        guard let base = object["base"] as? [String: Any] else { throw InvalidInput("\(source): 'base' must be an object (a run configuration)") }
-        self.base = base.mapValues(JSONValue.init)
-        guard let axes = object["axes"] as? [[String: Any]], !axes.isEmpty else {
-            throw InvalidInput("\(source): 'axes' must be a non-empty list of {\"key\": ..., \"values\" | \"linear\" | \"log\": ...}")
+        guard case .object(let base)? = object.values["base"] else {
+            throw .invalid(path: "", detail: "'base' must be an object (a run configuration)")
         }
-        self.axes = try axes.enumerated().map { i, axis throws(InvalidInput) in try Self.axis(axis, at: "\(source): axes[\(i)]") }
-        switch object["combine"] as? String ?? "product" {
+        self.base = base
+        let baseSpec: RunSpec
+        do { baseSpec = try RunSpec(json: .object(base), clock: kind.clock, registry: registry) } catch { throw .within(path: "base", error) }
+        guard case .array(let axisValues)? = object.values["axes"], !axisValues.isEmpty else {
+            throw .invalid(path: "", detail: "'axes' must be a non-empty list of {\"key\": ..., \"values\" | \"linear\" | \"log\": ...}")
+        }
+        var axes: [AxisSpec] = []
+        for (i, value) in axisValues.enumerated() {
+            let axis = try Self.axis(value, at: "axes[\(i)]")
+            try Self.checkKey(axis.key, at: "axes[\(i)].key", base: baseSpec, registry: registry)
+            if let j = axes.firstIndex(where: { $0.key == axis.key }) {
+                throw .invalid(path: "axes[\(i)].key", detail: "'\(axis.key)' is already axes[\(j)]: give each key one axis")
+            }
+            axes.append(axis)
+        }
+        self.axes = axes
+        switch try object.string("combine") ?? "product" {
         case "product": zipped = false
         case "zip":
             zipped = true
-            guard Set(self.axes.map(\.values.count)).count == 1 else { throw InvalidInput("\(source): 'combine': \"zip\" needs axes of equal length") }
-        default: throw InvalidInput("\(source): 'combine' must be \"product\" or \"zip\"")
+            guard Set(axes.map(\.values.count)).count == 1 else { throw .invalid(path: "combine", detail: "\"zip\" needs axes of equal length") }
+        default: throw .invalid(path: "", detail: "'combine' must be \"product\" or \"zip\"")
         }
-        if let seeds = object["seeds"] {
-            guard let list = seeds as? [NSNumber], !list.isEmpty, list.allSatisfy({ $0.int64Value >= 0 && Double($0.int64Value) == $0.doubleValue }) else {
-                throw InvalidInput("\(source): 'seeds' must be a non-empty list of non-negative integers")
+        if let seeds = object.values["seeds"] {
+            guard case .array(let list) = seeds, !list.isEmpty else {
+                throw .invalid(path: "", detail: "'seeds' must be a non-empty list of non-negative integers")
             }
-            self.seeds = list.map { UInt64($0.int64Value) }
+            var values: [UInt64] = []
+            for entry in list {
+                guard case .number(let x) = entry, x >= 0, x == x.rounded(), x < 9e15 else {
+                    throw .invalid(path: "", detail: "'seeds' must be a non-empty list of non-negative integers")
+                }
+                values.append(UInt64(x))
+            }
+            guard case .gaussian = baseSpec.data else {
+                throw .invalid(path: "seeds", detail: "vary the seed of Gaussian data, but the base's data are '\(baseSpec.data.kind)'")
+            }
+            self.seeds = values
         }
-        let keep = object["keep"] ?? ["status", "regime", "leaders"]
-        guard let fields = keep as? [String], !fields.isEmpty else { throw InvalidInput("\(source): 'keep' must be a non-empty list of field names") }
-        if let bad = fields.first(where: { !Self.resultFields.contains($0) }) {
-            throw InvalidInput("\(source): 'keep' has unknown field '\(bad)' (known: \(Self.resultFields.sorted().joined(separator: ", ")))")
+        var keep = ["status", "regime", "leaders"]
+        if let given = object.values["keep"] {
+            guard case .array(let list) = given, !list.isEmpty else {
+                throw .invalid(path: "", detail: "'keep' must be a non-empty list of field names")
+            }
+            keep = []
+            for entry in list {
+                guard case .string(let field) = entry else { throw .invalid(path: "", detail: "'keep' must be a non-empty list of field names") }
+                keep.append(field)
+            }
         }
-        self.keep = fields
-        // Every point must make a valid configuration: check the first one now, with the key named.
-        if let first = points().first { _ = try configuration(for: first, source: source) }
+        if let bad = keep.first(where: { !Self.resultFields.contains($0) }) {
+            throw .invalid(path: "", detail: "'keep' has unknown field '\(bad)' (known: \(Self.resultFields.sorted().joined(separator: ", ")))")
+        }
+        self.keep = keep
+        try validateValues(registry: registry)
     }
 
-    static func axis(_ object: [String: Any], at place: String) throws(InvalidInput) -> AxisSpec {
-        guard let key = object["key"] as? String, !key.isEmpty else { throw InvalidInput("\(place): missing 'key'") }
-        let kinds = ["values", "linear", "log"].filter { object[$0] != nil }
-        guard kinds.count == 1 else { throw InvalidInput("\(place) ('\(key)'): give exactly one of values, linear, log") }
-        if let unknown = object.keys.sorted().first(where: { !["key", "values", "linear", "log"].contains($0) }) {
-            throw InvalidInput("\(place) ('\(key)'): unknown key '\(unknown)'")
+    /// Reads a spec file's bytes; errors are one line that starts with `source`.
+    public init(json data: Data, source: String, registry: Registry = .standard) throws(InvalidInput) {
+        do { try self.init(json: data, registry: registry) } catch { throw InvalidInput("\(source): \(error)") }
+    }
+
+    /// The numeric keys an axis may set, for a base of this kind.
+    public static func axisKeys(base: RunSpec, registry: Registry = .standard) -> [String] {
+        var keys = ["depth", "alpha", "rho"] + (base.clock == .step ? ["lr", "steps"] : ["time", "rtol", "atol", "blowup_norm", "loss_tolerance"])
+        keys += registry.ruleParameterKeys.filter { !keys.contains($0) }
+        switch base.data {
+        case .singleExample: keys.append("data.mu")
+        case .gaussian: keys += ["data.n", "data.mean", "data.sigma", "data.seed"]
+        case .csv: break
         }
+        return keys
+    }
+
+    static func checkKey(_ key: String, at path: String, base: RunSpec, registry: Registry) throws(SpecError) {
+        let known = axisKeys(base: base, registry: registry)
+        guard known.contains(key) else { throw .unknownKey(path: path, key: key, known: known) }
+    }
+
+    static func axis(_ value: JSONValue, at place: String) throws(SpecError) -> AxisSpec {
+        let object = try SpecObject(value, path: place)
+        guard let key = try? object.string("key"), !key.isEmpty else { throw .invalid(path: place, detail: "missing 'key'") }
+        let kinds = ["values", "linear", "log"].filter(object.contains)
+        guard kinds.count == 1 else { throw .invalid(path: place, detail: "('\(key)'): give exactly one of values, linear, log") }
+        try object.requireOnly(["key", "values", "linear", "log"])
         if kinds[0] == "values" {
-            guard let values = object["values"] as? [NSNumber], !values.isEmpty else {
-                throw InvalidInput("\(place) ('\(key)'): 'values' must be a non-empty list of numbers")
+            guard case .array(let entries)? = object.values["values"], !entries.isEmpty else {
+                throw .invalid(path: place, detail: "('\(key)'): 'values' must be a non-empty list of numbers")
             }
-            return AxisSpec(key: key, values: values.map(\.doubleValue))
+            var values: [Double] = []
+            for entry in entries {
+                guard case .number(let x) = entry else { throw .invalid(path: place, detail: "('\(key)'): 'values' must be a non-empty list of numbers") }
+                values.append(x)
+            }
+            return AxisSpec(key: key, values: values)
         }
-        guard let range = object[kinds[0]] as? [String: Any], let from = (range["from"] as? NSNumber)?.doubleValue,
-              let to = (range["to"] as? NSNumber)?.doubleValue, let count = (range["count"] as? NSNumber)?.intValue else {
-            throw InvalidInput("\(place) ('\(key)'): '\(kinds[0])' needs numbers from, to and count")
+        let range = try SpecObject(try object.value(kinds[0]), path: "\(place).\(kinds[0])")
+        try range.requireOnly(["from", "to", "count"])
+        guard let from = try? range.double("from"), let to = try? range.double("to"), let count = try? range.integer("count") else {
+            throw .invalid(path: place, detail: "('\(key)'): '\(kinds[0])' needs numbers from, to and count")
         }
-        guard count >= 1, from.isFinite, to.isFinite else { throw InvalidInput("\(place) ('\(key)'): count must be >= 1 and the ends finite") }
+        guard count >= 1, from.isFinite, to.isFinite else { throw .invalid(path: place, detail: "('\(key)'): count must be >= 1 and the ends finite") }
         if kinds[0] == "log" {
-            guard from > 0, to > 0 else { throw InvalidInput("\(place) ('\(key)'): a log range needs positive ends") }
+            guard from > 0, to > 0 else { throw .invalid(path: place, detail: "('\(key)'): a log range needs positive ends") }
             return AxisSpec(key: key, values: (0..<count).map { count == 1 ? from : from * pow(to / from, Double($0) / Double(count - 1)) })
         }
         return AxisSpec(key: key, values: (0..<count).map { count == 1 ? from : from + (to - from) * Double($0) / Double(count - 1) })
+    }
+
+    /// Every axis value (with the other axes at their first values) and every seed makes a run that `train` /
+    /// `flow` would accept, data checks included; the error names the axis.
+    func validateValues(registry: Registry) throws(SpecError) {
+        let first = axes.map { $0.values[0] }
+        var checked = Set<Data>()
+        func check(_ values: [Double], seed: UInt64?, place: String) throws(SpecError) {
+            let point = Point(index: 0, values: values, seed: seed)
+            let data = configurationData(for: point)
+            guard checked.insert(data).inserted else { return }
+            do {
+                _ = try PreparedRun(try runSpec(for: point, registry: registry), registry: registry)
+            } catch let error as RunSetupError {
+                switch error {
+                case .spec(let e): throw .within(path: place, e)
+                case .data(let e): throw .within(path: place, .invalid(path: "", detail: e.description))
+                }
+            } catch let error as SpecError {
+                throw .within(path: place, error)
+            } catch {
+                throw .within(path: place, .invalid(path: "", detail: "\(error)"))
+            }
+        }
+        for (i, axis) in axes.enumerated() {
+            for (k, value) in axis.values.enumerated() {
+                var values = first
+                if zipped { values = axes.map { $0.values[k] } } else { values[i] = value }
+                try check(values, seed: seeds?.first, place: "axes[\(i)] (\(axis.key) = \(value))")
+            }
+        }
+        for seed in seeds ?? [] { try check(first, seed: seed, place: "seeds (\(seed))") }
     }
 
     /// One point: the axis values (and seed) in order.
@@ -123,49 +219,34 @@ public struct SweepSpec: Sendable, Equatable {
     /// The configuration JSON of a point (base with the axis values set), as canonical sorted-key bytes: the point's
     /// identity in the results store.
     public func configurationData(for point: Point) -> Data {
+        JSONValue.object(configuration(for: point)).canonicalData
+    }
+
+    func configuration(for point: Point) -> [String: JSONValue] {
         var object = base
         for (axis, value) in zip(axes, point.values) {
-            if case .array = object[axis.key] ?? .null { object[axis.key] = .array([.number(value)]) }
-            else if axis.key == "alpha" || axis.key == "mu" { object[axis.key] = .array([.number(value)]) }
-            else { object[axis.key] = .number(value) }
+            if axis.key.hasPrefix("data.") {
+                let key = String(axis.key.dropFirst(5))
+                guard case .object(var data) = object["data"] ?? .null else { continue }
+                data[key] = key == "mu" || key == "mean" ? .array([.number(value)]) : .number(value)
+                object["data"] = .object(data)
+            } else if case .array = object[axis.key] ?? .null {
+                object[axis.key] = .array([.number(value)])
+            } else if axis.key == "alpha" {
+                object[axis.key] = .array([.number(value)])
+            } else {
+                object[axis.key] = .number(value)
+            }
         }
         if let seed = point.seed, case .object(var data) = object["data"] ?? .null {
             data["seed"] = .number(Double(seed))
             object["data"] = .object(data)
         }
-        return JSONValue.object(object).canonicalData
+        return object
     }
 
-    public enum Configuration: Sendable {
-        case train(TrainConfiguration)
-        case flow(FlowConfiguration)
-    }
-
-    public func configuration(for point: Point, source: String = "spec") throws(InvalidInput) -> Configuration {
-        let data = configurationData(for: point)
-        let place = "\(source): point \(point.index) (\(zip(axes, point.values).map { "\($0.key) = \($1)" }.joined(separator: ", ")))"
-        switch kind {
-        case .train:
-            let c = try JSONOutput.decode(TrainConfiguration.self, from: Self.withDefaults(data, TrainConfiguration()), source: place)
-            try c.validate()
-            return .train(c)
-        case .flow:
-            let c = try JSONOutput.decode(FlowConfiguration.self, from: Self.withDefaults(data, FlowConfiguration()), source: place)
-            try c.validate()
-            return .flow(c)
-        }
-    }
-
-    /// The defaults' JSON with the given keys laid over it, so that a base needs only the keys it changes.
-    static func withDefaults<C: Encodable>(_ data: Data, _ defaults: C) throws(InvalidInput) -> Data {
-        guard var object = (try? JSONSerialization.jsonObject(with: try JSONOutput.encode(defaults))) as? [String: Any],
-              let given = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw InvalidInput("internal error: configuration JSON")
-        }
-        for (k, v) in given { object[k] = v }
-        guard let merged = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
-            throw InvalidInput("internal error: configuration JSON")
-        }
-        return merged
+    /// The run specification of a point.
+    public func runSpec(for point: Point, registry: Registry = .standard) throws(SpecError) -> RunSpec {
+        try RunSpec(json: .object(configuration(for: point)), clock: kind.clock, registry: registry)
     }
 }

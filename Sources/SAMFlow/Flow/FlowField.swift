@@ -1,13 +1,13 @@
 import Foundation
 import SAMCore
 
-/// The right-hand side of a SAM flow, dw/dt = -grad L(w + eps(w)) (GF when eps = 0), built on the same kernel,
-/// perturbation and loss types as the discrete steps (`GeneralKernel.velocity`), so flows and steps share one
-/// gradient code.
+/// The right-hand side of a SAM flow, dw/dt = -grad L(w + eps(w)) (GF when eps = 0), built on the same kernel, rule,
+/// loss and model types as the discrete steps (`GeneralKernel.velocity`), so flows and steps share one gradient code.
 ///
-/// Options: `rescaled` divides the field by the mean |l'| at the perturbed point (PAPER.md: a time change with the
-/// same path); `logTime` integrates in tau = log(1 + t), dw/dtau = e^tau dw/dt, for unrescaled flows whose time
-/// scales grow exponentially. Weights listed in `held` are pinned at 0 (a Filippov sliding mode of the l_inf flow).
+/// Options: `rescaled` divides the field by the mean |l'| at the perturbed point (THEORY.md §1.5: a time change with
+/// the same path); `logTime` integrates in tau = log(1 + t), dw/dtau = e^tau dw/dt, for unrescaled flows whose time
+/// scales grow exponentially. Weights listed in `held` are pinned at 0 (a Filippov sliding mode of the l_inf flow,
+/// THEORY.md §6.1).
 public final class FlowField: VectorField {
     public let dimension: Int
     let kernel: GeneralKernel
@@ -16,16 +16,14 @@ public final class FlowField: VectorField {
     public var held: [Bool]
     /// Set when an evaluation met a non-finite field.
     public private(set) var sawNonFinite = false
-    var buffer: [Double]
 
-    public init(network: DiagonalNetwork, dataset: Dataset, loss: Loss, perturbation: any Perturbation,
-                rescaled: Bool, logTime: Bool) {
-        kernel = GeneralKernel(network: network, dataset: dataset, loss: loss, learningRate: 1, perturbation: perturbation)
-        dimension = network.initialWeights.count
+    public init(rule: any Rule, model: any Model, dataset: Dataset, loss: any MarginLoss, rescaled: Bool, logTime: Bool,
+                registry: Registry = .standard) {
+        kernel = KernelFactory.makeGeneral(rule: rule, model: model, dataset: dataset, loss: loss, registry: registry)
+        dimension = model.initialWeights.count
         self.rescaled = rescaled
         self.logTime = logTime
         held = Array(repeating: false, count: dimension)
-        buffer = Array(repeating: 0, count: dimension)
     }
 
     public func evaluate(time: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {

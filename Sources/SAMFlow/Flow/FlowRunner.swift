@@ -1,115 +1,67 @@
 import Foundation
 import SAMCore
 
-/// How a flow ended. Failures are data: every status comes with a finite final state.
-public enum FlowStatus: String, Codable, Sendable {
-    /// Reached the end time.
-    case completed
-    /// ||w||_2 reached --blowup-norm (a finite-time blow-up of the rescaled flow at L >= 3); `event_time` says when.
-    case blowUp = "blow-up"
-    /// Every coordinate's predictor was pinned at beta_j = 0 by weights that reached 0 and stayed there.
-    case collapsed
-    /// The loss fell below --loss-tol.
-    case converged
-    /// The step size underflowed or the step budget ran out; `reason` says which.
-    case stalled
-    /// The field became inf or NaN; the state is the last finite one.
-    case diverged
-}
-
-/// A stretch of time during which one coordinate leads the growth (relative or absolute), from `start` on.
-public struct LeaderSwitch: Codable, Equatable, Sendable {
-    public var coordinate: Int
-    public var start: Double
-}
-
-/// A weight held at 0 by the sliding mode: when it reached 0 and, if it left again, when.
-public struct SlideRecord: Codable, Equatable, Sendable {
-    /// 1-based index into the flattened weights (layer-major).
-    public var parameter: Int
-    public var layer: Int
-    public var coordinate: Int
-    public var start: Double
-    public var end: Double?
-}
-
-/// One recorded state of a flow.
-public struct FlowRow: Sendable {
-    public var time: Double
-    public var observation: StateObservation
-    public var leader: Int
-    public var leaderAbsolute: Int
-}
-
-public struct FlowOutcome: Sendable {
-    public var status: FlowStatus
-    public var reason: String?
-    public var eventTime: Double?
-    public var finalTime: Double
-    public var finalState: [Double]
-    public var rows: [FlowRow]
-    public var leaders: [LeaderSwitch]
-    public var leadersAbsolute: [LeaderSwitch]
-    public var slides: [SlideRecord]
-    public var statistics: SolverStatistics
-    public var segments: Int
-}
-
 /// Integrates a SAM flow with events: blow-up, loss tolerance, weights reaching 0 (where the l_inf flow's field
 /// is discontinuous: a weight whose field points into 0 from both sides is held there, a Filippov sliding mode, and
 /// released when either one-sided field turns), and collapse. Leaders switch at times root-found on the dense output.
 public final class FlowRunner {
-    public let configuration: FlowConfiguration
+    public let spec: RunSpec
+    public let settings: FlowSettings
     public let dataset: Dataset
-    public let network: DiagonalNetwork
+    public let model: any Model
+    let algebra: any LaneAlgebra
     let field: FlowField
 
     /// Restarts (events handled) before the run is declared stalled.
     static let maximumSegments = 100_000
 
-    public init(configuration: FlowConfiguration, dataset: Dataset) throws(InvalidInput) {
-        try configuration.validate()
-        self.configuration = configuration
+    public init(spec: RunSpec, dataset: Dataset, registry: Registry = .standard) throws(SpecError) {
+        guard let settings = spec.flow else {
+            throw .inapplicable(field: "lr", reason: "is a setting of discrete runs: a flow needs a time")
+        }
+        let components = try spec.components(dimension: dataset.dimension, registry: registry)
+        self.spec = spec
+        self.settings = settings
         self.dataset = dataset
-        network = try configuration.model.network(dimension: dataset.dimension)
-        field = FlowField(network: network, dataset: dataset, loss: configuration.loss,
-                          perturbation: configuration.optimizer.perturbation(rho: configuration.rho),
-                          rescaled: configuration.rescaled, logTime: configuration.logTime)
-        let norm = network.initialWeights.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        guard configuration.blowupNorm > norm else {
-            throw InvalidInput("--blowup-norm (\(configuration.blowupNorm)) must exceed the initial ||w||_2 = \(norm)")
+        model = components.model
+        algebra = components.model.laneAlgebra
+        field = FlowField(rule: components.rule, model: components.model, dataset: dataset, loss: components.loss,
+                          rescaled: settings.rescaled, logTime: settings.logTime, registry: registry)
+        let norm = model.initialWeights.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        guard settings.blowupNorm > norm else {
+            throw .inconsistent(field: "blowup_norm", detail: "(\(settings.blowupNorm)) must exceed the initial ||w||_2 = \(norm)")
         }
     }
 
     /// Solver time from flow time and back (log time: tau = log(1 + t)).
-    func solverTime(_ t: Double) -> Double { configuration.logTime ? Foundation.log1p(t) : t }
+    func solverTime(_ t: Double) -> Double { settings.logTime ? Foundation.log1p(t) : t }
     func flowTime(_ tau: Double) -> Double {
-        guard configuration.logTime else { return tau }
+        guard settings.logTime else { return tau }
         // The end maps back to the requested time exactly (expm1(log1p(T)) can be off by an ulp or two).
-        return tau == solverTime(configuration.time) ? configuration.time : Foundation.expm1(tau)
+        return tau == solverTime(settings.time) ? settings.time : Foundation.expm1(tau)
     }
 
     enum EventKind {
         case blowUp, lossTolerance, reachesZero(Int), releaseUp(Int), releaseDown(Int)
     }
 
-    public func run() -> FlowOutcome {
-        let c = configuration
+    public func run() -> RunResult {
+        let c = settings
         let controller = StepSizeController(rtol: c.rtol, atol: c.atol)
         let end = solverTime(c.time)
-        let grid = c.record.times(end: c.time).map(solverTime).filter { $0 > 0 && $0 < end }
+        let grid = spec.record.times(end: c.time).map(solverTime).filter { $0 > 0 && $0 < end }
         var tau = 0.0
-        var state = network.initialWeights
+        var state = model.initialWeights
         let n = state.count
         var samples: [(Double, [Double], [Bool])] = [(0, state, field.held)]
         var dense: [(DenseOutput, [Bool])] = []
-        var statistics = SolverStatistics()
+        var statistics = SolverReport()
         var slides: [SlideRecord] = []
-        var status: FlowStatus?
+        var status: RunStatus?
         var reason: String?
         var eventTime: Double?
         let d = dataset.dimension
-        let used = (0..<d).filter { j in dataset.points.contains { $0[j] != 0 } }
+        let used = dataset.usedCoordinates
         var segments = 0
 
         while status == nil {
@@ -206,22 +158,25 @@ public final class FlowRunner {
             samples.append((tau, state, field.held))
         }
         let (leaders, leadersAbsolute) = locateLeaders(dense)
-        let rows: [FlowRow] = samples.compactMap { tau, s, held in
+        let rows: [TrajectoryRow] = samples.compactMap { tau, s, held in
             guard let (o, v) = field.observe(s, held: held) else { return nil }
             let l = Self.leaders(beta: o.beta!, velocity: v)
-            return FlowRow(time: flowTime(tau), observation: o, leader: l.relative, leaderAbsolute: l.absolute)
+            return TrajectoryRow(clock: flowTime(tau), logLoss: o.logLoss, margin: o.margin, norm: o.norm, beta: o.beta,
+                                 leader: l.relative, leaderAbsolute: l.absolute)
         }
-        return FlowOutcome(status: status!, reason: reason, eventTime: eventTime, finalTime: flowTime(tau), finalState: state,
-                           rows: rows, leaders: leaders, leadersAbsolute: leadersAbsolute, slides: slides,
-                           statistics: statistics, segments: segments)
+        statistics.segments = segments
+        let last = rows.last
+        let final = StateObservation(logLoss: last?.logLoss ?? .nan, margin: last?.margin ?? .nan, norm: last?.norm ?? .nan,
+                                     beta: last?.beta ?? model.beta(of: state))
+        return RunResult(spec: spec, status: status!, reason: reason, eventClock: eventTime, endClock: flowTime(tau), rows: rows,
+                         leaders: leaders, leadersAbsolute: leadersAbsolute, final: final, finalWeights: state,
+                         layerCount: model.layerCount, examples: dataset.count, dimension: d, slides: slides,
+                         solver: statistics, mu: dataset.singleExampleMu)
     }
 
-    /// Whether coordinate j's predictor is pinned at 0 by held weights.
+    /// Whether coordinate j's predictor is pinned at 0 by held weights (the model's algebra decides).
     func pinned(_ j: Int, d: Int) -> Bool {
-        switch network.parametrization {
-        case .product: (0..<network.depth).contains { field.held[$0 * d + j] }
-        case .signed: field.held[j] && field.held[d + j]
-        }
+        algebra.pinsPredictor(held: (0..<model.layerCount).map { field.held[$0 * d + j] })
     }
 
     /// The offset at which one-sided fields are taken: far below the solver's resolution of the weights.
@@ -251,10 +206,10 @@ public final class FlowRunner {
 
     /// Leaders at every step end (and midpoint) of the dense output; each change is bisected on the interpolant
     /// to the solver's time resolution.
-    func locateLeaders(_ outputs: [(DenseOutput, [Bool])]) -> ([LeaderSwitch], [LeaderSwitch]) {
-        var relative: [LeaderSwitch] = [], absolute: [LeaderSwitch] = []
+    func locateLeaders(_ outputs: [(DenseOutput, [Bool])]) -> ([LeaderPeriod], [LeaderPeriod]) {
+        var relative: [LeaderPeriod] = [], absolute: [LeaderPeriod] = []
         for (which, pick) in [(0, { (l: (relative: Int, absolute: Int)) in l.relative }), (1, { l in l.absolute })] {
-            var switches: [LeaderSwitch] = []
+            var switches: [LeaderPeriod] = []
             var last: (Double, Int)? = nil
             for segment in outputs {
                 let output = segment.0
@@ -275,9 +230,9 @@ public final class FlowRunner {
                                 if leadersAt(segment, mid).map(pick) == previous { a = mid } else { b = mid }
                             }
                         }
-                        switches.append(LeaderSwitch(coordinate: l, start: flowTime(b)))
+                        switches.append(LeaderPeriod(coordinate: l, start: flowTime(b)))
                     } else if last == nil {
-                        switches.append(LeaderSwitch(coordinate: l, start: flowTime(tau)))
+                        switches.append(LeaderPeriod(coordinate: l, start: flowTime(tau)))
                     }
                     last = (tau, l)
                 }

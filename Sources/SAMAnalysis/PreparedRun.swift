@@ -1,0 +1,90 @@
+import SAMCore
+import SAMFlow
+
+/// Something about the data that a run may go on with but a user should hear about.
+public enum DataWarning: Equatable, Sendable, CustomStringConvertible {
+    /// D_mu with a non-positive entry (the theory assumes mu > 0): the 0-based index and the value.
+    case nonPositiveMu(index: Int, value: Double)
+    /// A CSV dataset that is not linearly separable through the origin (the theory assumes separable data).
+    case notSeparable(origin: DataOrigin, bestMargin: Double)
+
+    public var description: String { rendered { $0.description } }
+
+    /// The warning with spec fields and files written by `name` (the command-line tool passes flag names).
+    public func rendered(_ name: (DataOrigin) -> String) -> String {
+        switch self {
+        case .nonPositiveMu(let j, let value):
+            "\(name(.field("data.mu"))) has a non-positive entry (mu_\(j + 1) = \(value)); the theory assumes mu > 0"
+        case .notSeparable(let origin, let margin):
+            "\(name(origin)) is not linearly separable through the origin (best margin with ||b||_inf <= 1 is \(margin)); the theory assumes separable data"
+        }
+    }
+}
+
+/// Why a spec cannot run: the spec itself, or its data.
+public enum RunSetupError: Error, Equatable, Sendable, CustomStringConvertible {
+    case spec(SpecError)
+    case data(DataError)
+
+    public var description: String {
+        switch self {
+        case .spec(let e): e.description
+        case .data(let e): e.description
+        }
+    }
+}
+
+/// A run specification with its data loaded and checked, the way every entry point loads data (`samlab train`,
+/// `flow`, sweeps, the catalog): a small CSV file's examples are embedded in the spec (so that its summary repeats
+/// the run), a Gaussian draw must be linearly separable through the origin, and a non-positive mu or a
+/// non-separable CSV file gives a warning.
+public struct PreparedRun: Sendable {
+    public var spec: RunSpec
+    public var dataset: Dataset
+    public var warnings: [DataWarning]
+
+    public init(_ spec: RunSpec, registry: Registry = .standard) throws(RunSetupError) {
+        do { try spec.validate(registry: registry) } catch { throw .spec(error) }
+        let dataset: Dataset
+        do { dataset = try spec.data.load() } catch { throw .data(error) }
+        var warnings: [DataWarning] = []
+        var prepared = spec
+        switch spec.data {
+        case .singleExample(let mu):
+            if let j = mu.firstIndex(where: { $0 <= 0 }) { warnings.append(.nonPositiveMu(index: j, value: mu[j])) }
+        case .csv(let path, nil):
+            prepared.data = spec.data.embedding(dataset)
+            if let report = try? Separability.check(points: dataset.points, labels: dataset.labels), !report.separable {
+                warnings.append(.notSeparable(origin: .file(path), bestMargin: report.bestMargin))
+            }
+        case .csv:
+            break
+        case .gaussian(let draw):
+            let report: SeparabilityReport
+            do {
+                report = try Separability.check(points: dataset.points, labels: dataset.labels)
+            } catch {
+                throw .data(.notSeparable(origin: .field("data.gaussian"), detail: "could not decide separability (\(error))"))
+            }
+            guard report.separable else {
+                throw .data(.notSeparable(origin: .field("data.gaussian"), detail: "the draw with seed \(draw.seed) is not linearly separable through the origin (best margin with ||b||_inf <= 1 is \(report.bestMargin) <= 0); try another seed or a smaller sigma"))
+            }
+        }
+        self.spec = prepared
+        self.dataset = dataset
+        self.warnings = warnings
+    }
+
+    /// Runs it to the end (discrete or flow).
+    public func run(registry: Registry = .standard, recordsBeta: Bool? = nil) throws(SpecError) -> RunResult {
+        try spec.run(on: dataset, registry: registry, recordsBeta: recordsBeta)
+    }
+}
+
+extension RunSpec {
+    /// Loads and checks the data (`PreparedRun`) and runs the spec to its end: the library's one call for a run.
+    public func run(registry: Registry = .standard) throws(RunSetupError) -> RunResult {
+        let prepared = try PreparedRun(self, registry: registry)
+        do { return try prepared.run(registry: registry) } catch { throw .spec(error) }
+    }
+}

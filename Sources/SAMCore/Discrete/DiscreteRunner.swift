@@ -1,0 +1,170 @@
+import Foundation
+
+/// Runs discrete GD / SAM from a specification: records the trajectory, decides leaders from every step, detects
+/// divergence and collapse, and can stop and resume bit for bit.
+///
+/// The rule, loss and model are whatever the registry builds from the spec; nothing here depends on which.
+public final class DiscreteRunner {
+    public let spec: RunSpec
+    public let settings: DiscreteSettings
+    public let dataset: Dataset
+    public let model: any Model
+    let kernel: any DynamicsKernel
+    let recordedSteps: [Int]
+    /// Whether rows carry the full beta (off for very large d unless asked).
+    public let recordsBeta: Bool
+    public private(set) var state: DiscreteState
+
+    /// Steps between the saved states that divergence is replayed from.
+    static let replayInterval = 256
+
+    public init(spec: RunSpec, dataset: Dataset, registry: Registry = .standard, recordsBeta: Bool? = nil,
+                forceGeneralKernel: Bool = false) throws(SpecError) {
+        guard let settings = spec.discrete else {
+            throw .inapplicable(field: "time", reason: "is a setting of flows: a discrete run needs lr and steps")
+        }
+        let components = try spec.components(dimension: dataset.dimension, registry: registry)
+        self.spec = spec
+        self.settings = settings
+        self.dataset = dataset
+        model = components.model
+        kernel = KernelFactory.make(rule: components.rule, model: components.model, dataset: dataset, loss: components.loss,
+                                    learningRate: settings.learningRate, registry: registry, forceGeneral: forceGeneralKernel)
+        recordedSteps = spec.record.steps(total: settings.steps)
+        self.recordsBeta = recordsBeta ?? (dataset.dimension <= 1000)
+        let initial = kernel.observe(includeBeta: false)
+        state = DiscreteState(step: 0, weights: model.initialWeights, initialLogLoss: initial.logLoss, initialMargin: initial.margin,
+                              rows: [], leaders: [], leadersAbsolute: [],
+                              firstZeroCrossing: Array(repeating: -1, count: dataset.dimension),
+                              status: nil, eventStep: nil, reason: nil)
+    }
+
+    /// Continues from a checkpointed state of a run with the same specification.
+    public func restore(_ saved: DiscreteState) throws(SpecError) {
+        guard saved.weights.count == model.initialWeights.count,
+              saved.firstZeroCrossing.count == dataset.dimension, saved.step <= settings.steps else {
+            throw .inconsistent(field: "checkpoint", detail: "does not match this configuration")
+        }
+        state = saved
+        kernel.weights = saved.weights
+    }
+
+    /// Runs until the end, a divergence, or `shouldStop` answers true (checked every few steps; the run is then
+    /// `interrupted` and `state` can be saved and restored later). `progress` gets the step count now and then.
+    @discardableResult
+    public func run(progress: (Int) -> Void = { _ in }, shouldStop: () -> Bool = { false }) -> DiscreteState {
+        guard state.status == nil || state.status == .interrupted else { return state }
+        state.status = nil
+        let total = settings.steps
+        var scan = GrowthScan(dimension: dataset.dimension)
+        scan.firstZeroCrossing = state.firstZeroCrossing
+        var recordIndex = recordedSteps.firstIndex { $0 >= state.step } ?? recordedSteps.count
+        var saved = (step: state.step, weights: kernel.weights)
+        var step = state.step
+        var currentLeader = state.leaders.last?.coordinate
+        var currentAbsolute = state.leadersAbsolute.last?.coordinate
+        while step < total {
+            if step % 1024 == 0 {
+                progress(step)
+                if step > state.step && shouldStop() {
+                    state.status = .interrupted
+                    break
+                }
+            }
+            if step % Self.replayInterval == 0 && step != saved.step { saved = (step, kernel.weights) }
+            var row: TrajectoryRow? = nil
+            if recordIndex < recordedSteps.count && recordedSteps[recordIndex] == step {
+                row = makeRow(step: step)
+                recordIndex += 1
+            }
+            scan.begin(step: step)
+            guard kernel.step(scan: &scan) else {
+                // Replay from the saved state to recover the last finite weights (the steps are deterministic).
+                kernel.weights = saved.weights
+                var replay = GrowthScan(dimension: dataset.dimension, tracksLeaders: false)
+                for _ in saved.step..<step { _ = kernel.step(scan: &replay) }
+                var last = row ?? makeRow(step: step)
+                last.leader = 0
+                last.leaderAbsolute = 0
+                state.rows.append(last)
+                state.status = .diverged
+                state.eventStep = step + 1
+                state.reason = "the state became non-finite at step \(step + 1); the reported state is step \(step)"
+                break
+            }
+            if scan.leader != currentLeader {
+                state.leaders.append(LeaderPeriod(coordinate: scan.leader, start: Double(step)))
+                currentLeader = scan.leader
+            }
+            if scan.leaderAbsolute != currentAbsolute {
+                state.leadersAbsolute.append(LeaderPeriod(coordinate: scan.leaderAbsolute, start: Double(step)))
+                currentAbsolute = scan.leaderAbsolute
+            }
+            if var row {
+                row.leader = scan.leader
+                row.leaderAbsolute = scan.leaderAbsolute
+                state.rows.append(row)
+            }
+            step += 1
+        }
+        state.step = step
+        state.weights = kernel.weights
+        state.firstZeroCrossing = scan.firstZeroCrossing
+        if state.status == nil {
+            finish()
+        }
+        progress(step)
+        return state
+    }
+
+    /// The last row (its leader from a look-ahead step that is then undone) and the collapse verdict.
+    func finish() {
+        var row = makeRow(step: state.step)
+        let weights = kernel.weights
+        var scan = GrowthScan(dimension: dataset.dimension)
+        scan.begin(step: state.step)
+        if kernel.step(scan: &scan) {
+            row.leader = scan.leader
+            row.leaderAbsolute = scan.leaderAbsolute
+        } else {
+            row.leader = state.rows.last?.leader ?? 0
+            row.leaderAbsolute = state.rows.last?.leaderAbsolute ?? 0
+        }
+        kernel.weights = weights
+        if state.rows.last?.step == row.step { state.rows.removeLast() }
+        state.rows.append(row)
+        state.status = .completed
+        // Collapse: every coordinate that the data uses has had its weights pass through zero, the loss is no
+        // lower than at the start, and the margin has shrunk towards 0 (not run off to -infinity).
+        let used = dataset.usedCoordinates
+        if !used.isEmpty, used.allSatisfy({ state.firstZeroCrossing[$0] >= 0 }), row.logLoss >= state.initialLogLoss,
+           abs(row.margin) <= abs(state.initialMargin) {
+            state.status = .collapsed
+            state.eventStep = used.map { state.firstZeroCrossing[$0] }.max()! + 1
+            state.reason = "every coordinate's weights passed through zero (the last at step \(state.eventStep!)) and the loss did not decrease"
+        }
+    }
+
+    func makeRow(step: Int) -> TrajectoryRow {
+        let o = kernel.observe(includeBeta: recordsBeta)
+        return TrajectoryRow(clock: Double(step), logLoss: o.logLoss, margin: o.margin, norm: o.norm, beta: o.beta,
+                             leader: 0, leaderAbsolute: 0)
+    }
+
+    /// beta and the observables of the current state.
+    public func observe() -> StateObservation {
+        kernel.observe(includeBeta: true)
+    }
+
+    /// The run's result as it stands (status `interrupted` while unfinished).
+    public var result: RunResult {
+        let final = observe()
+        return RunResult(spec: spec, status: state.status ?? .interrupted, reason: state.reason,
+                         eventClock: state.eventStep.map(Double.init), endClock: Double(state.step), rows: state.rows,
+                         leaders: state.leaders, leadersAbsolute: state.leadersAbsolute, final: final, finalWeights: state.weights,
+                         layerCount: model.layerCount, examples: dataset.count, dimension: dataset.dimension,
+                         zeroCrossings: state.firstZeroCrossing.enumerated().filter { $0.element >= 0 }
+                            .map { ZeroCrossing(coordinate: $0.offset + 1, step: $0.element) },
+                         mu: dataset.singleExampleMu)
+    }
+}

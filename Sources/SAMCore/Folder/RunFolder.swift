@@ -1,0 +1,161 @@
+import Foundation
+
+/// A run's folder: `summary.json` and `trajectory.csv` of a finished run, or `checkpoint.json` alone while a
+/// discrete run is unfinished. The library writes and reads it, for the command-line tool, sweeps, the catalog and
+/// downstream code alike.
+///
+/// A folder appears whole or not at all: the files of a finished run are written into a temporary sibling
+/// (`.NAME.tmp-PID`), which then replaces the folder in one rename (an atomic exchange where the system has it). A
+/// full disk, a crash or a kill leaves either the previous folder or the new one, never a `trajectory.csv` without
+/// its `summary.json`. The checkpoint of an unfinished run lives in the folder alone (it has no results), so that
+/// `--resume` finds it; the finished folder replaces it.
+public enum RunFolder {
+    public static let summaryName = "summary.json"
+    public static let trajectoryName = "trajectory.csv"
+    public static let checkpointName = "checkpoint.json"
+    /// The files a run folder may hold.
+    public static let runFiles: Set<String> = [summaryName, trajectoryName, checkpointName]
+
+    /// Writes the files of a finished run to `directory`, whole or not at all. `includeBeta` chooses the beta columns
+    /// of trajectory.csv (default: whenever the rows have beta, for flows only up to d = 1000). `writeFile` is how
+    /// each file is written (tests pass one that fails part way).
+    public static func write(_ result: RunResult, to directory: String, version: String = SAMLabVersion.current,
+                             includeBeta: Bool? = nil,
+                             writeFile: (Data, String) throws(InvalidInput) -> Void = { data, path throws(InvalidInput) in try plainWrite(data, to: path) }) throws(InvalidInput) {
+        let summary = try JSONOutput.encode(RunSummary(result, version: version))
+        let beta = includeBeta ?? (result.clock == .step || result.dimension <= 1000)
+        let csv = TrajectoryCSV.render(result.rows, clock: result.clock, dimension: result.dimension, includeBeta: beta)
+        try replace(directory, with: [(trajectoryName, Data(csv.utf8)), (summaryName, summary)], writeFile: writeFile)
+    }
+
+    /// Reads a finished run's folder back as a result.
+    public static func read(_ directory: String) throws(InvalidInput) -> RunResult {
+        let summaryPath = path(directory, summaryName), csvPath = path(directory, trajectoryName)
+        let data = try InputFile.read(summaryPath)
+        let summary: RunSummary
+        do { summary = try JSONDecoder().decode(RunSummary.self, from: data) } catch let error as SpecError {
+            throw InvalidInput("\(summaryPath): \(error)")
+        } catch {
+            throw InvalidInput("\(summaryPath): not a SAMLab summary (\(JSONOutput.describe(error)))")
+        }
+        guard let text = String(data: try InputFile.read(csvPath), encoding: .utf8) else { throw InvalidInput("\(csvPath): not UTF-8") }
+        let (clock, rows) = try TrajectoryCSV.parse(text, source: csvPath)
+        guard clock == summary.clock else { throw InvalidInput("\(csvPath): a \(clock.rawValue) column, but the summary is of a \(summary.clock == .step ? "discrete run" : "flow")") }
+        let mu: [Double]? = if case .singleExample(let mu) = summary.config.data { mu } else { nil }
+        return RunResult(spec: summary.config, status: summary.status, reason: summary.reason, eventClock: summary.eventClock,
+                         endClock: summary.endClock, rows: rows, leaders: summary.leaders, leadersAbsolute: summary.leadersAbsolute,
+                         final: StateObservation(logLoss: summary.logLoss, margin: summary.margin, norm: summary.norm, beta: summary.beta),
+                         finalWeights: summary.weights.flatMap { $0 }, layerCount: summary.weights.count,
+                         examples: summary.dataset.n, dimension: summary.beta.count, zeroCrossings: summary.zeroCrossings ?? [],
+                         slides: summary.slides ?? [], solver: summary.solver, mu: mu)
+    }
+
+    /// Saves an unfinished run's checkpoint in its folder (created if missing).
+    public static func saveCheckpoint(_ checkpoint: RunCheckpoint, in directory: String) throws(InvalidInput) {
+        try AtomicFile.makeDirectory(directory)
+        try AtomicFile.write(try JSONOutput.encode(checkpoint), to: path(directory, checkpointName))
+    }
+
+    /// The folder's checkpoint, if it has one.
+    public static func loadCheckpoint(in directory: String) throws(InvalidInput) -> RunCheckpoint? {
+        let file = path(directory, checkpointName)
+        guard FileManager.default.fileExists(atPath: file) else { return nil }
+        let data = try InputFile.read(file)
+        do { return try JSONDecoder().decode(RunCheckpoint.self, from: data) } catch let error as SpecError {
+            throw InvalidInput("\(file): \(error)")
+        } catch {
+            throw InvalidInput("\(file): not a SAMLab checkpoint (\(JSONOutput.describe(error)))")
+        }
+    }
+
+    static func path(_ directory: String, _ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+
+    public static func plainWrite(_ data: Data, to path: String) throws(InvalidInput) {
+        do { try data.write(to: URL(fileURLWithPath: path)) } catch {
+            throw InvalidInput("\(path): cannot write (\(InputFile.reason(error)))")
+        }
+    }
+
+    /// Puts `files` in place of `directory`'s content in one step: written into a temporary sibling, then renamed.
+    /// An existing folder may hold only a run's files (so that nothing of a user's is lost when it is replaced).
+    static func replace(_ directory: String, with files: [(String, Data)],
+                        writeFile: (Data, String) throws(InvalidInput) -> Void) throws(InvalidInput) {
+        let url = URL(fileURLWithPath: directory).standardizedFileURL
+        let parent = url.deletingLastPathComponent().path, name = url.lastPathComponent
+        try AtomicFile.makeDirectory(parent)
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+        if exists {
+            guard isDirectory.boolValue else { throw InvalidInput("\(directory): exists and is not a directory") }
+            let present = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+            let foreign = present.filter { !runFiles.contains($0) }.sorted()
+            guard foreign.isEmpty else {
+                throw InvalidInput("\(directory): holds files that are not a run's (\(foreign.prefix(3).joined(separator: ", "))); choose another folder")
+            }
+        }
+        let temporary = (parent as NSString).appendingPathComponent(".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.removeItem(atPath: temporary)
+        do { try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: false) } catch {
+            throw InvalidInput("\(temporary): cannot create the directory (\(InputFile.reason(error)))")
+        }
+        do {
+            for (file, data) in files { try writeFile(data, (temporary as NSString).appendingPathComponent(file)) }
+            try syncDirectory(temporary)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+        if !exists {
+            guard Foundation.rename(temporary, url.path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                try? FileManager.default.removeItem(atPath: temporary)
+                throw InvalidInput("\(directory): cannot write (\(reason))")
+            }
+            return
+        }
+        if exchange(temporary, url.path) {
+            try? FileManager.default.removeItem(atPath: temporary)
+            return
+        }
+        // No atomic exchange here: move the old folder aside, move the new one in, remove the old.
+        let old = (parent as NSString).appendingPathComponent(".\(name).old-\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.removeItem(atPath: old)
+        guard Foundation.rename(url.path, old) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw InvalidInput("\(directory): cannot replace (\(reason))")
+        }
+        guard Foundation.rename(temporary, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            _ = Foundation.rename(old, url.path)
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw InvalidInput("\(directory): cannot replace (\(reason))")
+        }
+        try? FileManager.default.removeItem(atPath: old)
+    }
+
+    /// Swaps two paths atomically (Linux renameat2 with RENAME_EXCHANGE); false where the system cannot.
+    static func exchange(_ a: String, _ b: String) -> Bool {
+        #if os(Linux)
+        // glibc has renameat2 since 2.28, but Swift's Glibc module does not import it: look it up by name.
+        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return false }
+        let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
+        let atCurrentDirectory: Int32 = -100, renameExchange: UInt32 = 2
+        return renameat2(atCurrentDirectory, a, atCurrentDirectory, b, renameExchange) == 0
+        #else
+        return false
+        #endif
+    }
+
+    /// fsync the files of a directory and the directory itself, so the rename publishes complete files.
+    static func syncDirectory(_ path: String) throws(InvalidInput) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        for file in names.map({ (path as NSString).appendingPathComponent($0) }) + [path] {
+            let fd = open(file, O_RDONLY)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            guard fsync(fd) == 0 else { throw InvalidInput("\(file): cannot write (\(String(cString: strerror(errno))))") }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+
+/// The logistic loss l(z) = log(1 + e^-z) (THEORY.md §1.3), in log space.
+public struct LogisticLoss: MarginLoss {
+    public static let name = "logistic"
+    public static let summary = "log(1+e^-z)"
+    public init() {}
+
+    /// log l(z). For large z, l = t - t^2/2 + ... with t = e^-z, so log l = -z + log1p(-t/2 + t^2/3) and the second
+    /// term is below 1e-15 relative once z > 36.
+    @inline(__always)
+    public func logValue(margin z: Double) -> Double {
+        if z > 36 { return -z + Foundation.log1p(-0.5 * Foundation.exp(-z)) }
+        return Foundation.log(LogSumExp.softplus(-z))
+    }
+
+    /// log |l'(z)| = -softplus(z), since |l'| = 1 / (1 + e^z).
+    @inline(__always)
+    public func logSlope(margin z: Double) -> Double { -LogSumExp.softplus(z) }
+}

@@ -1,0 +1,39 @@
+/// A margin loss l(z) of the margin z = y <beta, x>, evaluated in log space (THEORY.md §1.3, §6.4).
+///
+/// SAMLab's margin losses have l' < 0 everywhere, so a loss is described by log l(z) and log |l'(z)|. These two must
+/// be finite for every finite margin, however large or negative: a margin of 1e5 has |l'| = e^-1e5, which
+/// underflows as a Double but not as a logarithm, and that is what keeps normalized perturbations and rescaled
+/// fields exact. The objective is the mean over examples.
+///
+/// A new loss is one type conforming to this protocol plus one registration line (`Registry.registering(loss:)`).
+public protocol MarginLoss: Sendable {
+    /// The loss's name in specifications (the key `loss`) and on the command line.
+    static var name: String { get }
+    /// One line for help texts.
+    static var summary: String { get }
+    init()
+    /// log l(z).
+    func logValue(margin z: Double) -> Double
+    /// log |l'(z)|.
+    func logSlope(margin z: Double) -> Double
+}
+
+extension MarginLoss {
+    /// The registered name of this loss.
+    public var name: String { Self.name }
+
+    /// log of the mean loss over examples, (1/n) sum_n l(z_n), by log-sum-exp.
+    public func logMeanValue(margins: UnsafeBufferPointer<Double>) -> Double {
+        LogSumExp.mean(count: margins.count) { logValue(margin: margins[$0]) }
+    }
+}
+
+extension MarginLoss where Self == LogisticLoss {
+    /// l(z) = log(1 + e^-z).
+    public static var logistic: LogisticLoss { LogisticLoss() }
+}
+
+extension MarginLoss where Self == ExponentialLoss {
+    /// l(z) = e^-z.
+    public static var exponential: ExponentialLoss { ExponentialLoss() }
+}

@@ -1,0 +1,64 @@
+/// Four coordinates' values of one layer, processed together (vector lanes).
+public typealias Lanes = SIMD4<Double>
+
+/// A small fixed-capacity array of lanes, held by value: one entry per layer, or per polynomial coefficient.
+///
+/// Kernels keep their per-block work in local variables of this kind; with a fixed algebra every index is a
+/// constant and the optimizer keeps them in registers.
+public protocol LaneStorage {
+    init()
+    subscript(_ i: Int) -> Lanes { get set }
+}
+
+/// `count` lanes in line (no heap, no reference counting).
+public struct LaneArray<let count: Int>: LaneStorage {
+    var values: InlineArray<count, Lanes>
+
+    @inline(__always)
+    public init() { values = InlineArray(repeating: .zero) }
+
+    @inline(__always)
+    public subscript(_ i: Int) -> Lanes {
+        get { values[i] }
+        set { values[i] = newValue }
+    }
+}
+
+/// Weights stored for the lane kernels: layer-major, each layer padded with zeros to a multiple of four.
+/// A padded coordinate has all weights 0 and feature 0, so it contributes nothing and never moves.
+struct PaddedLayers {
+    let dimension: Int
+    let layers: Int
+    var blocks: Int { (dimension + Lanes.scalarCount - 1) / Lanes.scalarCount }
+    var storage: [Lanes]
+
+    init(weights: [Double], dimension d: Int, layers: Int) {
+        dimension = d
+        self.layers = layers
+        let blocks = (d + Lanes.scalarCount - 1) / Lanes.scalarCount
+        storage = Array(repeating: .zero, count: layers * blocks)
+        for l in 0..<layers {
+            for j in 0..<d { storage[l * blocks + j / Lanes.scalarCount][j % Lanes.scalarCount] = weights[l * d + j] }
+        }
+    }
+
+    init(storage: [Lanes], dimension: Int, layers: Int) {
+        self.dimension = dimension
+        self.layers = layers
+        self.storage = storage
+    }
+
+    /// One padded vector (a single layer) from d values.
+    static func lanes(_ values: [Double]) -> [Lanes] {
+        PaddedLayers(weights: values, dimension: values.count, layers: 1).storage
+    }
+
+    var weights: [Double] {
+        var w = [Double]()
+        w.reserveCapacity(layers * dimension)
+        for l in 0..<layers {
+            for j in 0..<dimension { w.append(storage[l * blocks + j / Lanes.scalarCount][j % Lanes.scalarCount]) }
+        }
+        return w
+    }
+}

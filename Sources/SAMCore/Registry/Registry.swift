@@ -1,0 +1,160 @@
+/// The rules, losses and models a run specification can name, each registered by one line.
+///
+///     let registry = Registry.standard.registering(rule: MyRule.self)   // a rule of one's own
+///
+/// A registry is a value: pass it to whatever reads or runs specifications (`RunSpec(json:registry:)`,
+/// `RunSpec.run(registry:)`, sweeps). `Registry.standard` holds SAMLab's built-ins. Registering a type builds, in a
+/// context where the type is concrete, everything the runners need from it (for a rule, its kernels, specialized
+/// for the fast algebras), so that nothing downstream switches over rules, losses or models.
+public struct Registry: Sendable {
+    /// A registered rule.
+    public struct RuleEntry: Sendable {
+        public let name: String
+        public let aliases: [String]
+        public let summary: String
+        public let displayName: String
+        public let usesRadius: Bool
+        public let parameters: [RuleParameter]
+        let type: any Rule.Type
+        let make: @Sendable (RuleSpec) throws(SpecError) -> any Rule
+        let kernels: KernelBuilders
+
+        init<R: Rule>(_ type: R.Type) {
+            name = R.name
+            aliases = R.aliases
+            summary = R.summary
+            displayName = R.displayName
+            usesRadius = R.usesRadius
+            parameters = R.parameters
+            self.type = type
+            make = { spec throws(SpecError) in try R(spec: spec) }
+            kernels = KernelBuilders(type)
+        }
+
+        /// The rule of `spec`, its parameters validated.
+        public func rule(_ spec: RuleSpec) throws(SpecError) -> any Rule {
+            for parameter in parameters { try parameter.validate(spec.value(of: parameter)) }
+            return try make(spec)
+        }
+    }
+
+    /// A registered margin loss.
+    public struct LossEntry: Sendable {
+        public let name: String
+        public let summary: String
+        let make: @Sendable () -> any MarginLoss
+
+        init<L: MarginLoss>(_ type: L.Type) {
+            name = L.name
+            summary = L.summary
+            make = { L() }
+        }
+
+        public func loss() -> any MarginLoss { make() }
+    }
+
+    /// A registered model.
+    public struct ModelEntry: Sendable {
+        public let name: String
+        public let summary: String
+        public let maximumDepth: Int
+        let layers: @Sendable (Int) -> Int
+        let make: @Sendable (ModelSpec, Int) throws(SpecError) -> any Model
+
+        init<M: Model>(_ type: M.Type) {
+            name = M.name
+            summary = M.summary
+            maximumDepth = M.maximumDepth
+            layers = { M.layerCount(depth: $0) }
+            make = { spec, d throws(SpecError) in try M(spec: spec, dimension: d) }
+        }
+
+        /// Weight vectors of length d at depth L.
+        public func layerCount(depth: Int) -> Int { layers(depth) }
+
+        /// The model of `spec` for data of dimension d.
+        public func model(_ spec: ModelSpec, dimension d: Int) throws(SpecError) -> any Model { try make(spec, d) }
+    }
+
+    public private(set) var rules: [RuleEntry] = []
+    public private(set) var losses: [LossEntry] = []
+    public private(set) var models: [ModelEntry] = []
+
+    /// An empty registry (`Registry.standard` has the built-ins).
+    public init() {}
+
+    /// This registry with a rule added. A name (or alias) registered twice is a programming error.
+    public func registering<R: Rule>(rule type: R.Type) -> Registry {
+        precondition(!(ruleNames + rules.flatMap(\.aliases)).contains(R.name), "rule '\(R.name)' is registered twice")
+        var copy = self
+        copy.rules.append(RuleEntry(type))
+        return copy
+    }
+
+    /// This registry with a loss added.
+    public func registering<L: MarginLoss>(loss type: L.Type) -> Registry {
+        precondition(!lossNames.contains(L.name), "loss '\(L.name)' is registered twice")
+        var copy = self
+        copy.losses.append(LossEntry(type))
+        return copy
+    }
+
+    /// This registry with a model added.
+    public func registering<M: Model>(model type: M.Type) -> Registry {
+        precondition(!modelNames.contains(M.name), "model '\(M.name)' is registered twice")
+        var copy = self
+        copy.models.append(ModelEntry(type))
+        return copy
+    }
+
+    public var ruleNames: [String] { rules.map(\.name) }
+    public var lossNames: [String] { losses.map(\.name) }
+    public var modelNames: [String] { models.map(\.name) }
+
+    /// Every parameter key that some registered rule declares.
+    public var ruleParameterKeys: [String] { rules.flatMap { $0.parameters.map(\.key) } }
+
+    /// The rule registered under `name` or one of its aliases.
+    public func rule(named name: String) throws(SpecError) -> RuleEntry {
+        guard let entry = rules.first(where: { $0.name == name || $0.aliases.contains(name) }) else {
+            throw .unknownName(field: "optimizer", name: name, known: ruleNames)
+        }
+        return entry
+    }
+
+    public func loss(named name: String) throws(SpecError) -> LossEntry {
+        guard let entry = losses.first(where: { $0.name == name }) else {
+            throw .unknownName(field: "loss", name: name, known: lossNames)
+        }
+        return entry
+    }
+
+    public func model(named name: String) throws(SpecError) -> ModelEntry {
+        guard let entry = models.first(where: { $0.name == name }) else {
+            throw .unknownName(field: "param", name: name, known: modelNames)
+        }
+        return entry
+    }
+
+    /// The kernels of a rule's type: its registered entry's, or (for a type that was never registered) built now.
+    func kernelBuilders(for rule: any Rule) -> KernelBuilders {
+        let type = Swift.type(of: rule)
+        if let entry = rules.first(where: { $0.type == type }) { return entry.kernels }
+        return Self.builders(type)
+    }
+
+    static func builders<R: Rule>(_ type: R.Type) -> KernelBuilders { KernelBuilders(type) }
+}
+
+extension Registry {
+    /// SAMLab's built-in rules, losses and models: one line each.
+    public static let standard = Registry()
+        .registering(rule: GradientDescent.self)
+        .registering(rule: L2SAM.self)
+        .registering(rule: LInfSAM.self)
+        .registering(rule: UnnormalizedSAM.self)
+        .registering(loss: LogisticLoss.self)
+        .registering(loss: ExponentialLoss.self)
+        .registering(model: ProductNetwork.self)
+        .registering(model: SignedNetwork.self)
+}

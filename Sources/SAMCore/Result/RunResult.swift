@@ -1,0 +1,88 @@
+import Foundation
+
+/// What a run produced, discrete or flow: one type for both, over the run's clock (steps or time).
+///
+/// A result is a value: analysis (`RunAnalysis`, the regime classifier) works on it in memory, `RunFolder` writes
+/// it as `summary.json` + `trajectory.csv` and reads it back.
+public struct RunResult: Sendable {
+    /// The run's specification (the summary's `config`).
+    public var spec: RunSpec
+    public var status: RunStatus
+    /// Why the run ended as it did, in words (for events and failures).
+    public var reason: String?
+    /// The step or time of the event that ended the run (divergence, collapse, blow-up, convergence).
+    public var eventClock: Double?
+    /// The last step taken, or the flow's final time.
+    public var endClock: Double
+    /// The recorded states, first to last.
+    public var rows: [TrajectoryRow]
+    /// Leader periods by relative growth, decided from every step (discrete) or located on the dense output (flow).
+    public var leaders: [LeaderPeriod]
+    /// Leader periods by absolute growth.
+    public var leadersAbsolute: [LeaderPeriod]
+    /// The final state's observables, with beta.
+    public var final: StateObservation
+    /// The final weights, layer-major.
+    public var finalWeights: [Double]
+    /// How many weight vectors of length d the model has.
+    public var layerCount: Int
+    /// Examples and dimension of the data.
+    public var examples: Int
+    public var dimension: Int
+    /// Discrete runs: the first step at which each coordinate's weights crossed zero.
+    public var zeroCrossings: [ZeroCrossing]
+    /// Flows: the weights held at 0 by sliding modes.
+    public var slides: [SlideRecord]
+    /// Flows: the solver's work.
+    public var solver: SolverReport?
+    /// The coordinates with a non-zero feature (for the regime of a single-example run and collapse checks).
+    public var mu: [Double]?
+
+    public init(spec: RunSpec, status: RunStatus, reason: String?, eventClock: Double?, endClock: Double, rows: [TrajectoryRow],
+                leaders: [LeaderPeriod], leadersAbsolute: [LeaderPeriod], final: StateObservation, finalWeights: [Double],
+                layerCount: Int, examples: Int, dimension: Int, zeroCrossings: [ZeroCrossing] = [], slides: [SlideRecord] = [],
+                solver: SolverReport? = nil, mu: [Double]? = nil) {
+        self.spec = spec
+        self.status = status
+        self.reason = reason
+        self.eventClock = eventClock
+        self.endClock = endClock
+        self.rows = rows
+        self.leaders = leaders
+        self.leadersAbsolute = leadersAbsolute
+        self.final = final
+        self.finalWeights = finalWeights
+        self.layerCount = layerCount
+        self.examples = examples
+        self.dimension = dimension
+        self.zeroCrossings = zeroCrossings
+        self.slides = slides
+        self.solver = solver
+        self.mu = mu
+    }
+
+    public var clock: Clock { spec.clock }
+
+    /// The final beta.
+    public var beta: [Double] { final.beta ?? [] }
+
+    /// beta / ||beta||_2 (nil when beta = 0).
+    public var direction: [Double]? { Self.direction(of: beta) }
+
+    /// The final weights as one list per layer.
+    public var weightLayers: [[Double]] {
+        (0..<layerCount).map { Array(finalWeights[$0 * dimension..<($0 + 1) * dimension]) }
+    }
+
+    /// The regime the run shows (THEORY.md §2.2): the one classifier of sweeps, `analyze` and the catalog.
+    public var regime: Regime { Regime.observed(status: status, leaders: leaders, mu: mu) }
+
+    /// beta / ||beta||_2, scaled first by the largest entry so that neither tiny nor huge beta over/underflows.
+    public static func direction(of beta: [Double]) -> [Double]? {
+        let scale = beta.map(abs).max() ?? 0
+        guard scale > 0, scale.isFinite else { return nil }
+        let scaled = beta.map { $0 / scale }
+        let norm = scaled.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return scaled.map { $0 / norm }
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+
+/// `summary.json` of a run, and what `--json` prints: the final state, the leader periods, the status, and the full
+/// specification under `config`, so that the summary alone repeats the run.
+///
+/// Stable keys that later tools read: beta, direction (null when beta = 0), loss (null only if it overflows a
+/// Double; log_loss is always finite), margin, normalized_margin, norm, status, reason, leaders, leaders_absolute,
+/// weights, dataset, config; discrete runs add steps, steps_requested, event_step and zero_crossings, flows add time,
+/// time_requested, event_time, slides and solver.
+public struct RunSummary: Codable, Sendable {
+    public var version: String
+    public var clock: Clock
+    public var status: RunStatus
+    public var reason: String?
+    /// event_step or event_time.
+    public var eventClock: Double?
+    /// steps or time.
+    public var endClock: Double
+    /// steps_requested or time_requested.
+    public var requestedClock: Double
+    public var beta: [Double]
+    public var direction: [Double]?
+    public var norm: Double
+    public var loss: Double?
+    public var logLoss: Double
+    public var margin: Double
+    public var normalizedMargin: Double?
+    public var leader: Int
+    public var leaderAbsolute: Int
+    public var leaders: [LeaderPeriod]
+    public var leadersAbsolute: [LeaderPeriod]
+    public var zeroCrossings: [ZeroCrossing]?
+    public var slides: [SlideRecord]?
+    public var solver: SolverReport?
+    public var weights: [[Double]]
+    public var dataset: DatasetShape
+    public var config: RunSpec
+
+    public struct DatasetShape: Codable, Equatable, Sendable {
+        public var n: Int
+        public var d: Int
+
+        public init(n: Int, d: Int) {
+            self.n = n
+            self.d = d
+        }
+    }
+
+    public init(_ result: RunResult, version: String = SAMLabVersion.current) {
+        self.version = version
+        clock = result.clock
+        status = result.status
+        reason = result.reason
+        eventClock = result.eventClock
+        endClock = result.endClock
+        switch result.spec.dynamics {
+        case .discrete(let d): requestedClock = Double(d.steps)
+        case .flow(let f): requestedClock = f.time
+        }
+        beta = result.beta
+        direction = result.direction
+        norm = result.final.norm
+        logLoss = result.final.logLoss
+        let value = Foundation.exp(logLoss)
+        loss = value.isFinite ? value : nil
+        margin = result.final.margin
+        normalizedMargin = norm > 0 && (margin / norm).isFinite ? margin / norm : nil
+        leader = result.rows.last?.leader ?? 0
+        leaderAbsolute = result.rows.last?.leaderAbsolute ?? 0
+        leaders = result.leaders
+        leadersAbsolute = result.leadersAbsolute
+        zeroCrossings = result.clock == .step ? result.zeroCrossings : nil
+        slides = result.clock == .time ? result.slides : nil
+        solver = result.clock == .time ? (result.solver ?? SolverReport()) : nil
+        weights = result.weightLayers
+        dataset = DatasetShape(n: result.examples, d: result.dimension)
+        config = result.spec
+    }
+
+    enum Key: String, CodingKey {
+        case version = "samlab_version", status, reason, eventStep = "event_step", eventTime = "event_time", steps, time
+        case stepsRequested = "steps_requested", timeRequested = "time_requested", beta, direction, norm, loss
+        case logLoss = "log_loss", margin, normalizedMargin = "normalized_margin", leader, leaderAbsolute = "leader_absolute"
+        case leaders, leadersAbsolute = "leaders_absolute", zeroCrossings = "zero_crossings", slides, solver, weights
+        case dataset, config
+    }
+
+    /// Keys that are null rather than absent when they have no value; the clock decides which keys a run has.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(version, forKey: .version)
+        try c.encode(status, forKey: .status)
+        try c.encode(reason, forKey: .reason)
+        switch clock {
+        case .step:
+            try c.encode(eventClock.map { Int($0) }, forKey: .eventStep)
+            try c.encode(Int(endClock), forKey: .steps)
+            try c.encode(Int(requestedClock), forKey: .stepsRequested)
+        case .time:
+            try c.encode(eventClock, forKey: .eventTime)
+            try c.encode(endClock, forKey: .time)
+            try c.encode(requestedClock, forKey: .timeRequested)
+        }
+        try c.encode(beta, forKey: .beta)
+        try c.encode(direction, forKey: .direction)
+        try c.encode(norm, forKey: .norm)
+        try c.encode(loss, forKey: .loss)
+        try c.encode(logLoss, forKey: .logLoss)
+        try c.encode(margin, forKey: .margin)
+        try c.encode(normalizedMargin, forKey: .normalizedMargin)
+        try c.encode(leader, forKey: .leader)
+        try c.encode(leaderAbsolute, forKey: .leaderAbsolute)
+        try c.encode(leaders, forKey: .leaders)
+        try c.encode(leadersAbsolute, forKey: .leadersAbsolute)
+        try c.encodeIfPresent(zeroCrossings, forKey: .zeroCrossings)
+        try c.encodeIfPresent(slides, forKey: .slides)
+        try c.encodeIfPresent(solver, forKey: .solver)
+        try c.encode(weights, forKey: .weights)
+        try c.encode(dataset, forKey: .dataset)
+        try c.encode(config, forKey: .config)
+    }
+
+    /// Reads a summary of either kind (the clock from its keys: `steps` or `time`). Summaries of flows written
+    /// before `dataset` and `normalized_margin` were added read too.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        clock = c.contains(.steps) ? .step : .time
+        version = try c.decode(String.self, forKey: .version)
+        status = try c.decode(RunStatus.self, forKey: .status)
+        reason = try c.decodeIfPresent(String.self, forKey: .reason)
+        switch clock {
+        case .step:
+            eventClock = try c.decodeIfPresent(Int.self, forKey: .eventStep).map(Double.init)
+            endClock = Double(try c.decode(Int.self, forKey: .steps))
+            requestedClock = Double(try c.decode(Int.self, forKey: .stepsRequested))
+        case .time:
+            eventClock = try c.decodeIfPresent(Double.self, forKey: .eventTime)
+            endClock = try c.decode(Double.self, forKey: .time)
+            requestedClock = try c.decode(Double.self, forKey: .timeRequested)
+        }
+        beta = try c.decode([Double].self, forKey: .beta)
+        direction = try c.decodeIfPresent([Double].self, forKey: .direction)
+        norm = try c.decode(Double.self, forKey: .norm)
+        loss = try c.decodeIfPresent(Double.self, forKey: .loss)
+        logLoss = try c.decode(Double.self, forKey: .logLoss)
+        margin = try c.decode(Double.self, forKey: .margin)
+        normalizedMargin = try c.decodeIfPresent(Double.self, forKey: .normalizedMargin)
+        leader = try c.decode(Int.self, forKey: .leader)
+        leaderAbsolute = try c.decode(Int.self, forKey: .leaderAbsolute)
+        leaders = try c.decode([LeaderPeriod].self, forKey: .leaders)
+        leadersAbsolute = try c.decode([LeaderPeriod].self, forKey: .leadersAbsolute)
+        zeroCrossings = try c.decodeIfPresent([ZeroCrossing].self, forKey: .zeroCrossings)
+        slides = try c.decodeIfPresent([SlideRecord].self, forKey: .slides)
+        solver = try c.decodeIfPresent(SolverReport.self, forKey: .solver)
+        weights = try c.decode([[Double]].self, forKey: .weights)
+        let d = beta.count
+        dataset = try c.decodeIfPresent(DatasetShape.self, forKey: .dataset) ?? DatasetShape(n: 0, d: d)
+        let configValue = try c.decode(JSONValue.self, forKey: .config)
+        config = try RunSpec(json: configValue, clock: clock, path: "config")
+    }
+}
+
+/// The version SAMLab writes into summaries (`samlab_version`) and prints for `--version`.
+public enum SAMLabVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// `trajectory.csv`: step (or time), loss, log_loss, margin, norm, leader, leader_absolute, beta_1..beta_d.
+///
+/// Numbers use Swift's shortest round-trip form; a loss that overflows a Double (only the exponential loss at a
+/// hugely negative margin) is left empty, and `log_loss` carries it.
+public enum TrajectoryCSV {
+    /// The CSV text of `rows` counted in `clock`; beta columns when the rows have beta and `includeBeta` allows.
+    public static func render(_ rows: [TrajectoryRow], clock: Clock, dimension d: Int, includeBeta: Bool = true) -> String {
+        let hasBeta = includeBeta && rows.first?.beta != nil
+        var header = [clock.rawValue, "loss", "log_loss", "margin", "norm", "leader", "leader_absolute"]
+        if hasBeta { header += (1...d).map { "beta_\($0)" } }
+        var out = header.joined(separator: ",") + "\n"
+        for row in rows {
+            let loss = Foundation.exp(row.logLoss)
+            var fields = [clock.text(row.clock), loss.isFinite ? "\(loss)" : "", "\(row.logLoss)", "\(row.margin)",
+                          "\(row.norm)", "\(row.leader)", "\(row.leaderAbsolute)"]
+            if hasBeta, let beta = row.beta { fields += beta.map { "\($0)" } }
+            out += fields.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// Parses a trajectory written by `render` (the clock from the first column's name). Rows keep their beta when
+    /// the file has beta columns.
+    public static func parse(_ text: String, source: String) throws(InvalidInput) -> (clock: Clock, rows: [TrajectoryRow]) {
+        let lines = text.split(separator: "\n")
+        guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) else {
+            throw InvalidInput("\(source): empty")
+        }
+        guard let clock = Clock(rawValue: header[0]) else { throw InvalidInput("\(source): the first column must be step or time") }
+        let betaColumns = header.enumerated().filter { $0.element.hasPrefix("beta_") }.map(\.offset)
+        guard let leaderColumn = header.firstIndex(of: "leader"), let absoluteColumn = header.firstIndex(of: "leader_absolute"),
+              let marginColumn = header.firstIndex(of: "margin"), let normColumn = header.firstIndex(of: "norm"),
+              let logLossColumn = header.firstIndex(of: "log_loss") else {
+            throw InvalidInput("\(source): missing a 'log_loss', 'margin', 'norm', 'leader' or 'leader_absolute' column")
+        }
+        var rows: [TrajectoryRow] = []
+        for (k, line) in lines.dropFirst().enumerated() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count == header.count, let t = Double(fields[0]), let leader = Int(fields[leaderColumn]),
+                  let absolute = Int(fields[absoluteColumn]), let margin = Double(fields[marginColumn]),
+                  let norm = Double(fields[normColumn]), let logLoss = Double(fields[logLossColumn]) else {
+                throw InvalidInput("\(source):\(k + 2): malformed row")
+            }
+            var beta: [Double]? = nil
+            if !betaColumns.isEmpty {
+                var b = [Double]()
+                for c in betaColumns {
+                    guard let v = Double(fields[c]) else { throw InvalidInput("\(source):\(k + 2): malformed beta") }
+                    b.append(v)
+                }
+                beta = b
+            }
+            rows.append(TrajectoryRow(clock: t, logLoss: logLoss, margin: margin, norm: norm, beta: beta, leader: leader,
+                                      leaderAbsolute: absolute))
+        }
+        return (clock, rows)
+    }
+}

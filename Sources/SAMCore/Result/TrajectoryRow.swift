@@ -1,0 +1,61 @@
+/// One recorded state of a run (discrete or flow), and which coordinates lead its growth from there.
+public struct TrajectoryRow: Equatable, Sendable {
+    /// The step (a whole number) or time of the state, per the run's clock.
+    public var clock: Double
+    /// log of the mean loss (finite for every finite margin).
+    public var logLoss: Double
+    /// min_n y_n <beta, x_n>.
+    public var margin: Double
+    /// ||beta||_2.
+    public var norm: Double
+    /// beta, when the run records it.
+    public var beta: [Double]?
+    /// The leader from here (relative growth), 1-based, 0 = nothing grows.
+    public var leader: Int
+    /// The leader by absolute growth.
+    public var leaderAbsolute: Int
+
+    public init(clock: Double, logLoss: Double, margin: Double, norm: Double, beta: [Double]?, leader: Int, leaderAbsolute: Int) {
+        self.clock = clock
+        self.logLoss = logLoss
+        self.margin = margin
+        self.norm = norm
+        self.beta = beta
+        self.leader = leader
+        self.leaderAbsolute = leaderAbsolute
+    }
+
+    /// The clock as a step number (discrete runs).
+    public var step: Int { Int(clock) }
+}
+
+extension TrajectoryRow: Codable {
+    enum CodingKeys: String, CodingKey {
+        case step, time, logLoss = "log_loss", margin, norm, beta, leader, leaderAbsolute = "leader_absolute"
+    }
+
+    /// Rows of discrete runs are stored with `step` (an integer), rows of flows with `time`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        if let step = try c.decodeIfPresent(Int.self, forKey: .step) { clock = Double(step) } else {
+            clock = try c.decode(Double.self, forKey: .time)
+        }
+        logLoss = try c.decode(Double.self, forKey: .logLoss)
+        margin = try c.decode(Double.self, forKey: .margin)
+        norm = try c.decode(Double.self, forKey: .norm)
+        beta = try c.decodeIfPresent([Double].self, forKey: .beta)
+        leader = try c.decode(Int.self, forKey: .leader)
+        leaderAbsolute = try c.decode(Int.self, forKey: .leaderAbsolute)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(step, forKey: .step)
+        try c.encode(logLoss, forKey: .logLoss)
+        try c.encode(margin, forKey: .margin)
+        try c.encode(norm, forKey: .norm)
+        try c.encodeIfPresent(beta, forKey: .beta)
+        try c.encode(leader, forKey: .leader)
+        try c.encode(leaderAbsolute, forKey: .leaderAbsolute)
+    }
+}

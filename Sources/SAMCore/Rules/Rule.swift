@@ -1,0 +1,69 @@
+/// A SAM-family rule: an ascent step composed with an outer update (as in optax's SAM).
+///
+/// The ascent step is the perturbation eps(w) at which the update's gradient is taken; the outer update here is
+/// gradient descent on the perturbed point, so a discrete step is w <- w - eta grad L(w + eps(w)) and the flow is
+/// dw/dt = -grad L(w + eps(w)) (THEORY.md §1.4, §1.5). GD is the rule with eps = 0.
+///
+/// Every rule has the elementwise form "a common coefficient times an elementwise shape":
+///
+///     eps_i = coefficient(s, sum_k normalizerTerm(ghat_k, w_k)) * shape(ghat_i, w_i),
+///
+/// where the gradient over all parameters is g = e^s * ghat: the kernels hand over its direction `ghat` (moderate in
+/// size) and its log-scale `s` separately, because e^s underflows for large margins while the normalized rules (l2,
+/// l_inf) do not depend on it at all. l2-SAM is shape g, normalizer g^2, coefficient rho / sqrt(sum); l_inf-SAM is
+/// shape sign(g), coefficient rho; ASAM would be shape (|w| + eta)^2 g with normalizer ((|w| + eta) g)^2. The
+/// elementwise parts act on four components at once (`Lanes`), so that the kernels run them as vector code.
+///
+/// A new rule is one type conforming to this protocol plus one registration line (`Registry.registering(rule:)`).
+public protocol Rule: Sendable {
+    /// The rule's name in specifications (the key `optimizer`) and on the command line.
+    static var name: String { get }
+    /// Other names accepted for the rule (`gf` for `gd`).
+    static var aliases: [String] { get }
+    /// One line for help texts: the formula of eps.
+    static var summary: String { get }
+    /// The name in figure legends and reports ("ℓ₂-SAM").
+    static var displayName: String { get }
+    /// Whether the rule uses the radius rho (false only for plain gradient descent).
+    static var usesRadius: Bool { get }
+    /// The rule's parameters beyond rho.
+    static var parameters: [RuleParameter] { get }
+
+    /// The rule with the radius and parameters of `spec` (already validated against `parameters`).
+    init(spec: RuleSpec) throws(SpecError)
+
+    /// True for plain gradient descent (eps = 0): the kernels then take one gradient per step.
+    var isZero: Bool { get }
+
+    /// The elementwise shape of the ascent direction for gradient components `g` of weights `w`.
+    func shape(gradient g: Lanes, weight w: Lanes) -> Lanes
+
+    /// The components' contributions to the sum that the coefficient normalizes by.
+    func normalizerTerm(gradient g: Lanes, weight w: Lanes) -> Lanes
+
+    /// The common coefficient, from the gradient's log-scale and the normalizer sum. Must be finite and must be 0
+    /// (not NaN) when the gradient is zero.
+    func coefficient(logGradientScale s: Double, normalizer: Double) -> Double
+}
+
+extension Rule {
+    public static var aliases: [String] { [] }
+    public static var displayName: String { name }
+    public static var usesRadius: Bool { true }
+    public static var parameters: [RuleParameter] { [] }
+    public var isZero: Bool { false }
+
+    /// eps(w) for the gradient g = e^s ghat over all parameters (`weights` and `ghat` of equal length), or nil
+    /// when the coefficient is not finite (the normalizer overflowed).
+    public func epsilon(weights: [Double], gradientDirection ghat: [Double], logScale s: Double) -> [Double]? {
+        precondition(weights.count == ghat.count)
+        let w = PaddedLayers.lanes(weights), g = PaddedLayers.lanes(ghat)
+        var normalizer = Lanes.zero
+        for i in 0..<w.count { normalizer += normalizerTerm(gradient: g[i], weight: w[i]) }
+        let total = normalizer.sum()
+        let c = isZero ? 0 : coefficient(logGradientScale: s, normalizer: total)
+        guard c.isFinite, total.isFinite else { return nil }
+        let eps = (0..<w.count).map { c * shape(gradient: g[$0], weight: w[$0]) }
+        return (0..<weights.count).map { eps[$0 / Lanes.scalarCount][$0 % Lanes.scalarCount] }
+    }
+}

@@ -1,0 +1,113 @@
+/// How a run moves: discrete steps or a flow (THEORY.md §1.4, §1.5).
+public enum DynamicsSpec: Sendable, Equatable {
+    /// w <- w - eta d(w) for `steps` steps (keys `lr`, `steps`).
+    case discrete(DiscreteSettings)
+    /// dw/dt = -d(w) integrated to `time` (keys `time`, `rescaled`, `log_time`, `rtol`, `atol`, `blowup_norm`,
+    /// `loss_tolerance`).
+    case flow(FlowSettings)
+
+    /// What the run counts in.
+    public var clock: Clock {
+        switch self {
+        case .discrete: .step
+        case .flow: .time
+        }
+    }
+
+    /// The default settings of a kind of run.
+    public static func standard(_ clock: Clock) -> DynamicsSpec {
+        clock == .step ? .discrete(DiscreteSettings()) : .flow(FlowSettings())
+    }
+
+    public var discrete: DiscreteSettings? {
+        if case .discrete(let s) = self { return s }
+        return nil
+    }
+
+    public var flow: FlowSettings? {
+        if case .flow(let s) = self { return s }
+        return nil
+    }
+}
+
+/// The settings of a discrete run.
+public struct DiscreteSettings: Sendable, Equatable {
+    /// The step size eta > 0 (key `lr`).
+    public var learningRate: Double
+    /// The number of steps (key `steps`).
+    public var steps: Int
+
+    public enum Defaults {
+        public static let learningRate = 0.1
+        public static let steps = 1000
+    }
+
+    public init(learningRate: Double = Defaults.learningRate, steps: Int = Defaults.steps) {
+        self.learningRate = learningRate
+        self.steps = steps
+    }
+
+    public static let keys = ["lr", "steps"]
+
+    public func validate() throws(SpecError) {
+        guard learningRate.isFinite, learningRate > 0 else {
+            throw .outOfRange(field: "lr", value: "\(learningRate)", requirement: "must be positive")
+        }
+        guard steps >= 0 else { throw .outOfRange(field: "steps", value: "\(steps)", requirement: "must be non-negative") }
+    }
+}
+
+/// The settings of a flow: where it ends, how it is integrated, and its terminal events.
+public struct FlowSettings: Sendable, Equatable {
+    /// End time, in the flow's own time (rescaled time with `rescaled`) (key `time`).
+    public var time: Double
+    /// Divide the field by the mean |l'| at the perturbed point: a time change along the same path.
+    public var rescaled: Bool
+    /// Integrate in tau = log(1 + t) (for unrescaled flows; `time` stays in t) (key `log_time`).
+    public var logTime: Bool
+    /// Relative and absolute tolerances of the adaptive solver.
+    public var rtol: Double
+    public var atol: Double
+    /// Stop with status blow-up when ||w||_2 reaches this (key `blowup_norm`).
+    public var blowupNorm: Double
+    /// Stop with status converged when the loss falls below this (key `loss_tolerance`).
+    public var lossTolerance: Double?
+
+    public enum Defaults {
+        public static let time = 10.0
+        public static let rtol = 1e-10
+        public static let atol = 1e-12
+        public static let blowupNorm = 1e8
+    }
+
+    public init(time: Double = Defaults.time, rescaled: Bool = false, logTime: Bool = false, rtol: Double = Defaults.rtol,
+                atol: Double = Defaults.atol, blowupNorm: Double = Defaults.blowupNorm, lossTolerance: Double? = nil) {
+        self.time = time
+        self.rescaled = rescaled
+        self.logTime = logTime
+        self.rtol = rtol
+        self.atol = atol
+        self.blowupNorm = blowupNorm
+        self.lossTolerance = lossTolerance
+    }
+
+    public static let keys = ["time", "rescaled", "log_time", "rtol", "atol", "blowup_norm", "loss_tolerance"]
+
+    public func validate() throws(SpecError) {
+        func positive(_ field: SpecField, _ x: Double) throws(SpecError) {
+            guard x.isFinite, x > 0 else { throw .outOfRange(field: field, value: "\(x)", requirement: "must be positive and finite") }
+        }
+        try positive("time", time)
+        try positive("rtol", rtol)
+        try positive("atol", atol)
+        guard rtol >= 1e-14 else {
+            throw .outOfRange(field: "rtol", value: "\(rtol)", requirement: "must be at least 1e-14", note: "below that Float64 cannot deliver it")
+        }
+        try positive("blowup_norm", blowupNorm)
+        if let lossTolerance { try positive("loss_tolerance", lossTolerance) }
+        if rescaled && logTime {
+            throw .conflict(field: "log_time", with: "rescaled",
+                            detail: "is for unrescaled flows: the rescaled flow's time does not need it")
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// The rule part of a run specification: which registered rule (`optimizer`), its radius `rho`, and any further
+/// parameters the rule declares (each a top-level key of the run specification, e.g. `asam_eta`).
+public struct RuleSpec: Sendable, Equatable {
+    /// The registered name of the rule (the key `optimizer`).
+    public var name: String
+    /// The perturbation radius (used by every rule but plain gradient descent).
+    public var rho: Double
+    /// The rule's own parameters by key; keys it leaves out take the rule's defaults.
+    public var parameters: [String: Double]
+
+    public enum Defaults {
+        public static let name = "gd"
+        public static let rho = 0.1
+    }
+
+    public init(name: String = Defaults.name, rho: Double = Defaults.rho, parameters: [String: Double] = [:]) {
+        self.name = name
+        self.rho = rho
+        self.parameters = parameters
+    }
+
+    /// The value of one of the rule's parameters: given, or the parameter's default.
+    public func value(of parameter: RuleParameter) -> Double {
+        parameters[parameter.key] ?? parameter.defaultValue
+    }
+}
+
+/// A number a rule takes beyond rho: its key in the run specification (and a sweep axis), its default, and its domain.
+public struct RuleParameter: Sendable, Equatable {
+    /// The key in the run specification (`asam_eta`); the command line spells it as a flag with dashes.
+    public var key: String
+    public var defaultValue: Double
+    /// One line for help texts.
+    public var summary: String
+    /// The smallest allowed value, and whether it is allowed itself.
+    public var minimum: Double
+    public var minimumIncluded: Bool
+
+    public init(key: String, defaultValue: Double, summary: String, minimum: Double = -.infinity, minimumIncluded: Bool = true) {
+        self.key = key
+        self.defaultValue = defaultValue
+        self.summary = summary
+        self.minimum = minimum
+        self.minimumIncluded = minimumIncluded
+    }
+
+    /// Checks a value against the domain.
+    public func validate(_ value: Double) throws(SpecError) {
+        let ok = value.isFinite && (minimumIncluded ? value >= minimum : value > minimum)
+        guard ok else {
+            let requirement = minimum == -.infinity ? "must be finite"
+                : (minimumIncluded ? (minimum == 0 ? "must be non-negative" : "must be at least \(minimum)")
+                                   : (minimum == 0 ? "must be positive" : "must exceed \(minimum)"))
+            throw .outOfRange(field: SpecField(key), value: "\(value)", requirement: requirement)
+        }
+    }
+}

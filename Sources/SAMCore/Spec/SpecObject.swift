@@ -1,0 +1,85 @@
+/// Strict reading of one JSON object of a spec: typed accessors that name the JSON path on error, and a final
+/// check that refuses every key that was not read (so a misspelt key is an error, never ignored).
+public struct SpecObject: Sendable {
+    /// The object's JSON path (`""` for the document itself, `data`, `axes[0]`).
+    public let path: String
+    public let values: [String: JSONValue]
+
+    public init(_ value: JSONValue, path: String) throws(SpecError) {
+        guard case .object(let values) = value else { throw .wrongType(path: path.isEmpty ? "." : path, expected: "an object") }
+        self.path = path
+        self.values = values
+    }
+
+    public func contains(_ key: String) -> Bool { values[key] != nil }
+
+    /// The path of a key of this object.
+    public func path(of key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// Refuses any key outside `known` (listed in the message).
+    public func requireOnly(_ known: [String]) throws(SpecError) {
+        if let unknown = values.keys.sorted().first(where: { !known.contains($0) }) {
+            throw .unknownKey(path: path, key: unknown, known: known)
+        }
+    }
+
+    public func value(_ key: String) throws(SpecError) -> JSONValue {
+        guard let v = values[key] else { throw .missingKey(path: path, key: key) }
+        return v
+    }
+
+    public func double(_ key: String) throws(SpecError) -> Double? {
+        guard let v = values[key], v != .null else { return nil }
+        guard case .number(let x) = v else { throw .wrongType(path: path(of: key), expected: "a number") }
+        return x
+    }
+
+    public func integer(_ key: String) throws(SpecError) -> Int? {
+        guard let x = try double(key) else { return nil }
+        guard x == x.rounded(), abs(x) < 9e15 else { throw .wrongType(path: path(of: key), expected: "an integer") }
+        return Int(x)
+    }
+
+    public func bool(_ key: String) throws(SpecError) -> Bool? {
+        guard let v = values[key], v != .null else { return nil }
+        guard case .bool(let b) = v else { throw .wrongType(path: path(of: key), expected: "true or false") }
+        return b
+    }
+
+    public func string(_ key: String) throws(SpecError) -> String? {
+        guard let v = values[key], v != .null else { return nil }
+        guard case .string(let s) = v else { throw .wrongType(path: path(of: key), expected: "a string") }
+        return s
+    }
+
+    /// A list of numbers; a single number is a one-entry list.
+    public func doubles(_ key: String) throws(SpecError) -> [Double]? {
+        guard let v = values[key], v != .null else { return nil }
+        return try SpecObject.doubles(v, path: path(of: key))
+    }
+
+    /// A list of lists of numbers.
+    public func doubleLists(_ key: String) throws(SpecError) -> [[Double]]? {
+        guard let v = values[key], v != .null else { return nil }
+        guard case .array(let rows) = v else { throw .wrongType(path: path(of: key), expected: "a list of lists of numbers") }
+        var out: [[Double]] = []
+        for (i, row) in rows.enumerated() { out.append(try SpecObject.doubles(row, path: "\(path(of: key))[\(i)]")) }
+        return out
+    }
+
+    public func object(_ key: String) throws(SpecError) -> SpecObject? {
+        guard let v = values[key], v != .null else { return nil }
+        return try SpecObject(v, path: path(of: key))
+    }
+
+    static func doubles(_ value: JSONValue, path: String) throws(SpecError) -> [Double] {
+        if case .number(let x) = value { return [x] }
+        guard case .array(let entries) = value else { throw .wrongType(path: path, expected: "a list of numbers") }
+        var out: [Double] = []
+        for (i, entry) in entries.enumerated() {
+            guard case .number(let x) = entry else { throw .wrongType(path: "\(path)[\(i)]", expected: "a number") }
+            out.append(x)
+        }
+        return out
+    }
+}
