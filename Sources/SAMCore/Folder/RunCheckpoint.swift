@@ -13,7 +13,8 @@ public struct RunCheckpoint: Codable, Equatable, Sendable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        config = try RunSpec(json: try c.decode(JSONValue.self, forKey: .config), clock: .step, path: "config")
+        config = try RunSpec(json: try c.decode(JSONValue.self, forKey: .config), clock: .step, registry: Registry.from(decoder),
+                             path: "config")
         state = try c.decode(DiscreteState.self, forKey: .state)
     }
 }

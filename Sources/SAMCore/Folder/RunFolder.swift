@@ -28,12 +28,12 @@ public enum RunFolder {
         try replace(directory, with: [(trajectoryName, Data(csv.utf8)), (summaryName, summary)], writeFile: writeFile)
     }
 
-    /// Reads a finished run's folder back as a result.
-    public static func read(_ directory: String) throws(InvalidInput) -> RunResult {
+    /// Reads a finished run's folder back as a result (names of rules, losses and models read with `registry`).
+    public static func read(_ directory: String, registry: Registry = .standard) throws(InvalidInput) -> RunResult {
         let summaryPath = path(directory, summaryName), csvPath = path(directory, trajectoryName)
         let data = try InputFile.read(summaryPath)
         let summary: RunSummary
-        do { summary = try JSONDecoder().decode(RunSummary.self, from: data) } catch let error as SpecError {
+        do { summary = try registry.decoder.decode(RunSummary.self, from: data) } catch let error as SpecError {
             throw InvalidInput("\(summaryPath): \(error)")
         } catch {
             throw InvalidInput("\(summaryPath): not a SAMLab summary (\(JSONOutput.describe(error)))")
@@ -57,11 +57,11 @@ public enum RunFolder {
     }
 
     /// The folder's checkpoint, if it has one.
-    public static func loadCheckpoint(in directory: String) throws(InvalidInput) -> RunCheckpoint? {
+    public static func loadCheckpoint(in directory: String, registry: Registry = .standard) throws(InvalidInput) -> RunCheckpoint? {
         let file = path(directory, checkpointName)
         guard FileManager.default.fileExists(atPath: file) else { return nil }
         let data = try InputFile.read(file)
-        do { return try JSONDecoder().decode(RunCheckpoint.self, from: data) } catch let error as SpecError {
+        do { return try registry.decoder.decode(RunCheckpoint.self, from: data) } catch let error as SpecError {
             throw InvalidInput("\(file): \(error)")
         } catch {
             throw InvalidInput("\(file): not a SAMLab checkpoint (\(JSONOutput.describe(error)))")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The rules, losses and models a run specification can name, each registered by one line.
 ///
 ///     let registry = Registry.standard.registering(rule: MyRule.self)   // a rule of one's own
@@ -144,6 +146,25 @@ public struct Registry: Sendable {
     }
 
     static func builders<R: Rule>(_ type: R.Type) -> KernelBuilders { KernelBuilders(type) }
+}
+
+extension CodingUserInfoKey {
+    /// The registry that decoding a summary or a checkpoint reads names with (`Registry.standard` when absent).
+    public static let samlabRegistry = CodingUserInfoKey(rawValue: "samlab.registry")!
+}
+
+extension Registry {
+    /// The registry a decoder was given (`userInfo[.samlabRegistry]`), or the standard one.
+    public static func from(_ decoder: any Decoder) -> Registry {
+        decoder.userInfo[.samlabRegistry] as? Registry ?? .standard
+    }
+
+    /// A JSON decoder that reads names with this registry.
+    public var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.userInfo[.samlabRegistry] = self
+        return decoder
+    }
 }
 
 extension Registry {

@@ -156,7 +156,7 @@ public struct RunSummary: Codable, Sendable {
         let d = beta.count
         dataset = try c.decodeIfPresent(DatasetShape.self, forKey: .dataset) ?? DatasetShape(n: 0, d: d)
         let configValue = try c.decode(JSONValue.self, forKey: .config)
-        config = try RunSpec(json: configValue, clock: clock, path: "config")
+        config = try RunSpec(json: configValue, clock: clock, registry: Registry.from(decoder), path: "config")
     }
 }
 
