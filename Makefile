@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RESULTS ?= results
 
-.PHONY: deps build build-native test reproduce bench bench-cnn bench-sweep clean
+.PHONY: deps build build-native test library-tour reproduce bench bench-cnn bench-sweep clean
 
 # COIN-OR Clp (LP solver for separability and max-margin; headers come with the -dev package), librsvg's
 # rsvg-convert (SVG to PNG for figures) and GNU parallel (the sweep tests run shards through it, as on a cluster).
@@ -33,6 +33,15 @@ build: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	$(MAKE) library-tour
+
+# examples/library-tour: a package of its own that depends on this repository by path and uses it through the SAMLab
+# product alone (train, flow, theory, max margin, a rule of its own, a figure). It checks its numbers and exits 1
+# when one is off; its figure goes to TOUR_OUT. A debug build, like the test suite's: the first one takes a few
+# minutes (its own scratch path), the run itself under half a minute.
+TOUR_OUT ?= library-tour-output
+library-tour: deps
+	$(SWIFT) run --package-path examples/library-tour --scratch-path examples/library-tour/.build -c debug LibraryTour $(TOUR_OUT)
 
 # The main job: every item of the paper's catalog, its figures, data, REPORT.md and index.html, and a claims table.
 reproduce: build
@@ -75,4 +84,4 @@ bench-sweep: build
 	 echo "10000 points: 1 job $$t1 s ($$(echo "10000 / $$t1" | bc) points/s), 2 jobs $$t2 s ($$(echo "10000 / $$t2" | bc) points/s), speed-up $$(echo "scale=2; $$t1 / $$t2" | bc)x"
 
 clean:
-	rm -rf .build .build-native $(RESULTS)
+	rm -rf .build .build-native $(RESULTS) examples/library-tour/.build $(TOUR_OUT)

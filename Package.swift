@@ -9,10 +9,17 @@ let package = Package(
     name: "SAMLab",
     platforms: [.macOS(.v13)],
     products: [
+        // MARK: - Products
+        // Every library target is a product; `SAMLab` is the umbrella a package normally depends on (see
+        // examples/library-tour, a package that uses SAMLab through these products alone).
+        .library(name: "SAMLab", targets: ["SAMLab"]),
         .library(name: "SAMCore", targets: ["SAMCore"]),
         .library(name: "SAMFlow", targets: ["SAMFlow"]),
         .library(name: "SAMPlot", targets: ["SAMPlot"]),
         .library(name: "SAMAnalysis", targets: ["SAMAnalysis"]),
+        .library(name: "SAMVision", targets: ["SAMVision"]),
+        .library(name: "SAMExperiments", targets: ["SAMExperiments"]),
+        .library(name: "OpenBLASKernels", targets: ["OpenBLASKernels"]),
         .executable(name: "samlab", targets: ["samlab"]),
     ],
     dependencies: [
@@ -31,6 +38,11 @@ let package = Package(
         .target(name: "SAMVision", dependencies: ["SAMCore", "COpenBLAS", "OpenBLASKernels"]),
         .target(name: "SAMAnalysis", dependencies: ["SAMCore", "SAMFlow", "CClp", "OpenBLASKernels"]),
         .target(name: "SAMExperiments", dependencies: ["SAMCore", "SAMFlow", "SAMAnalysis", "SAMPlot", "SAMVision"]),
+        // The umbrella: `import SAMLab` re-exports the scientific modules (SAMCore, SAMFlow, SAMAnalysis, SAMPlot).
+        // SAMVision stays out: it is a separate Float32 CNN stack on OpenBLAS with its own vocabulary (its `Layer`
+        // would clash with SAMPlot's). SAMExperiments stays out: it is the paper's catalog and sweeps, an
+        // application built on the library rather than part of it. Both remain products of their own.
+        .target(name: "SAMLab", dependencies: ["SAMCore", "SAMFlow", "SAMAnalysis", "SAMPlot"]),
 
         // MARK: - Command-line tool
         .executableTarget(
@@ -49,6 +61,8 @@ let package = Package(
         // Golden/ is read through #filePath, not as a bundle resource.
         .testTarget(name: "SAMExperimentsTests", dependencies: ["SAMExperiments", "SAMPlot", "SAMCore"], exclude: ["Golden"]),
         .testTarget(name: "SAMAnalysisTests", dependencies: ["SAMAnalysis", "SAMCore", "SAMFlow"]),
+        // A rule, a loss and a model defined outside the library, run through everything the built-ins get.
+        .testTarget(name: "ExtensionTests", dependencies: ["SAMCore", "SAMFlow", "SAMAnalysis"]),
         .testTarget(name: "EndToEndTests", dependencies: ["samlab"], exclude: ["Golden"]),
     ]
 )
