@@ -28,6 +28,10 @@ struct RegimeCommand: ParsableCommand {
     @Option(name: .customLong("tolerance"), parsing: .unconditional, help: "Relative tolerance of the alpha_c bisection.")
     var tolerance: Double = 1e-8
 
+    @Option(name: .customLong("time"), parsing: .unconditional,
+            help: "With --alpha: also run the rescaled flow to this time and classify the regime it shows.")
+    var time: Double = 20
+
     @Flag(name: .customLong("json"), help: "Print the result as JSON on stdout and nothing else.")
     var json = false
 
@@ -41,10 +45,14 @@ struct RegimeCommand: ParsableCommand {
         var regime: String?
         var initialLeader: Int?
         var growthRates: [Double]?
+        /// The regime the rescaled flow from alpha shows (the classifier of sweeps, analyze and the catalog).
+        var observedRegime: String?
+        var observedLeaders: [LeaderPeriod]?
 
         enum CodingKeys: String, CodingKey {
             case mu, rho, c, alphaC = "alpha_c", alphaStar = "alpha_star", alpha, regime
             case initialLeader = "initial_leader", growthRates = "growth_rates"
+            case observedRegime = "observed_regime", observedLeaders = "observed_leaders"
         }
     }
 
@@ -54,12 +62,20 @@ struct RegimeCommand: ParsableCommand {
         guard rho.isFinite, rho > 0 else { throw InvalidInput("--rho must be positive (got \(rho))") }
         if let alpha { guard alpha.isFinite, alpha > 0 else { throw InvalidInput("--alpha must be positive (got \(alpha))") } }
         guard tolerance.isFinite, tolerance > 0, tolerance < 0.1 else { throw InvalidInput("--tolerance must be in (0, 0.1) (got \(tolerance))") }
+        guard time.isFinite, time > 0 else { throw InvalidInput("--time must be positive and finite (got \(time))") }
         let theory = L2Theory(mu: mu, rho: rho)
         let alphaC = try theory.criticalAlpha(tolerance: tolerance)
+        var observed: RunResult?
+        if let alpha {
+            let spec = RunSpec(data: .singleExample(mu: mu), model: ModelSpec(depth: 2, alpha: [alpha]), rule: RuleSpec(name: L2SAM.name, rho: rho),
+                               dynamics: .flow(FlowSettings(time: time, rescaled: true)), record: .times([]))
+            observed = try FlagNames().checking { try spec.run() }
+        }
         let report = Report(mu: mu, rho: rho, c: theory.growthThresholds, alphaC: alphaC, alphaStar: theory.alphaStar, alpha: alpha,
                             regime: alpha.map { theory.regime(alpha: $0, alphaC: alphaC).rawValue },
                             initialLeader: alpha.map { theory.initialLeader(alpha: $0) },
-                            growthRates: alpha.map { a in theory.growthRates(mu.map { _ in a }) })
+                            growthRates: alpha.map { a in theory.growthRates(mu.map { _ in a }) },
+                            observedRegime: observed?.regime.rawValue, observedLeaders: observed?.leaders)
         if json {
             FileHandle.standardOutput.write(try JSONOutput.encode(report))
             return
@@ -70,6 +86,10 @@ struct RegimeCommand: ParsableCommand {
         print("alpha*  = \(report.alphaStar)")
         if let alpha, let regime = report.regime {
             print("alpha = \(alpha): \(regime); leader at the start: \(report.initialLeader ?? 0)")
+            if let observed = report.observedRegime {
+                let leaders = (report.observedLeaders ?? []).map { "\($0.coordinate)@\($0.start)" }.joined(separator: " -> ")
+                print("rescaled flow to s = \(time): \(observed); leaders \(leaders)")
+            }
         }
     }
 }

@@ -171,7 +171,7 @@ public struct RunSpec: Sendable, Equatable {
 
     /// Reads a spec from JSON text: a bare spec, or a summary (its `config`, with the clock read off the summary).
     public init(jsonData data: Data, clock: Clock?, registry: Registry = .standard) throws(SpecError) {
-        guard let value = JSONValue(parsing: data) else { throw .wrongType(path: ".", expected: "a JSON object") }
+        let value = try JSONValue(parsingStrictly: data)
         if case .object(let object) = value, let config = object["config"] {
             let summaryClock: Clock? = object["steps"] != nil ? .step : (object["time"] != nil ? .time : nil)
             if let clock, let summaryClock, clock != summaryClock {

@@ -22,6 +22,7 @@ enum Theorem44 {
                              "c = \(theory.growthThresholds.map(fmt))"]
         var values = [[Double]]()
         var csv = "alpha,switch_time,leader\n"
+        var regimes = "alpha,predicted,observed\n"
         var regimesAgree = 0
         for alpha in alphas {
             let c = CatalogRuns.flow(.singleExample(mu: mu), alpha: [alpha], rule: L2SAM.name, rho: rho, time: 1.5, rescaled: true,
@@ -32,7 +33,9 @@ enum Theorem44 {
                 if outcome.status == .collapsed, let e = outcome.eventClock, t >= e { return 0 }
                 return Double(outcome.leaders.last { $0.start <= t }?.coordinate ?? 0)
             })
-            if outcome.regime == theory.regime(alpha: alpha, alphaC: alphaC) { regimesAgree += 1 }
+            let predicted = theory.regime(alpha: alpha, alphaC: alphaC)
+            if outcome.regime == predicted { regimesAgree += 1 }
+            regimes += "\(alpha),\(predicted.rawValue),\(outcome.regime.rawValue)\n"
         }
         output.claims.append(.check("thm44", "Thm 4.4/4.5: the regime of every α on the grid (collapse below α_c, minor first below α*, major first above)",
                                     predicted: "the regime from α_c and α*", measured: "\(regimesAgree)/\(alphas.count) agree", regimesAgree == alphas.count))
@@ -45,6 +48,7 @@ enum Theorem44 {
         panel.add(ReferenceLine.horizontal(theory.alphaStar, label: "α*"))
         output.figures.append(("leaders", Figure(panel, width: 760, height: 520)))
         output.tables.append(("leaders", csv))
+        output.tables.append(("regimes", regimes))
         return output
     }
 }

@@ -43,7 +43,7 @@ public struct SweepSpec: Sendable, Equatable {
 
     /// Reads a spec; errors carry JSON paths and name no file (`init(json:source:)` adds the file's name).
     public init(json data: Data, registry: Registry = .standard) throws(SpecError) {
-        guard let document = JSONValue(parsing: data) else { throw .invalid(path: "", detail: "not a JSON object") }
+        let document = try JSONValue(parsingStrictly: data)
         let object = try SpecObject(document, path: "")
         try object.requireOnly(Self.knownKeys)
         guard let kindText = try? object.string("kind"), let kind = Kind(rawValue: kindText) else {
