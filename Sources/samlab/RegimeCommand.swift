@@ -3,7 +3,7 @@ import Foundation
 import SAMAnalysis
 import SAMCore
 
-/// `samlab regime`: PAPER.md's l2-SAM thresholds for D_mu at depth 2, and where a given alpha falls.
+/// `samlab regime`: the theory's l2-SAM thresholds (THEORY.md §4.4, §4.5) for D_mu at depth 2, and where a given alpha falls.
 struct RegimeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "regime",

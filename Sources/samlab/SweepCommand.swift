@@ -29,7 +29,7 @@ struct SweepRun: ParsableCommand {
         guard jobs >= 1 else { throw InvalidInput("--jobs must be at least 1 (got \(jobs))") }
         let text = try InputFile.read(spec)
         let parsed = try SweepSpec(json: text, source: spec)
-        let shard = try self.shard.map { try SweepRunner.Shard(parsing: $0) }
+        let shard = try FlagNames().checking { try self.shard.map { try SweepRunner.Shard(parsing: $0) } }
         let start = Date()
         let quiet = self.quiet
         let outcome = try SweepRunner.run(parsed, specText: text, directory: out, jobs: jobs, shard: shard) { done, total in

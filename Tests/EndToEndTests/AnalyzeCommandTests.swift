@@ -10,7 +10,7 @@ import Testing
     }
 
     /// With every step recorded, the leaders recomputed from trajectory.csv are the run's own list; the regime
-    /// verdicts come out as PAPER.md predicts.
+    /// verdicts come out as THEORY.md §3.5 predicts.
     @Test func trainRunLeadersAndRegime() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

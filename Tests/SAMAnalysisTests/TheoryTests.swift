@@ -31,7 +31,7 @@ import SAMCore
         #expect(abs(b / a - 0.1) < 1e-7)
     }
 
-    /// PAPER.md's documented discrepancy: at the Fig 4 caption's alpha = 0.35, rho = 0.1 the major coordinate leads
+    /// The documented discrepancy (THEORY.md §5): at the Fig 4 caption's alpha = 0.35, rho = 0.1 the major coordinate leads
     /// from the start (alpha / rho = 3.5 > alpha* / rho = 0.82); at rho = 1 the leader starts at coordinate 2.
     @Test func figureFourDiscrepancy() throws {
         let caption = L2Theory(mu: [1, 2, 3, 4, 5, 6], rho: 0.1)

@@ -6,7 +6,7 @@ import Testing
 @testable import SAMExperiments
 import SAMPlot
 
-/// Every catalog entry in --quick mode: its claims come out as the paper states, except where PAPER.md documents a
+/// Every catalog entry in --quick mode: its claims come out as the paper states, except where THEORY.md §5 documents a
 /// discrepancy, which must come out as documented; its figures render to well-formed SVG.
 @Suite struct CatalogTests {
     @Test(arguments: Catalog.items.map(\.id))

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """scipy's solve_ivp(RK45) on the flow benchmark problem of `samlab bench flow`, for a work-precision comparison.
 
-Problem (PAPER.md, Fig 3's setting): the rescaled l2-SAM flow on D_mu, mu = (4, 5, 6, 7, 8), rho = 1, depth 2,
+Problem (THEORY.md §3.8, Fig 3's setting): the rescaled l2-SAM flow on D_mu, mu = (4, 5, 6, 7, 8), rho = 1, depth 2,
 product parametrization, both layers initialised to alpha = 0.5, logistic loss. State w = (u, v) in R^10:
 
   g      = l'(z) (mu v, mu u),  z = <u v, mu>          (gradient over both layers)

@@ -10,10 +10,10 @@ public enum SweepRunner {
         public var count: Int
 
         /// `i/n` with 0 <= i < n (Slurm: --array=0-(n-1)).
-        public init(parsing text: String) throws(InvalidInput) {
+        public init(parsing text: String) throws(SpecError) {
             let parts = text.split(separator: "/").map { Int($0) }
             guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, i >= 0, i < n else {
-                throw InvalidInput("--shard must be i/n with 0 <= i < n (got '\(text)')")
+                throw .outOfRange(field: "shard", value: "'\(text)'", requirement: "must be i/n with 0 <= i < n")
             }
             index = i
             count = n
@@ -43,12 +43,12 @@ public enum SweepRunner {
         if FileManager.default.fileExists(atPath: specPath) {
             let old = try SweepSpec(json: try InputFile.read(specPath), source: specPath)
             guard old.keep == spec.keep else {
-                throw InvalidInput("\(directory) holds a sweep that keeps \(old.keep), not \(spec.keep): use a new --out directory")
+                throw InvalidInput("\(directory) holds a sweep that keeps \(old.keep), not \(spec.keep): use a new result directory")
             }
         }
         for record in done {
             guard keys[record.key] == record.index else {
-                throw InvalidInput("the spec has changed: finished point \(record.index) in \(store.path) is not the same point in this spec; use a new --out directory")
+                throw InvalidInput("the spec has changed: finished point \(record.index) in \(store.path) is not the same point in this spec; use a new result directory")
             }
         }
         try AtomicFile.write(specText, to: specPath)

@@ -94,9 +94,9 @@ public struct SweepTable {
     /// and rho: alpha = rho (the l_inf threshold) and, for the l2-SAM flow on D_mu, alpha* and alpha_c (lines through
     /// the origin, since only alpha / rho matters).
     public func phaseDiagram(x: String, y: String, value: String) throws(InvalidInput) -> Figure {
-        guard let xi = spec.axes.firstIndex(where: { $0.key == x }) else { throw InvalidInput("--x '\(x)' is not an axis of the sweep (\(spec.axes.map(\.key)))") }
-        guard let yi = spec.axes.firstIndex(where: { $0.key == y }) else { throw InvalidInput("--y '\(y)' is not an axis of the sweep (\(spec.axes.map(\.key)))") }
-        guard spec.keep.contains(value) else { throw InvalidInput("--value '\(value)' is not a kept field (\(spec.keep))") }
+        guard let xi = spec.axes.firstIndex(where: { $0.key == x }) else { throw InvalidInput("x axis '\(x)' is not an axis of the sweep (\(spec.axes.map(\.key)))") }
+        guard let yi = spec.axes.firstIndex(where: { $0.key == y }) else { throw InvalidInput("y axis '\(y)' is not an axis of the sweep (\(spec.axes.map(\.key)))") }
+        guard spec.keep.contains(value) else { throw InvalidInput("value '\(value)' is not a kept field (\(spec.keep))") }
         let xs = Array(Set(rows.map { $0.axes[xi] })).sorted(), ys = Array(Set(rows.map { $0.axes[yi] })).sorted()
         let values = numeric(value)
         var sums = Array(repeating: Array(repeating: 0.0, count: xs.count), count: ys.count)
