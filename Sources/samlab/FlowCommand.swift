@@ -46,35 +46,21 @@ struct FlowCommand: ParsableCommand {
     @Option(name: .customLong("loss-tol"), parsing: .unconditional, help: "Stop with status converged when the loss falls below this. (default: none)")
     var lossTolerance: Double?
 
-    @Option(name: .customLong("config"), parsing: .unconditional,
-            help: ArgumentHelp("Start from the configuration in a flow summary.json (its 'config') or a configuration file; flags given as well override it.", valueName: "file.json"))
-    var configFile: String?
-
-    @Option(name: .customLong("out"), parsing: .unconditional, help: ArgumentHelp("Directory for trajectory.csv and summary.json.", valueName: "dir"))
-    var out: String?
-
-    @Flag(name: .customLong("json"), help: "Print the summary as JSON on stdout and nothing else.")
-    var json = false
+    @OptionGroup var files: RunFileOptions
 
     func run() throws {
-        var names = FlagNames(configFile: configFile)
-        var spec = try ConfigFile.load(configFile, clock: .time)
-        try model.apply(to: &spec, names: &names)
-        var c = spec.flow ?? FlowSettings()
-        if let time { c.time = time; names.fromFlags.insert("time") }
-        if rescaled { c.rescaled = true; names.fromFlags.insert("rescaled") }
-        if logTime { c.logTime = true; names.fromFlags.insert("log_time") }
-        if let rtol { c.rtol = rtol; names.fromFlags.insert("rtol") }
-        if let atol { c.atol = atol; names.fromFlags.insert("atol") }
-        if let blowupNorm { c.blowupNorm = blowupNorm; names.fromFlags.insert("blowup_norm") }
-        if let lossTolerance { c.lossTolerance = lossTolerance; names.fromFlags.insert("loss_tolerance") }
-        spec.dynamics = .flow(c)
-        if let record {
-            spec.record = try names.checking { try RecordingSchedule(parsing: record, clock: .time) }
-            names.fromFlags.insert("record")
+        let (out, json) = (files.out, files.json)
+        let (prepared, names) = try files.prepare(clock: .time, model: model, record: record) { spec, names in
+            var c = spec.flow ?? FlowSettings()
+            if let time { c.time = time; names.fromFlags.insert("time") }
+            if rescaled { c.rescaled = true; names.fromFlags.insert("rescaled") }
+            if logTime { c.logTime = true; names.fromFlags.insert("log_time") }
+            if let rtol { c.rtol = rtol; names.fromFlags.insert("rtol") }
+            if let atol { c.atol = atol; names.fromFlags.insert("atol") }
+            if let blowupNorm { c.blowupNorm = blowupNorm; names.fromFlags.insert("blowup_norm") }
+            if let lossTolerance { c.lossTolerance = lossTolerance; names.fromFlags.insert("loss_tolerance") }
+            spec.dynamics = .flow(c)
         }
-        try names.checking { try spec.validate() }
-        let prepared = try DataLoading.prepare(spec, names: names)
         let runner = try names.checking { try FlowRunner(spec: prepared.spec, dataset: prepared.dataset) }
         let result = runner.run()
         let summary = RunSummary(result, version: SAMLabCommand.version)

@@ -121,6 +121,36 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
+/// The file flags of `train` and `flow`: where the spec comes from and where the run goes.
+struct RunFileOptions: ParsableArguments {
+    @Option(name: .customLong("config"), parsing: .unconditional,
+            help: ArgumentHelp("Start from the configuration in a summary.json (its 'config') or a bare configuration file; flags given as well override it.", valueName: "file.json"))
+    var configFile: String?
+
+    @Option(name: .customLong("out"), parsing: .unconditional,
+            help: ArgumentHelp("Directory for trajectory.csv and summary.json (created if missing; written whole or not at all).", valueName: "dir"))
+    var out: String?
+
+    @Flag(name: .customLong("json"), help: "Print the summary as JSON on stdout and nothing else.")
+    var json = false
+
+    /// The spec of `--config` (or the defaults of a run of `clock`), the model flags over it, then the command's own
+    /// flags (`apply`) and `--record`: validated, with its data loaded and checked (warnings printed).
+    func prepare(clock: Clock, model: ModelOptions, record: String?,
+                 apply: (inout RunSpec, inout FlagNames) throws -> Void) throws -> (PreparedRun, FlagNames) {
+        var names = FlagNames(configFile: configFile)
+        var spec = try ConfigFile.load(configFile, clock: clock)
+        try model.apply(to: &spec, names: &names)
+        try apply(&spec, &names)
+        if let record {
+            spec.record = try names.checking { try RecordingSchedule(parsing: record, clock: clock) }
+            names.fromFlags.insert("record")
+        }
+        try names.checking { try spec.validate() }
+        return (try DataLoading.prepare(spec, names: names), names)
+    }
+}
+
 /// Reading `--config`: a summary.json (its `config`) or a bare specification, strictly.
 enum ConfigFile {
     static func load(_ path: String?, clock: Clock) throws(InvalidInput) -> RunSpec {

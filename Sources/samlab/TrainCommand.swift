@@ -34,16 +34,7 @@ struct TrainCommand: ParsableCommand {
             help: "Whether trajectory.csv has beta_1..beta_d columns: auto (only when d <= 1000), all or none.")
     var recordBeta: BetaColumns = .auto
 
-    @Option(name: .customLong("config"), parsing: .unconditional,
-            help: ArgumentHelp("Start from the configuration in a summary.json (its 'config') or a configuration file; flags given as well override it.", valueName: "file.json"))
-    var configFile: String?
-
-    @Option(name: .customLong("out"), parsing: .unconditional,
-            help: ArgumentHelp("Directory for trajectory.csv and summary.json (created if missing).", valueName: "dir"))
-    var out: String?
-
-    @Flag(name: .customLong("json"), help: "Print the summary as JSON on stdout and nothing else.")
-    var json = false
+    @OptionGroup var files: RunFileOptions
 
     @Flag(name: .customLong("resume"), help: "Continue from --out's checkpoint.json when there is one (same configuration required).")
     var resume = false
@@ -60,28 +51,21 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        var names = FlagNames(configFile: configFile)
-        var spec = try ConfigFile.load(configFile, clock: .step)
-        try model.apply(to: &spec, names: &names)
-        var settings = spec.discrete ?? DiscreteSettings()
-        if let learningRate { settings.learningRate = learningRate; names.fromFlags.insert("lr") }
-        if let steps { settings.steps = steps; names.fromFlags.insert("steps") }
-        spec.dynamics = .discrete(settings)
-        if let record {
-            spec.record = try names.checking { try RecordingSchedule(parsing: record, clock: .step) }
-            names.fromFlags.insert("record")
-        }
+        let (out, json) = (files.out, files.json)
         guard checkpointSeconds.isFinite, checkpointSeconds >= 0 else {
             throw InvalidInput("--checkpoint-seconds must be non-negative (got \(checkpointSeconds))")
         }
         if resume && out == nil { throw InvalidInput("--resume needs --out (the directory holding checkpoint.json)") }
-        try names.checking { try spec.validate() }
+        let (prepared, names) = try files.prepare(clock: .step, model: model, record: record) { spec, names in
+            var settings = spec.discrete ?? DiscreteSettings()
+            if let learningRate { settings.learningRate = learningRate; names.fromFlags.insert("lr") }
+            if let steps { settings.steps = steps; names.fromFlags.insert("steps") }
+            spec.dynamics = .discrete(settings)
+        }
+        let spec = prepared.spec, dataset = prepared.dataset, settings = spec.discrete!
         if let rule = try? Registry.standard.rule(named: spec.rule.name), !rule.usesRadius, model.rho != nil, !quiet {
             Terminal.warn("--rho is ignored by --optimizer \(rule.name)")
         }
-        let prepared = try DataLoading.prepare(spec, names: names, quiet: quiet)
-        spec = prepared.spec
-        let dataset = prepared.dataset
         let recordsBeta: Bool? = switch recordBeta {
         case .auto: nil
         case .all: true

@@ -20,14 +20,9 @@ public final class DiscreteRunner {
 
     public init(spec: RunSpec, dataset: Dataset, registry: Registry = .standard, recordsBeta: Bool? = nil,
                 forceGeneralKernel: Bool = false) throws(SpecError) {
-        guard let settings = spec.discrete else {
-            throw .inapplicable(field: "time", reason: "is a setting of flows: a discrete run needs lr and steps")
-        }
-        let components = try spec.components(dimension: dataset.dimension, registry: registry)
-        self.spec = spec
-        self.settings = settings
-        self.dataset = dataset
-        model = components.model
+        let components = try spec.components(for: .step, dimension: dataset.dimension, registry: registry)
+        let settings = spec.discrete!
+        (self.spec, self.settings, self.dataset, model) = (spec, settings, dataset, components.model)
         kernel = KernelFactory.make(rule: components.rule, model: components.model, dataset: dataset, loss: components.loss,
                                     learningRate: settings.learningRate, registry: registry, forceGeneral: forceGeneralKernel)
         recordedSteps = spec.record.steps(total: settings.steps)

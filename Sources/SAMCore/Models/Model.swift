@@ -61,3 +61,20 @@ extension Model {
         }
     }
 }
+
+/// A diagonal network whose weights are `layerCount(depth:)` vectors of length d, initialized from `alpha` or
+/// `layer_init` (`ProductNetwork`, `SignedNetwork`): the spec's checks and the initial weights are shared.
+public protocol LayeredDiagonalNetwork: Model {
+    /// What `layer_init` must hold, for messages ("one per layer (depth 2)").
+    static func layerDescription(depth: Int) -> String
+    init(depth: Int, dimension: Int, initialWeights: [Double])
+}
+
+extension LayeredDiagonalNetwork {
+    public init(spec: ModelSpec, dimension d: Int) throws(SpecError) {
+        try Self.checkDepth(spec.depth)
+        let weights = try spec.initialization.weights(layers: Self.layerCount(depth: spec.depth), dimension: d,
+                                                      expected: Self.layerDescription(depth: spec.depth))
+        self.init(depth: spec.depth, dimension: d, initialWeights: weights)
+    }
+}

@@ -1,6 +1,6 @@
 /// l2-SAM (Foret et al. 2021): eps = rho g / ||g||_2, the norm over all parameters (all layers concatenated);
 /// eps = 0 when g = 0 (THEORY.md §1.4).
-public struct L2SAM: Rule {
+public struct L2SAM: RadiusRule {
     public static let name = "l2-sam"
     public static let summary = "eps = rho g/||g||_2"
     public static let displayName = "ℓ₂-SAM"
@@ -9,8 +9,6 @@ public struct L2SAM: Rule {
     public init(rho: Double) {
         self.rho = rho
     }
-
-    public init(spec: RuleSpec) { self.init(rho: spec.rho) }
 
     @inline(__always)
     public func shape(gradient g: Lanes, weight w: Lanes) -> Lanes { g }

@@ -1,6 +1,6 @@
 /// l_inf-SAM: eps = rho sign(g), componentwise; a zero component gives no perturbation (sign 0 = 0)
 /// (THEORY.md §1.4).
-public struct LInfSAM: Rule {
+public struct LInfSAM: RadiusRule {
     public static let name = "linf-sam"
     public static let summary = "eps = rho sign g"
     public static let displayName = "ℓ∞-SAM"
@@ -9,8 +9,6 @@ public struct LInfSAM: Rule {
     public init(rho: Double) {
         self.rho = rho
     }
-
-    public init(spec: RuleSpec) { self.init(rho: spec.rho) }
 
     @inline(__always)
     public func shape(gradient g: Lanes, weight w: Lanes) -> Lanes {

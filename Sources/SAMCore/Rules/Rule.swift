@@ -67,3 +67,14 @@ extension Rule {
         return (0..<weights.count).map { eps[$0 / Lanes.scalarCount][$0 % Lanes.scalarCount] }
     }
 }
+
+/// A rule whose only parameter is the radius rho (l2-SAM, l_inf-SAM, unnormalized SAM): built from a spec by its
+/// radius alone.
+public protocol RadiusRule: Rule {
+    var rho: Double { get }
+    init(rho: Double)
+}
+
+extension RadiusRule {
+    public init(spec: RuleSpec) { self.init(rho: spec.rho) }
+}

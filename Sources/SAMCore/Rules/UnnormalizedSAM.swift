@@ -3,7 +3,7 @@ import Foundation
 /// Unnormalized SAM (beyond the paper, for ablation): eps = rho g (THEORY.md §4.13). It removes exactly the
 /// normalization that the paper blames for minor-first amplification, so it needs the true size of g: the
 /// coefficient is rho e^s.
-public struct UnnormalizedSAM: Rule {
+public struct UnnormalizedSAM: RadiusRule {
     public static let name = "usam"
     public static let summary = "eps = rho g (unnormalized)"
     public static let displayName = "unnormalized SAM"
@@ -12,8 +12,6 @@ public struct UnnormalizedSAM: Rule {
     public init(rho: Double) {
         self.rho = rho
     }
-
-    public init(spec: RuleSpec) { self.init(rho: spec.rho) }
 
     @inline(__always)
     public func shape(gradient g: Lanes, weight w: Lanes) -> Lanes { g }

@@ -93,6 +93,15 @@ public struct RunSpec: Sendable, Equatable {
                              model: try registry.model(named: model.name).model(model, dimension: d))
     }
 
+    /// What a runner of `clock` builds first: the components, after checking that the spec is of that kind.
+    public func components(for clock: Clock, dimension d: Int, registry: Registry = .standard) throws(SpecError) -> RunComponents {
+        guard self.clock == clock else {
+            throw clock == .step ? .inapplicable(field: "time", reason: "is a setting of flows: a discrete run needs lr and steps")
+                                 : .inapplicable(field: "lr", reason: "is a setting of discrete runs: a flow needs a time")
+        }
+        return try components(dimension: d, registry: registry)
+    }
+
     // MARK: - JSON keys
 
     /// Keys every run has.

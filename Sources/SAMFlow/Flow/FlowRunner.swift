@@ -16,14 +16,9 @@ public final class FlowRunner {
     static let maximumSegments = 100_000
 
     public init(spec: RunSpec, dataset: Dataset, registry: Registry = .standard) throws(SpecError) {
-        guard let settings = spec.flow else {
-            throw .inapplicable(field: "lr", reason: "is a setting of discrete runs: a flow needs a time")
-        }
-        let components = try spec.components(dimension: dataset.dimension, registry: registry)
-        self.spec = spec
-        self.settings = settings
-        self.dataset = dataset
-        model = components.model
+        let components = try spec.components(for: .time, dimension: dataset.dimension, registry: registry)
+        let settings = spec.flow!
+        (self.spec, self.settings, self.dataset, model) = (spec, settings, dataset, components.model)
         algebra = components.model.laneAlgebra
         field = FlowField(rule: components.rule, model: components.model, dataset: dataset, loss: components.loss,
                           rescaled: settings.rescaled, logTime: settings.logTime, registry: registry)
