@@ -36,7 +36,7 @@ import Testing
         #expect(catalog.indices.map { swept[$0] } == catalog.map(\.observed))
 
         // analyze and regime on a few of them (each computes alpha_c by bisection, so not all).
-        for k in stride(from: 0, to: catalog.count, by: 3) {
+        for k in stride(from: 0, to: catalog.count, by: 5) {
             let (alpha, label) = catalog[k]
             let run = dir.appendingPathComponent("flow-\(k)").path
             let flow = try CLI.run(["flow", "--mu", "4,5,6,7,8", "--alpha", alpha, "--rho", "1", "--optimizer", "l2-sam", "--rescaled",
