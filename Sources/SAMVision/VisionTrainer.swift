@@ -38,6 +38,8 @@ extension TrainingRun {
         let stepsPerEpoch = (train.count + batch - 1) / batch
         let last = min(untilEpoch ?? config.epochs, config.epochs)
         let lr = Float(config.learningRate)
+        let rule: FloatRuleAdapter
+        do { rule = try config.optimizer.adapter(rho: config.rho) } catch { throw InvalidInput("\(config.optimizer): \(error)") }
         if completedEpochs < last { try observe(net, observer, stepsPerEpoch: stepsPerEpoch, due: steps == 0) }
         while completedEpochs < last {
             let order = Self.shuffledOrder(count: train.count, seed: config.seed, epoch: completedEpochs)
@@ -50,9 +52,7 @@ extension TrainingRun {
                 let w = parameters
                 var (loss, right, g) = try Self.batchGradient(net, train, indices)
                 guard loss.isFinite else { return diverge(net, w, "non-finite loss at step \(steps + 1)") }
-                if let eps = config.optimizer.perturbation(gradient: g, rho: config.rho) {
-                    var shifted = w
-                    for i in shifted.indices { shifted[i] += eps[i] }
+                if let shifted = rule.perturbed(weights: w, gradient: g) {
                     net.parameters = shifted
                     let second = try Self.batchGradient(net, train, indices)
                     guard second.loss.isFinite else { return diverge(net, w, "non-finite perturbed loss at step \(steps + 1)") }

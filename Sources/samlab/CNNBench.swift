@@ -28,7 +28,7 @@ struct CNNBench: ParsableCommand {
     func run() throws {
         let chosen = try optimizers.split(separator: ",").map { name throws(InvalidInput) -> VisionOptimizer in
             guard let o = VisionOptimizer(rawValue: String(name)) else {
-                throw InvalidInput("--optimizers: unknown optimizer '\(name)' (sgd, l2-sam, linf-sam)")
+                throw InvalidInput("--optimizers: unknown optimizer '\(name)' (\(VisionOptimizer.acceptedNames.joined(separator: ", ")))")
             }
             return o
         }

@@ -41,9 +41,17 @@ enum Main {
             }
             // Every usage error exits 2, including those the argument parser finds itself (its own code is 64),
             // and says so in one line.
-            let message = SAMLabCommand.message(for: error)
-                .split(separator: "\n").first.map(String.init) ?? "invalid usage"
-            Terminal.fail(message + " (see 'samlab --help')")
+            Terminal.fail(oneLine(SAMLabCommand.message(for: error)) + " (see 'samlab --help')")
         }
+    }
+
+    /// The parser's message in one line: its first line, except that a list of six or more valid values, which the
+    /// parser prints as "one of the following:" and one "  - value" line each, is folded into that line.
+    static func oneLine(_ message: String) -> String {
+        let lines = message.split(separator: "\n").map(String.init)
+        guard let first = lines.first else { return "invalid usage" }
+        let values = lines.dropFirst().prefix { $0.hasPrefix("  - ") }.map { "'\($0.dropFirst(4))'" }
+        guard first.hasSuffix("one of the following:"), let last = values.last else { return first }
+        return String(first.dropLast("the following:".count)) + values.dropLast().joined(separator: ", ") + " or \(last)."
     }
 }

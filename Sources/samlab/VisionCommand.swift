@@ -4,7 +4,10 @@ import SAMCore
 import SAMVision
 import Synchronization
 
-extension VisionOptimizer: ExpressibleByArgument {}
+extension VisionOptimizer: ExpressibleByArgument {
+    /// "sgd" and every name and alias of the core registry's rules.
+    public static var allValueStrings: [String] { acceptedNames }
+}
 
 struct VisionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,7 +31,7 @@ struct VisionTrain: ParsableCommand {
     @Option(name: .customLong("data-dir"), parsing: .unconditional,
             help: "MNIST-format directory (train/t10k images and labels, raw or .gz).")
     var dataDirectory: String = MNISTDataset.fashionMNISTDirectory
-    @Option(name: .customLong("optimizer"), parsing: .unconditional, help: "sgd, l2-sam or linf-sam.") var optimizer: VisionOptimizer = .sgd
+    @Option(name: .customLong("optimizer"), parsing: .unconditional, help: ArgumentHelp(VisionTrain.optimizerHelp)) var optimizer: VisionOptimizer = .sgd
     @Option(name: .customLong("lr"), parsing: .unconditional, help: "Step size.") var learningRate: Double = 0.05
     @Option(name: .customLong("rho"), parsing: .unconditional,
             help: "SAM radius. l_inf-SAM's step rho*sign(g) has l2 norm rho*sqrt(#parameters) (about 474 rho for the default network), so it needs a far smaller rho than l2-SAM.")
@@ -57,6 +60,14 @@ struct VisionTrain: ParsableCommand {
     @Option(name: .customLong("blas-threads"), parsing: .unconditional,
             help: "OpenBLAS threads. Results are bit-for-bit repeatable for a fixed count; summary.json records it.")
     var blasThreads: Int = 1
+
+    /// SGD and every rule of the core's registry, with its formula.
+    static var optimizerHelp: String {
+        let rules = Registry.standard.rules.filter { $0.name != GradientDescent.name }
+            .map { "\($0.name)\($0.aliases.isEmpty ? "" : " (\($0.aliases.joined(separator: ", ")))"): \($0.summary)" }
+        let gd = Registry.standard.rules.first { $0.name == GradientDescent.name }.map { ([$0.name] + $0.aliases).joined(separator: ", ") } ?? ""
+        return (["sgd (also \(gd)): plain SGD"] + rules).joined(separator: "; ") + "."
+    }
 
     /// The network for images of this set: input size from the data, classes from its largest label.
     func architecture(for set: ImageSet) throws(InvalidInput) -> Architecture {
