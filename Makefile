@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RESULTS ?= results
 
-.PHONY: deps build build-native test library-tour reproduce bench bench-cnn bench-sweep clean
+.PHONY: deps build build-native test library-tour reproduce bench bench-cnn bench-sweep docs clean
 
 # COIN-OR Clp (LP solver for separability and max-margin; headers come with the -dev package), librsvg's
 # rsvg-convert (SVG to PNG for figures) and GNU parallel (the sweep tests run shards through it, as on a cluster).
@@ -82,6 +82,36 @@ bench-sweep: build
 	 s=$$(date +%s.%N); .build/release/samlab sweep run examples/bench-sweep.json --out .build/bench-sweep-2 --jobs 2 --quiet >/dev/null; \
 	 e=$$(date +%s.%N); t2=$$(echo "$$e - $$s" | bc); \
 	 echo "10000 points: 1 job $$t1 s ($$(echo "10000 / $$t1" | bc) points/s), 2 jobs $$t2 s ($$(echo "10000 / $$t2" | bc) points/s), speed-up $$(echo "scale=2; $$t1 / $$t2" | bc)x"
+
+# Documentation: DocC (swift-docc-plugin) for every library module, static HTML in DOCS_OUT, one folder per module
+# (its pages under MODULE/documentation/module/), and DOCS_OUT/index.html linking them. The pages load their content
+# with JavaScript, so serve the folder rather than opening the files: python3 -m http.server -d .build/docs 8000.
+# Not part of `make test`. DOCS_SWIFTPM_FLAGS goes to `swift package` (e.g. --scratch-path .build-docs).
+DOCS_OUT ?= .build/docs
+DOCS_MODULES := SAMLab SAMCore SAMFlow SAMAnalysis SAMPlot SAMExperiments SAMVision
+DOCS_SWIFTPM_FLAGS ?=
+docs: deps
+	@rm -rf $(DOCS_OUT) && mkdir -p $(DOCS_OUT)
+	@for m in $(DOCS_MODULES); do \
+	  echo "make: documentation for $$m"; \
+	  $(SWIFT) package $(DOCS_SWIFTPM_FLAGS) --allow-writing-to-directory $(DOCS_OUT) generate-documentation --target $$m \
+	    --output-path $(DOCS_OUT)/$$m --transform-for-static-hosting --hosting-base-path $$m \
+	    > $(DOCS_OUT)/.$$m.log 2>&1 || { cat $(DOCS_OUT)/.$$m.log; exit 1; }; \
+	  if grep -E -B1 -- "^ *--> [^ ]+\.md:[0-9]+" $(DOCS_OUT)/.$$m.log; then \
+	    echo "make: the $$m catalog has unresolved links or other problems (above; log in $(DOCS_OUT)/.$$m.log)"; exit 1; \
+	  fi; \
+	  n=$$(grep -c "^warning:" $(DOCS_OUT)/.$$m.log); [ "$$n" = 0 ] || echo "make: $$m: $$n warnings in doc comments ($(DOCS_OUT)/.$$m.log)"; \
+	done
+	@{ echo '<!DOCTYPE html>'; echo '<html lang="en"><head><meta charset="utf-8"><title>SAMLab documentation</title></head><body>'; \
+	   echo '<h1>SAMLab documentation</h1>'; \
+	   echo '<p>Serve this folder (<code>python3 -m http.server -d $(DOCS_OUT) 8000</code>) and open a module:</p><ul>'; \
+	   for m in $(DOCS_MODULES); do \
+	     lower=$$(echo $$m | tr '[:upper:]' '[:lower:]'); \
+	     echo "<li><a href=\"$$m/documentation/$$lower/\">$$m</a></li>"; \
+	   done; \
+	   echo '</ul><p>The article <a href="SAMCore/documentation/samcore/theorytocode/">From the theory to the code</a> (in SAMCore) maps THEORY.md to the code and its tests.</p>'; \
+	   echo '</body></html>'; } > $(DOCS_OUT)/index.html
+	@echo "make: documentation in $(DOCS_OUT) (index.html)"
 
 clean:
 	rm -rf .build .build-native $(RESULTS) examples/library-tour/.build $(TOUR_OUT)

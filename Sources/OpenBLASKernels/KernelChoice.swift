@@ -17,6 +17,7 @@ public enum OpenBLASKernels {
         return note
     }()
 
+    /// Applies the kernel choice and sets one thread, once per process; later calls do nothing.
     public static func prepare() { _ = prepared }
 
     /// What the kernel choice did and why.

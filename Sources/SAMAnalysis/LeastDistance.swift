@@ -17,6 +17,7 @@ public struct LeastDistanceProgram: Sendable {
     /// h, one lower bound per row.
     public var lowerBounds: [Double]
 
+    /// The program min ||x||_2 subject to G x >= h, with the rows of G and the bounds h.
     public init(constraints: [[Double]], lowerBounds: [Double]) {
         self.constraints = constraints
         self.lowerBounds = lowerBounds
@@ -70,11 +71,16 @@ public struct LDPSolution: Sendable {
 
 /// Invalid input to, or failure of, ``LeastDistanceProgram/solve()``.
 public enum LeastDistanceError: Error, Equatable, CustomStringConvertible {
+    /// G has no rows.
     case noConstraints
+    /// G's rows and h do not fit together (ragged rows, a count mismatch).
     case dimensionMismatch(String)
+    /// No x satisfies G x >= h: the NNLS residual is zero up to round-off.
     case infeasible(residualNorm: Double)
+    /// The inner NNLS solve failed.
     case nnls(NNLSError)
 
+    /// One line saying what failed.
     public var description: String {
         switch self {
         case .noConstraints: "least-distance program needs at least one constraint row"

@@ -145,6 +145,7 @@ public enum LPStatus: Sendable, Equatable {
 /// A solution returned by ``LinearProgram/solve()``. The numbers are only meaningful when
 /// `status == .optimal`; otherwise they are whatever Clp last held.
 public struct LPSolution: Sendable {
+    /// How the solve ended; the numbers below mean something only for `.optimal`.
     public let status: LPStatus
     /// The primal solution x (length n).
     public let x: [Double]
@@ -157,12 +158,18 @@ public struct LPSolution: Sendable {
 
 /// Malformed input to ``LinearProgram/solve()``.
 public enum LinearProgramError: Error, Equatable, CustomStringConvertible {
+    /// The program has no variables.
     case noVariables
+    /// The matrix, bounds or costs do not fit together.
     case dimensionMismatch(String)
+    /// An input is NaN (infinite bounds are allowed).
     case nonFinite(String)
+    /// The program exceeds Clp's 32-bit indices.
     case tooLarge
+    /// Clp could not create a model.
     case solverUnavailable
 
+    /// One line saying what is wrong.
     public var description: String {
         switch self {
         case .noVariables: "linear program has no variables"

@@ -1,5 +1,6 @@
 /// The norm in which the max-margin classifier is measured.
 public enum MarginNorm: String, CaseIterable, Sendable {
+    /// ||b||_1 (the limit of GD on depth-2 diagonal networks, Gunasekar et al. 2018) or ||b||_2 (the limit of GD on linear models, Soudry et al. 2018; THEORY.md §3.1, §3.3).
     case l1, l2
 }
 
@@ -193,6 +194,7 @@ public enum MaxMarginError: Error, Equatable, CustomStringConvertible {
     /// An LP/QP/NNLS solve did not succeed.
     case solverFailed(String)
 
+    /// One line saying what failed.
     public var description: String {
         switch self {
         case .notSeparable(let t):

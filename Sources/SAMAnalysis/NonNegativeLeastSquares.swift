@@ -22,6 +22,7 @@ public struct NonNegativeLeastSquares: Sendable {
     /// Cap on the total number of least-squares solves; `nil` means Lawson–Hanson's 3n (at least 30).
     public var maxIterations: Int?
 
+    /// The problem min ||E x - f||_2, x >= 0, with E given by its columns.
     public init(columns: [[Double]], target: [Double], maxIterations: Int? = nil) {
         self.columns = columns
         self.target = target
@@ -156,11 +157,16 @@ public struct NNLSSolution: Sendable {
 
 /// Invalid input to, or failure of, ``NonNegativeLeastSquares/solve()``.
 public enum NNLSError: Error, Equatable, CustomStringConvertible {
+    /// The columns and the target do not fit together.
     case dimensionMismatch(String)
+    /// An input is not finite.
     case nonFinite(String)
+    /// The cap on least-squares solves was reached.
     case iterationLimit(Int)
+    /// A least-squares subproblem was singular.
     case singular(String)
 
+    /// One line saying what failed.
     public var description: String {
         switch self {
         case .dimensionMismatch(let what): "NNLS dimension mismatch: \(what)"

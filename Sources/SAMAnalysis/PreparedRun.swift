@@ -8,6 +8,7 @@ public enum DataWarning: Equatable, Sendable, CustomStringConvertible {
     /// A CSV dataset that is not linearly separable through the origin (the theory assumes separable data).
     case notSeparable(origin: DataOrigin, bestMargin: Double)
 
+    /// The warning, naming spec fields and files.
     public var description: String { rendered { $0.description } }
 
     /// The warning with spec fields and files written by `name` (the command-line tool passes flag names).
@@ -23,9 +24,12 @@ public enum DataWarning: Equatable, Sendable, CustomStringConvertible {
 
 /// Why a spec cannot run: the spec itself, or its data.
 public enum RunSetupError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The spec is invalid.
     case spec(SpecError)
+    /// The data cannot be loaded or used.
     case data(DataError)
 
+    /// The inner error's message.
     public var description: String {
         switch self {
         case .spec(let e): e.description
@@ -39,10 +43,14 @@ public enum RunSetupError: Error, Equatable, Sendable, CustomStringConvertible {
 /// the run), a Gaussian draw must be linearly separable through the origin, and a non-positive mu or a
 /// non-separable CSV file gives a warning.
 public struct PreparedRun: Sendable {
+    /// The spec, with a small CSV file's examples embedded.
     public var spec: RunSpec
+    /// The loaded examples.
     public var dataset: Dataset
+    /// What the user should hear about the data.
     public var warnings: [DataWarning]
 
+    /// Validates `spec`, loads its data and checks it (a Gaussian draw must be separable; a non-positive mu or a non-separable CSV file is a warning).
     public init(_ spec: RunSpec, registry: Registry = .standard) throws(RunSetupError) {
         do { try spec.validate(registry: registry) } catch { throw .spec(error) }
         let dataset: Dataset

@@ -137,6 +137,7 @@ public enum QPAlgorithm: Sendable {
 
 /// A solution returned by ``QuadraticProgram/solve()``; meaningful only when `status == .optimal`.
 public struct QPSolution: Sendable {
+    /// How the solve ended; the numbers below mean something only for `.optimal`.
     public let status: LPStatus
     /// The primal solution x (length n).
     public let x: [Double]
@@ -149,9 +150,12 @@ public struct QPSolution: Sendable {
 
 /// Malformed input to ``QuadraticProgram/solve()``.
 public enum QuadraticProgramError: Error, Equatable, CustomStringConvertible {
+    /// The linear part is malformed.
     case linear(LinearProgramError)
+    /// The Hessian is malformed (not square, not symmetric, not finite).
     case hessian(String)
 
+    /// One line saying what is wrong.
     public var description: String {
         switch self {
         case .linear(let e): "quadratic program: \(e)"

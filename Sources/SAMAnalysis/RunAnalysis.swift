@@ -3,13 +3,17 @@ import SAMCore
 
 /// Simulated against predicted, one row per claim that applies to a run (THEORY.md §3).
 public struct AnalysisRow: Codable, Sendable {
+    /// What is compared, in words (for instance "amplification order (coordinates in order of first lead)").
     public var quantity: String
+    /// What the run shows.
     public var simulated: String
+    /// What the theory predicts.
     public var predicted: String
     /// `agrees`, `disagrees`, or `not decided` (the run is too short to tell, or the claim is about a limit).
     public var verdict: String
 }
 
+/// `samlab analyze`: a finished run against the theory's predictions (THEORY.md §3, §4), one `AnalysisRow` per claim that applies.
 public enum RunAnalysis {
     /// Leader periods from consecutive recorded betas (relative growth of |beta_j| between rows; 0 when none grows).
     /// With every step recorded this reproduces the run's own leader list.

@@ -75,14 +75,22 @@ public struct SeparabilityReport: Sendable {
 
 /// Invalid input to, or solver failure in, ``Separability/check(points:labels:)``.
 public enum SeparabilityError: Error, Equatable, CustomStringConvertible {
+    /// No points.
     case emptyData
+    /// Points with no coordinates.
     case noFeatures
+    /// The number of labels differs from the number of points.
     case labelCountMismatch(points: Int, labels: Int)
+    /// A point of another dimension than the first.
     case raggedRow(index: Int, count: Int, expected: Int)
+    /// A label other than +1 or -1.
     case invalidLabel(index: Int, value: Double)
+    /// A point with a non-finite coordinate.
     case nonFinite(index: Int)
+    /// The LP solve failed.
     case lpFailed(String)
 
+    /// One line saying what is wrong.
     public var description: String {
         switch self {
         case .emptyData: "separability check needs at least one point"

@@ -9,13 +9,17 @@ import Foundation
 /// multipliers come from a non-negative least-squares fit, and the reported residual is the fit's relative error.
 /// For q = 1 a zero coordinate also needs |sum_n lambda_n y_n x_nj| <= 1; for q < 1 it imposes nothing.
 public enum Stationarity {
+    /// The outcome of `check`: how far the direction is from stationarity, and the multipliers found.
     public struct Report: Sendable {
         /// ||A_S^T lambda - g|| / ||g|| over the non-zero coordinates (plus, for q = 1, the excess over 1 at zeros).
         public let residual: Double
+        /// lambda_n >= 0 for the support examples, in the order of `support`.
         public let multipliers: [Double]
+        /// 0-based indices of the examples with margin 1 (within the tolerance), the support of lambda.
         public let support: [Int]
     }
 
+    /// Checks the KKT conditions of min ||beta||_q^q, q = 2/L, at `direction`; nil when the direction does not separate the data (or has no non-zero coordinate).
     public static func check(direction: [Double], points: [[Double]], labels: [Double], depth: Int,
                              supportTolerance: Double = 1e-3) throws -> Report? {
         let q = 2 / Double(depth)

@@ -1,7 +1,10 @@
 /// One checked statement of the paper: what it predicts, what this run measured, and whether it holds.
 public struct Claim: Codable, Sendable, Equatable {
+    /// The outcome of a check.
     public enum Verdict: String, Codable, Sendable {
+        /// The measurement agrees with the prediction.
         case holds
+        /// It does not.
         case fails
         /// THEORY.md (§5) documents that the paper's stated setting does not show what the paper says; the measurement
         /// must come out as documented.
@@ -14,17 +17,26 @@ public struct Claim: Codable, Sendable, Equatable {
     /// synthetic "minor first, major last" order shows up in a CNN's Grad-CAM over training). Reports count the two
     /// apart, so an extrapolation that does not hold is never read as a failed reproduction.
     public enum Kind: String, Codable, Sendable {
+        /// A statement of the paper.
         case paper
+        /// A question SAMLab asks beyond the paper.
         case extrapolation
     }
 
+    /// The catalog item's identifier (`fig4`).
     public var item: String
+    /// The statement checked, in words.
     public var statement: String
+    /// What the theory or the paper predicts.
     public var prediction: String
+    /// What the run measured.
     public var measurement: String
+    /// Whether the measurement bears the statement out.
     public var verdict: Verdict
+    /// Whose statement it is.
     public var kind: Kind
 
+    /// A claim from its parts (the paper's by default).
     public init(item: String, statement: String, prediction: String, measurement: String, verdict: Verdict, kind: Kind = .paper) {
         self.item = item
         self.statement = statement

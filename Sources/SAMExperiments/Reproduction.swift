@@ -8,16 +8,25 @@ import SAMPlot
 /// so an interrupted run leaves no half figure. Items are independent pure functions of their parameters, so
 /// running them in parallel (`jobs`) gives the same bytes as running them one by one.
 public enum Reproduction {
+    /// What one item produced, for the report.
     public struct ItemReport: Sendable {
+        /// The item.
         public var item: ReproductionItem
+        /// Its checked claims.
         public var claims: [Claim]
+        /// The file names of its figures.
         public var figures: [String]
+        /// The file names of its data tables.
         public var tables: [String]
+        /// Its parameters, in words.
         public var parameters: [String]
+        /// How long it took.
         public var seconds: Double
+        /// Warnings from rendering its figures.
         public var warnings: [String]
     }
 
+    /// Runs `items` on up to `jobs` threads (`quick`: smaller grids, for tests), writes each into `out/ITEM` and then `out/REPORT.md` and `out/index.html`; `progress` gets one line per item start and end.
     public static func run(items: [ReproductionItem], out: String, quick: Bool, jobs: Int,
                            progress: @escaping @Sendable (String) -> Void) throws -> [ItemReport] {
         try AtomicFile.makeDirectory(out)

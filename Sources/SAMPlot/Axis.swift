@@ -4,7 +4,9 @@
 /// the frame; heat maps switch the padding off so cells meet the frame. Give `domain` to fix the range, e.g. to
 /// compare panels or to zoom; data outside it is clipped at the frame, never drawn over the labels.
 public struct Axis: Sendable, Codable, Equatable {
+    /// The axis title; nil for none.
     public var label: String?
+    /// Linear or log10 spacing.
     public var scale: Scale
     /// A fixed range in data units. On a log axis its lower end must be positive, or it is ignored (with a warning).
     public var domain: ClosedRange<Double>?
@@ -13,6 +15,7 @@ public struct Axis: Sendable, Codable, Equatable {
     /// Values grow right-to-left (x) or top-to-bottom (y), as for image rows in a Grad-CAM map.
     public var reversed: Bool
 
+    /// An axis with the given title, scale, fixed range, padding and direction.
     public init(_ label: String? = nil, scale: Scale = .linear, domain: ClosedRange<Double>? = nil,
                 padding: Double? = nil, reversed: Bool = false) {
         self.label = label

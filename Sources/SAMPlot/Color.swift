@@ -7,9 +7,12 @@ import Foundation
 public struct Color: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Channels in 0...1.
     public var red: Double
+    /// Green channel in 0...1.
     public var green: Double
+    /// Blue channel in 0...1.
     public var blue: Double
 
+    /// A color from channels in 0...1 (values outside are clamped; non-finite ones become 0).
     public init(red: Double, green: Double, blue: Double) {
         self.red = Self.clamp(red)
         self.green = Self.clamp(green)
@@ -37,6 +40,7 @@ public struct Color: Sendable, Hashable, Codable, CustomStringConvertible {
         return out
     }
 
+    /// The `#rrggbb` form.
     public var description: String { hex }
 
     /// Relative luminance (WCAG), used to pick readable text over a fill and to check grayscale contrast.
@@ -52,13 +56,17 @@ public struct Color: Sendable, Hashable, Codable, CustomStringConvertible {
                      blue: blue + (other.blue - blue) * t)
     }
 
+    /// #000000.
     public static let black = Color(hex: "#000000")
+    /// #ffffff.
     public static let white = Color(hex: "#ffffff")
 
+    /// Reads a `#rrggbb` string.
     public init(from decoder: Decoder) throws {
         self.init(hex: try decoder.singleValueContainer().decode(String.self))
     }
 
+    /// Writes the `#rrggbb` string.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(hex)

@@ -9,8 +9,10 @@
 /// The anchors are a handful of published colors of each map, interpolated linearly in sRGB; with this many anchors
 /// the result is visually indistinguishable from the full tables.
 public enum ColorMap: String, Sendable, Codable, CaseIterable {
+    /// The three maps: perceptually uniform viridis, blue–white–red diverging, and light-to-dark grays.
     case viridis, diverging, grays
 
+    /// The color at t in 0...1 (clamped; a non-finite t gives the first anchor).
     public func color(at t: Double) -> Color {
         let anchors = self.anchors
         guard t.isFinite else { return anchors[0] }

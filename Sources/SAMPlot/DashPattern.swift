@@ -1,5 +1,6 @@
 /// A stroke pattern. Dash lengths scale with line width so a thick dashed line still reads as dashed.
 public enum DashPattern: String, Sendable, Codable, CaseIterable {
+    /// The patterns, from solid to dash-dot-dot.
     case solid, dashed, dotted, dashDot, longDash, dashDotDot
 
     /// The SVG `stroke-dasharray` in points for a line of the given width; nil for solid.

@@ -10,20 +10,28 @@ import Foundation
 /// Panels fill the grid row by row. With `shareX`/`shareY` all panels whose axes have the same scale (and no fixed
 /// domain) show the same range, so small multiples can be compared by eye.
 public struct Figure: Sendable, Codable, Equatable {
+    /// The figure's title; nil for none.
     public var title: String?
     /// Size in points (1 pt = 1 SVG user unit = 1 PNG pixel at scale 1).
     public var width: Double
+    /// Height in points.
     public var height: Double
+    /// Panels per row of the grid.
     public var columns: Int
     /// Nil: as many rows as the panels need.
     public var rows: Int?
+    /// The panels, filling the grid row by row.
     public var panels: [Panel]
     /// One legend for all panels; panels whose own legend is `.auto` then contribute their entries to it.
     public var sharedLegend: SharedLegend?
+    /// Give panels with the same x scale (and no fixed domain) the same x range.
     public var shareX: Bool
+    /// Give panels with the same y scale (and no fixed domain) the same y range.
     public var shareY: Bool
+    /// Fonts, sizes and colors of the frame and text.
     public var theme: Theme
 
+    /// A figure with the given title, size, grid, panels, legend, axis sharing and theme.
     public init(title: String? = nil, width: Double = 480, height: Double = 320, columns: Int = 1, rows: Int? = nil,
                 panels: [Panel] = [], sharedLegend: SharedLegend? = nil, shareX: Bool = false, shareY: Bool = false,
                 theme: Theme = .paper) {
@@ -49,6 +57,7 @@ public struct Figure: Sendable, Codable, Equatable {
 
     // MARK: - JSON
 
+    /// The spec as pretty JSON with sorted keys (NaN and infinities as strings).
     public func jsonData() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -57,6 +66,7 @@ public struct Figure: Sendable, Codable, Equatable {
         return try encoder.encode(self)
     }
 
+    /// Reads a spec written by `jsonData()`.
     public init(jsonData: Data) throws {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
@@ -67,5 +77,6 @@ public struct Figure: Sendable, Codable, Equatable {
     /// Writes the spec as pretty JSON, atomically.
     public func save(to url: URL) throws { try AtomicFile.write(try jsonData(), to: url) }
 
+    /// Reads a spec saved by `save(to:)`.
     public static func load(from url: URL) throws -> Figure { try Figure(jsonData: Data(contentsOf: url)) }
 }

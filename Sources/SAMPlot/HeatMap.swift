@@ -8,11 +8,17 @@
 /// the color bar, so a missing run can never be mistaken for a low value. The color range defaults to the finite
 /// values; diverging maps center it on zero.
 public struct HeatMap: Sendable, Codable, Equatable {
+    /// The values, `values[row][column]` (rows along y); NaN means no data.
     public var values: [[Double]]
+    /// Cell boundaries along x (columns + 1 values), or nil.
     public var xEdges: [Double]?
+    /// Cell boundaries along y (rows + 1 values), or nil.
     public var yEdges: [Double]?
+    /// Cell centers along x (one per column), or nil.
     public var xCenters: [Double]?
+    /// Cell centers along y (one per row), or nil.
     public var yCenters: [Double]?
+    /// How values map to colors.
     public var colorMap: ColorMap
     /// Fixed color range; nil follows the data.
     public var valueRange: ClosedRange<Double>?
@@ -20,8 +26,10 @@ public struct HeatMap: Sendable, Codable, Equatable {
     public var colorScale: Scale
     /// Color bar title.
     public var label: String?
+    /// Whether the panel shows a color bar for this map.
     public var showsColorBar: Bool
 
+    /// A heat map with cell boundaries (or, with neither, cells at 0, 1, 2, … in index space).
     public init(values: [[Double]], xEdges: [Double]? = nil, yEdges: [Double]? = nil, colorMap: ColorMap = .viridis,
                 valueRange: ClosedRange<Double>? = nil, colorScale: Scale = .linear, label: String? = nil,
                 showsColorBar: Bool = true) {
@@ -35,6 +43,7 @@ public struct HeatMap: Sendable, Codable, Equatable {
         self.showsColorBar = showsColorBar
     }
 
+    /// A heat map with cell centers; boundaries lie halfway between them, in scale space.
     public init(values: [[Double]], xCenters: [Double], yCenters: [Double], colorMap: ColorMap = .viridis,
                 valueRange: ClosedRange<Double>? = nil, colorScale: Scale = .linear, label: String? = nil,
                 showsColorBar: Bool = true) {

@@ -4,12 +4,19 @@
 ///
 /// In JSON a layer is an object with a single key naming its kind: `{"line": {...}}`.
 public enum Layer: Sendable, Equatable {
+    /// A line series.
     case line(LineSeries)
+    /// Scatter points.
     case scatter(ScatterSeries)
+    /// A 2-D trajectory with direction arrows.
     case trajectory(Trajectory2D)
+    /// A shaded band or interval.
     case interval(ShadedInterval)
+    /// A horizontal or vertical reference line.
     case reference(ReferenceLine)
+    /// A heat map.
     case heatMap(HeatMap)
+    /// A text annotation.
     case text(TextAnnotation)
 
     /// Legend text, if any.
@@ -31,6 +38,7 @@ extension Layer: Codable {
         case line, scatter, trajectory, interval, reference, heatMap, text
     }
 
+    /// Reads an object with exactly one key naming the kind.
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: Kind.self)
         guard container.allKeys.count == 1, let kind = container.allKeys.first else {
@@ -49,6 +57,7 @@ extension Layer: Codable {
         }
     }
 
+    /// Writes an object with one key naming the kind.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: Kind.self)
         switch self {
@@ -65,6 +74,7 @@ extension Layer: Codable {
 
 /// Anything that can be added to a panel with `Panel.add(_:)`.
 public protocol PanelLayer: Sendable {
+    /// The layer to add.
     var layer: Layer { get }
 }
 

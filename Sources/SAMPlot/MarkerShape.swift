@@ -1,5 +1,6 @@
 /// Shapes for data markers. Shape carries identity when color cannot (grayscale print, color blindness).
 public enum MarkerShape: String, Sendable, Codable, CaseIterable {
+    /// The shapes: filled circle, square, triangles, diamond; stroked plus and cross.
     case circle, square, triangleUp, triangleDown, diamond, plus, cross
 
     /// Plus and cross are strokes only; the others are filled.

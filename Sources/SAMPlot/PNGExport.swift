@@ -7,7 +7,9 @@ import Foundation
 /// SVG goes through a temporary file, and the PNG is written next to its target and renamed over it, so a reader
 /// never sees a partial image.
 public enum PNGExport {
+    /// Why a PNG could not be written (no renderer, or it failed).
     public struct Failure: Error, CustomStringConvertible, Equatable {
+        /// The reason, in one line.
         public var description: String
     }
 
@@ -23,6 +25,7 @@ public enum PNGExport {
         return nil
     }
 
+    /// Whether `rsvg-convert` is installed.
     public static var isAvailable: Bool { rendererPath() != nil }
 
     /// Renders `svg` to a PNG file at `url`, `scale` pixels per point, on a white background.

@@ -29,12 +29,15 @@ public enum Palette {
     /// Neutral grey for reference lines, frames and other non-data ink.
     public static let neutral = Color(hex: "#555555")
 
+    /// The color of palette index `index` (cycling).
     public static func color(_ index: Int) -> Color { colors[wrap(index, colors.count)] }
 
+    /// The dash pattern of palette index `index` (cycling, shifted past each color cycle).
     public static func dash(_ index: Int) -> DashPattern {
         dashes[wrap(index + wrap(index / colors.count, dashes.count), dashes.count)]
     }
 
+    /// The marker shape of palette index `index` (cycling, shifted past each color cycle).
     public static func marker(_ index: Int) -> MarkerShape {
         markers[wrap(index + 2 * (index / colors.count), markers.count)]
     }

@@ -7,15 +7,20 @@
 public struct ReferenceLine: Sendable, Codable, Equatable {
     /// A point on the line.
     public var x: Double
+    /// The point's y.
     public var y: Double
     /// Direction (dx, dy); (1, 0) is horizontal, (0, 1) vertical.
     public var dx: Double
+    /// The direction's y component.
     public var dy: Double
+    /// Text at the line's end; nil for none.
     public var label: String?
     /// Palette index; nil draws it in neutral grey.
     public var colorIndex: Int?
+    /// The stroke pattern (dashed by default).
     public var dash: DashPattern
 
+    /// The line through (x, y) along (dx, dy).
     public init(x: Double, y: Double, dx: Double, dy: Double, label: String? = nil, colorIndex: Int? = nil,
                 dash: DashPattern = .dashed) {
         self.x = x
@@ -27,10 +32,12 @@ public struct ReferenceLine: Sendable, Codable, Equatable {
         self.dash = dash
     }
 
+    /// The horizontal line at height y.
     public static func horizontal(_ y: Double, label: String? = nil, colorIndex: Int? = nil) -> ReferenceLine {
         ReferenceLine(x: 0, y: y, dx: 1, dy: 0, label: label, colorIndex: colorIndex)
     }
 
+    /// The vertical line at position x.
     public static func vertical(_ x: Double, label: String? = nil, colorIndex: Int? = nil) -> ReferenceLine {
         ReferenceLine(x: x, y: 0, dx: 0, dy: 1, label: label, colorIndex: colorIndex)
     }

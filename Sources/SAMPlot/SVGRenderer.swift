@@ -7,6 +7,7 @@ import Foundation
 /// then draw. The document is self-contained SVG 1.1: no scripts, no external references, text as text (so it
 /// stays searchable and editable), font-family "DejaVu Sans, sans-serif".
 public enum SVGRenderer {
+    /// The figure as SVG, with warnings for whatever could not be shown; never fails.
     public static func render(_ figure: Figure) -> RenderedFigure {
         var warnings: [String] = []
         var figure = figure

@@ -9,6 +9,7 @@ struct TextBox: Sendable, Equatable {
 
 /// Horizontal alignment of text relative to its anchor point.
 public enum TextAnchor: String, Sendable, Codable {
+    /// Anchored at the text's start, middle or end.
     case start, middle, end
 }
 

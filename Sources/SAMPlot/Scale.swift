@@ -5,7 +5,9 @@ import Foundation
 /// All layout happens in "scale space": the data value for `.linear`, its base-10 logarithm for `.log10`. Padding,
 /// tick spacing and interpolation are uniform in that space, which is what makes a log axis look like one.
 public enum Scale: String, Sendable, Codable, CaseIterable {
+    /// Values as they are.
     case linear
+    /// Base-10 logarithms of the (positive) values.
     case log10
 
     /// The value in scale space, or nil when the value cannot be shown on this scale (non-finite values, and

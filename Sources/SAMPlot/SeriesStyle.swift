@@ -11,9 +11,12 @@ public struct SeriesStyle: Sendable, Codable, Equatable {
     public var markers: Bool
     /// Marker shape; nil takes the palette's shape for the index.
     public var marker: MarkerShape?
+    /// Put a marker on every n-th point; nil spaces about a dozen along the line.
     public var markerEvery: Int?
+    /// Stroke opacity in 0...1.
     public var opacity: Double
 
+    /// A style; everything left nil follows the palette index.
     public init(colorIndex: Int? = nil, dash: DashPattern? = nil, width: Double? = nil, markers: Bool = false,
                 marker: MarkerShape? = nil, markerEvery: Int? = nil, opacity: Double = 1) {
         self.colorIndex = colorIndex
@@ -25,6 +28,7 @@ public struct SeriesStyle: Sendable, Codable, Equatable {
         self.opacity = opacity
     }
 
+    /// Everything from the palette: no fixed color, dash or width, no markers.
     public static let automatic = SeriesStyle()
 
     /// Palette entry `index` with its matching dash pattern.

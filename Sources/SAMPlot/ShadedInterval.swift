@@ -6,13 +6,20 @@
 /// `Palette.hatched`), every band gets faint edge lines, and `labelInside` writes the label at the top of the band
 /// when it fits, the most robust way to name leaders.
 public struct ShadedInterval: Sendable, Codable, Equatable {
+    /// Where the band starts on x.
     public var start: Double
+    /// Where it ends on x (exclusive).
     public var end: Double
+    /// Palette index of its tint.
     public var colorIndex: Int
+    /// Legend text (bands with the same label share one entry); nil for none.
     public var label: String?
+    /// Tint opacity in 0...1 (light by default).
     public var opacity: Double
+    /// Write the label at the top of the band when it fits.
     public var labelInside: Bool
 
+    /// A band over [start, end) with the given tint and label.
     public init(start: Double, end: Double, colorIndex: Int = 0, label: String? = nil, opacity: Double = 0.18,
                 labelInside: Bool = false) {
         self.start = start

@@ -6,7 +6,9 @@
 /// underestimated by 10%; a small per-class table is nearly as simple and errs on the wide side. Bold text is taken
 /// 10% wider. Vertical extent: ascent 0.8 em above the baseline, descent 0.22 em below.
 public enum TextMetrics {
+    /// Ascent above the baseline, in em (0.8).
     public static let ascent = 0.8
+    /// Descent below the baseline, in em (0.22).
     public static let descent = 0.22
 
     /// Estimated advance width of `text` at `fontSize`, in points.

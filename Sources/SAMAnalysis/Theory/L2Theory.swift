@@ -10,9 +10,12 @@ import SAMFlow
 /// Only alpha / rho and mu / ||mu|| matter. Coordinate i grows iff mu_i < N / rho; relative growth peaks near
 /// mu = N / (2 rho), and N grows with the predictor, so the leader moves from minor to major coordinates.
 public struct L2Theory: Sendable {
+    /// mu, the single example's features (the theory assumes 0 < mu_1 < ... < mu_d).
     public let mu: [Double]
+    /// The radius rho.
     public let rho: Double
 
+    /// The predictions for D_mu and radius rho.
     public init(mu: [Double], rho: Double) {
         self.mu = mu
         self.rho = rho

@@ -17,6 +17,7 @@ public enum LInfTheory {
         /// alpha_j < rho at odd L >= 3: a_j rises to rho, beta_j -> rho^L, the loss stays positive.
         case approachesRho
 
+        /// The fate in words, with its time when known.
         public var description: String {
             switch self {
             case .grows(let t): t.map { "grows (blow-up at s = \($0))" } ?? "grows"

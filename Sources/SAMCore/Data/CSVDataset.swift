@@ -5,6 +5,7 @@ import Foundation
 /// Every error names the file and the line, so that a user can find the bad value at once. Blank lines
 /// (and a trailing newline) are skipped; anything else that is not a finite number is an error.
 public enum CSVDataset {
+    /// Reads and parses the CSV file at `path`; an unreadable file is `DataError.unreadable`.
     public static func read(path: String) throws(DataError) -> Dataset {
         let data: Data
         do { data = try InputFile.contents(path) } catch { throw .unreadable(path: path, reason: error.reason) }
@@ -14,6 +15,7 @@ public enum CSVDataset {
         return try parse(text, origin: .file(path))
     }
 
+    /// Parses CSV text; `origin` names the file in errors.
     public static func parse(_ text: String, origin: DataOrigin) throws(DataError) -> Dataset {
         func fail(_ line: Int?, _ detail: String) -> DataError { .malformed(origin: origin, line: line, detail: detail) }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map {

@@ -1,8 +1,11 @@
 /// Where a dataset came from, for messages: a file, or a field of the run specification.
 public enum DataOrigin: Equatable, Sendable, CustomStringConvertible {
+    /// A file, by its path.
     case file(String)
+    /// A field of the run specification (such as `data.mu`).
     case field(SpecField)
 
+    /// The path, or the field's dotted name.
     public var description: String {
         switch self {
         case .file(let path): path
@@ -23,6 +26,7 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The data must be linearly separable through the origin and are not.
     case notSeparable(origin: DataOrigin, detail: String)
 
+    /// The file or spec field the error is about.
     public var origin: DataOrigin? {
         switch self {
         case .unreadable(let path, _): .file(path)
@@ -30,6 +34,7 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The message, naming the file (and line) or the spec field.
     public var description: String { rendered { $0.description } }
 
     /// The message with the origin written by `name` (the command-line tool passes its flag names for fields).

@@ -58,9 +58,12 @@ public enum DataSource: Equatable, Sendable {
 
 /// The examples of a CSV file, kept in the specification.
 public struct EmbeddedData: Codable, Equatable, Sendable {
+    /// The points x_n, one row of d values each.
     public var points: [[Double]]
+    /// The labels y_n, +1 or -1.
     public var labels: [Double]
 
+    /// The given examples (validated when the dataset is loaded).
     public init(points: [[Double]], labels: [Double]) {
         self.points = points
         self.labels = labels
@@ -101,11 +104,13 @@ extension DataSource {
 extension DataSource: Codable {
     enum CodingKeys: String, CodingKey { case kind, mu, path, points, labels, n, mean, sigma, seed }
 
+    /// Reads the `data` object strictly (see `init(spec:)`).
     public init(from decoder: any Decoder) throws {
         let value = try JSONValue(from: decoder)
         self = try DataSource(spec: try SpecObject(value, path: ""))
     }
 
+    /// Writes the `data` object: `kind` and that kind's keys.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         switch self {

@@ -3,7 +3,9 @@
 /// The models of SAMLab see a dataset only through its signed features a_n = y_n x_n, since the margin of
 /// example n is y_n <beta, x_n> = <beta, a_n> (THEORY.md §1.1).
 public struct Dataset: Sendable, Equatable {
+    /// The points x_n, each of the same dimension d.
     public let points: [[Double]]
+    /// The labels y_n, each +1 or -1.
     public let labels: [Double]
 
     /// Validates the points and labels; `origin` names the file or spec field in errors.
@@ -31,7 +33,9 @@ public struct Dataset: Sendable, Equatable {
         try Dataset(points: [mu], labels: [1], origin: .field("data.mu"))
     }
 
+    /// The number of examples n.
     public var count: Int { points.count }
+    /// The dimension d of the points.
     public var dimension: Int { points[0].count }
 
     /// a_n = y_n x_n, row-major, n rows of d values.

@@ -7,11 +7,16 @@ import Foundation
 /// elsewhere (by an LP, in SAMAnalysis): generation itself never rejects. Errors name the spec fields
 /// `data.n`, `data.mean`, `data.sigma`, `data.seed` (and `data.gaussian` for the text form).
 public struct GaussianClusters: Codable, Equatable, Sendable {
+    /// The number of points n (at least 2; half of them, rounded up, have label +1).
     public var count: Int
+    /// The cluster centre m of the +1 class (the -1 class is centred at -m).
     public var mean: [Double]
+    /// The noise's standard deviation sigma, the same in every coordinate.
     public var sigma: Double
+    /// The seed of the `SplitMix64` draws.
     public var seed: UInt64
 
+    /// Checks the values: n >= 2, a non-empty finite mean, a finite sigma >= 0.
     public init(count: Int, mean: [Double], sigma: Double, seed: UInt64) throws(SpecError) {
         guard count >= 2 else { throw .outOfRange(field: "data.n", value: "\(count)", requirement: "must be at least 2") }
         guard !mean.isEmpty else { throw .inconsistent(field: "data.mean", detail: "needs at least one coordinate") }
@@ -59,6 +64,7 @@ public struct GaussianClusters: Codable, Equatable, Sendable {
         try self.init(count: n, mean: mean, sigma: sigma, seed: seed)
     }
 
+    /// Draws the dataset (always the same one for the same values).
     public func generate() throws(DataError) -> Dataset {
         var rng = SplitMix64(seed: seed)
         var points = [[Double]]()

@@ -5,19 +5,25 @@ import Foundation
 ///
 /// The rule, loss and model are whatever the registry builds from the spec; nothing here depends on which.
 public final class DiscreteRunner {
+    /// The run's specification.
     public let spec: RunSpec
+    /// Its discrete settings (step size, number of steps).
     public let settings: DiscreteSettings
+    /// The examples it trains on.
     public let dataset: Dataset
+    /// The model the registry built from the spec.
     public let model: any Model
     let kernel: any DynamicsKernel
     let recordedSteps: [Int]
     /// Whether rows carry the full beta (off for very large d unless asked).
     public let recordsBeta: Bool
+    /// What the run has produced so far (save it to checkpoint; `restore(_:)` continues from it).
     public private(set) var state: DiscreteState
 
     /// Steps between the saved states that divergence is replayed from.
     static let replayInterval = 256
 
+    /// A runner for a discrete spec on `dataset`: builds the rule, loss and model with `registry` and picks the fastest kernel (`forceGeneralKernel` picks the general one, for tests). A flow spec is an error.
     public init(spec: RunSpec, dataset: Dataset, registry: Registry = .standard, recordsBeta: Bool? = nil,
                 forceGeneralKernel: Bool = false) throws(SpecError) {
         let components = try spec.components(for: .step, dimension: dataset.dimension, registry: registry)

@@ -1,16 +1,26 @@
 /// Everything a discrete run has produced so far; Codable so that a checkpoint restores it exactly.
 public struct DiscreteState: Codable, Equatable, Sendable {
+    /// Steps taken so far.
     public var step: Int
+    /// The current weights, layer-major.
     public var weights: [Double]
+    /// log of the mean loss at step 0 (for the collapse verdict).
     public var initialLogLoss: Double
+    /// The margin at step 0 (for the collapse verdict).
     public var initialMargin: Double
+    /// The recorded rows so far.
     public var rows: [TrajectoryRow]
+    /// The relative leader's periods so far.
     public var leaders: [LeaderPeriod]
+    /// The absolute leader's periods so far.
     public var leadersAbsolute: [LeaderPeriod]
     /// For each coordinate, the first step during which one of its weights changed sign or reached zero; -1 if never.
     public var firstZeroCrossing: [Int]
+    /// How the run ended, nil while it runs.
     public var status: RunStatus?
+    /// The step of the event that ended it (divergence, collapse).
     public var eventStep: Int?
+    /// Why it ended so, in words.
     public var reason: String?
 
     enum CodingKeys: String, CodingKey {

@@ -4,6 +4,7 @@ import Foundation
 /// depth 2, logistic loss, one example mu_j = (1 + (j-1)/(d-1)) / d (margin O(1) at every d), alpha = 0.5,
 /// eta = 0.1, rho = 0.05.
 public enum DynamicsBenchmark {
+    /// mu_j = (1 + (j-1)/(d-1)) / d, j = 1..d: a single example whose margin stays O(1) at every d.
     public static func mu(dimension d: Int) -> [Double] {
         (0..<d).map { j in (1 + Double(j) / Double(max(d - 1, 1))) / Double(d) }
     }

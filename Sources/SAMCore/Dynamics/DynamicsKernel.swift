@@ -5,10 +5,13 @@
 /// unusable and the caller restores a saved one. The scan collects, from beta(k) and beta(k+1), which coordinate
 /// grew fastest and which weights crossed zero during the step.
 public protocol DynamicsKernel: AnyObject {
+    /// The data dimension d.
     var dimension: Int { get }
     /// Layer-major weights; setting them recomputes everything derived from them.
     var weights: [Double] { get set }
+    /// The observables of the current state (loss, margin, ||beta||, and beta when `includeBeta`).
     func observe(includeBeta: Bool) -> StateObservation
+    /// Takes one step, recording growth and zero crossings in `scan`; false when the new state is not finite.
     func step(scan: inout GrowthScan) -> Bool
 }
 
@@ -23,6 +26,7 @@ public struct StateObservation: Sendable, Equatable {
     /// beta, when asked for.
     public var beta: [Double]?
 
+    /// An observation from its values.
     public init(logLoss: Double, margin: Double, norm: Double, beta: [Double]?) {
         self.logLoss = logLoss
         self.margin = margin

@@ -10,6 +10,7 @@ import Foundation
 ///
 /// As in `SingleExampleKernel`, the arithmetic is generic over the rule and the algebra and bound at construction.
 public final class GeneralKernel: DynamicsKernel {
+    /// The data dimension d.
     public let dimension: Int
     let count: Int
     let layerCount: Int
@@ -33,6 +34,7 @@ public final class GeneralKernel: DynamicsKernel {
     private var velocityOperation: (GeneralKernel, Double, UnsafeMutableBufferPointer<Double>) -> Bool = { _, _, _ in false }
     private var betaVelocityOperation: (GeneralKernel, UnsafeBufferPointer<Double>) -> [Double] = { _, _ in [] }
 
+    /// A kernel for `rule` and `algebra` on `dataset` from the given layer-major weights, with step size `learningRate`.
     public init<R: Rule, A: LaneAlgebra>(rule: R, algebra: A, initialWeights: [Double], dataset: Dataset,
                                          loss: any MarginLoss, learningRate: Double) {
         dimension = dataset.dimension
@@ -59,6 +61,7 @@ public final class GeneralKernel: DynamicsKernel {
         prepare()
     }
 
+    /// The current layer-major weights; setting them recomputes beta and the margins.
     public var weights: [Double] {
         get { PaddedLayers(storage: theta, dimension: dimension, layers: layerCount).weights }
         set {
@@ -70,8 +73,10 @@ public final class GeneralKernel: DynamicsKernel {
 
     func prepare() { prepareOperation(self) }
 
+    /// One step w <- w - eta grad L(w + eps(w)) over all n examples; false when the new state is not finite.
     public func step(scan: inout GrowthScan) -> Bool { stepOperation(self, &scan) }
 
+    /// The mean loss (by log-sum-exp), the smallest margin, ||beta||_2 and optionally beta.
     public func observe(includeBeta: Bool) -> StateObservation {
         let logLoss = margins.withUnsafeBufferPointer { loss.logMeanValue(margins: $0) }
         let norm = beta.reduce(Lanes.zero) { $0 + $1 * $1 }.sum().squareRoot()

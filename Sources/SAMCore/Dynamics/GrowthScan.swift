@@ -10,8 +10,11 @@
 /// when f underflows (|l'| ~ e^-4800) the limit f -> 0, the first-order increment, is used. So the leader stays
 /// right where the step itself is too small to be seen in floating point.
 public struct GrowthScan {
+    /// Whether leaders are decided (false when only zero crossings matter, as in a replay).
     public var tracksLeaders: Bool
+    /// The relative leader of the current step, 1-based (0 when nothing grows).
     public private(set) var leader = 0
+    /// The absolute leader of the current step, 1-based (0 when nothing grows).
     public private(set) var leaderAbsolute = 0
     private var bestRelative = 0.0
     private var bestAbsolute = 0.0
@@ -20,11 +23,13 @@ public struct GrowthScan {
     /// For each coordinate, the first step during which one of its weights changed sign or reached zero; -1 if never.
     public var firstZeroCrossing: [Int]
 
+    /// A scan for d coordinates, with no zero crossing yet.
     public init(dimension: Int, tracksLeaders: Bool = true) {
         self.tracksLeaders = tracksLeaders
         firstZeroCrossing = Array(repeating: -1, count: dimension)
     }
 
+    /// Starts step k: clears the leaders of the previous step (zero crossings are kept).
     public mutating func begin(step: Int) {
         self.step = step
         leader = 0

@@ -1,10 +1,15 @@
 /// What a kernel is built from: the model's initial weights, the data, the loss and (for discrete runs) eta.
 public struct KernelInputs: Sendable {
+    /// The model's layer-major initial weights.
     public var initialWeights: [Double]
+    /// The examples.
     public var dataset: Dataset
+    /// The margin loss.
     public var loss: any MarginLoss
+    /// The step size eta (1 for a flow's field).
     public var learningRate: Double
 
+    /// The inputs from their values.
     public init(initialWeights: [Double], dataset: Dataset, loss: any MarginLoss, learningRate: Double) {
         self.initialWeights = initialWeights
         self.dataset = dataset
@@ -64,6 +69,7 @@ public struct KernelBuilders: Sendable {
 
 /// Something that wants to see each algebra type of `FastAlgebras` as a concrete type.
 public protocol AlgebraTypeVisitor {
+    /// Called once with each algebra type of `FastAlgebras`.
     mutating func visit<A: LaneAlgebra>(_ type: A.Type)
 }
 
@@ -71,6 +77,7 @@ public protocol AlgebraTypeVisitor {
 /// whose algebra is listed here runs at full speed with every rule; any other algebra runs through the same generic
 /// kernel code, correct but slower. This is the only list of algebras in the kernels, and no kernel switches on it.
 public enum FastAlgebras {
+    /// Shows `visitor` each listed algebra type in turn.
     public static func visitAll<V: AlgebraTypeVisitor>(_ visitor: inout V) {
         visitor.visit(ProductAlgebra1.self)
         visitor.visit(ProductAlgebra2.self)

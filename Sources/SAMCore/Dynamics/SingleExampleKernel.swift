@@ -16,6 +16,7 @@ import Foundation
 /// construction, into closures. Built from a specialized context (`KernelFactory`'s tables), those closures run
 /// code specialized for the concrete rule and algebra.
 public final class SingleExampleKernel: DynamicsKernel {
+    /// The data dimension d.
     public let dimension: Int
     let layerCount: Int
     let degree: Int
@@ -34,6 +35,7 @@ public final class SingleExampleKernel: DynamicsKernel {
     private var stepOperation: (SingleExampleKernel, inout GrowthScan) -> Bool = { _, _ in false }
     private var betaOperation: (SingleExampleKernel, Int) -> Lanes = { _, _ in .zero }
 
+    /// A kernel for `rule` and `algebra` on a one-example `dataset` (a precondition) from the given layer-major weights, with step size `learningRate`.
     public init<R: Rule, A: LaneAlgebra>(rule: R, algebra: A, initialWeights: [Double], dataset: Dataset,
                                          loss: any MarginLoss, learningRate: Double) {
         precondition(dataset.count == 1)
@@ -61,6 +63,7 @@ public final class SingleExampleKernel: DynamicsKernel {
         feature.deallocate()
     }
 
+    /// The current layer-major weights; setting them recomputes the margin's polynomial and the normalizer.
     public var weights: [Double] {
         get {
             PaddedLayers(storage: Array(UnsafeBufferPointer(start: theta, count: layerCount * blocks)),
@@ -74,6 +77,7 @@ public final class SingleExampleKernel: DynamicsKernel {
         }
     }
 
+    /// The loss, the margin z = m_0, ||beta||_2 and optionally beta.
     public func observe(includeBeta: Bool) -> StateObservation {
         let z = moments[0]
         var norm2 = Lanes.zero
@@ -90,6 +94,7 @@ public final class SingleExampleKernel: DynamicsKernel {
 
     func prepare() { prepareOperation(self) }
 
+    /// One fused step w <- w - eta grad L(w + eps(w)); false when the new state is not finite.
     public func step(scan: inout GrowthScan) -> Bool { stepOperation(self, &scan) }
 
     /// Computes m_k and the normalizer for the current weights (the same arithmetic as the fused update pass, so

@@ -10,8 +10,11 @@ import Foundation
 /// its `summary.json`. The checkpoint of an unfinished run lives in the folder alone (it has no results), so that
 /// `--resume` finds it; the finished folder replaces it.
 public enum RunFolder {
+    /// The summary's file name.
     public static let summaryName = "summary.json"
+    /// The trajectory's file name.
     public static let trajectoryName = "trajectory.csv"
+    /// The checkpoint's file name.
     public static let checkpointName = "checkpoint.json"
     /// The files a run folder may hold.
     public static let runFiles: Set<String> = [summaryName, trajectoryName, checkpointName]
@@ -70,6 +73,7 @@ public enum RunFolder {
 
     static func path(_ directory: String, _ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
 
+    /// Writes `data` to `path` directly (the default `writeFile` of `write(_:to:version:includeBeta:writeFile:)`).
     public static func plainWrite(_ data: Data, to path: String) throws(InvalidInput) {
         do { try data.write(to: URL(fileURLWithPath: path)) } catch {
             throw InvalidInput("\(path): cannot write (\(InputFile.reason(error)))")

@@ -2,6 +2,7 @@ import Foundation
 
 /// Writes files so that a reader never sees half of one: into a temporary file beside the target, then rename.
 public enum AtomicFile {
+    /// Writes `data` to `path` through a temporary file and a rename; the error names the path and the reason.
     public static func write(_ data: Data, to path: String) throws(InvalidInput) {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
@@ -21,6 +22,7 @@ public enum AtomicFile {
         }
     }
 
+    /// Writes `text` as UTF-8 to `path`, atomically.
     public static func write(_ text: String, to path: String) throws(InvalidInput) {
         try write(Data(text.utf8), to: path)
     }

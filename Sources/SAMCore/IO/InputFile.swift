@@ -3,17 +3,21 @@ import Foundation
 /// A file that could not be read or written: `path: cannot ACTION (reason)`, the reason in words ("no such file",
 /// "Permission denied", "No space left on device").
 public struct FileError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file's path.
     public var path: String
     /// What failed: "read the file", "write", "create the directory", ...
     public var action: String
+    /// Why, in words ("no such file", "Permission denied").
     public var reason: String
 
+    /// The error for `path`, `action` and `reason`.
     public init(path: String, action: String, reason: String) {
         self.path = path
         self.action = action
         self.reason = reason
     }
 
+    /// `path: cannot ACTION (reason)`.
     public var description: String { "\(path): cannot \(action) (\(reason))" }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 /// The one JSON style of SAMLab: sorted keys (so equal values give equal bytes), pretty-printed, shortest
 /// round-trip numbers, and an error rather than a silent NaN or infinity.
 public enum JSONOutput {
+    /// `value` as SAMLab's JSON (sorted keys, pretty-printed, a final newline); a non-finite number is an error.
     public static func encode<T: Encodable>(_ value: T) throws(InvalidInput) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -15,6 +16,7 @@ public enum JSONOutput {
         }
     }
 
+    /// Decodes `type` from `data`; errors are one line, `source: ...`, naming the JSON path at fault.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, source: String) throws(InvalidInput) -> T {
         do {
             return try JSONDecoder().decode(type, from: data)

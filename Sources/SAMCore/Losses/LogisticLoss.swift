@@ -2,8 +2,11 @@ import Foundation
 
 /// The logistic loss l(z) = log(1 + e^-z) (THEORY.md §1.3), in log space.
 public struct LogisticLoss: MarginLoss {
+    /// The name in specifications and on the command line: `logistic`.
     public static let name = "logistic"
+    /// The formula, for help texts.
     public static let summary = "log(1+e^-z)"
+    /// The logistic loss (it has no parameters).
     public init() {}
 
     /// log l(z). For large z, l = t - t^2/2 + ... with t = e^-z, so log l = -z + log1p(-t/2 + t^2/3) and the second

@@ -11,6 +11,7 @@ public protocol MarginLoss: Sendable {
     static var name: String { get }
     /// One line for help texts.
     static var summary: String { get }
+    /// The loss (margin losses have no parameters; the registry builds them with this initializer).
     init()
     /// log l(z).
     func logValue(margin z: Double) -> Double

@@ -10,6 +10,7 @@
 /// `FastAlgebras` (each a concrete type, so that loop bounds are constants and the work stays in registers). An
 /// algebra that is not listed runs through the same generic code, correct but slower.
 public protocol LaneAlgebra: Sendable {
+    /// The per-block working storage: one `Lanes` per layer, or per polynomial coefficient (`degree + 1` of them).
     associatedtype Storage: LaneStorage
     /// Weight vectors of length d (layers of the network; 2 for u and v of the signed parametrization).
     var layerCount: Int { get }

@@ -6,7 +6,9 @@ public typealias Lanes = SIMD4<Double>
 /// Kernels keep their per-block work in local variables of this kind; with a fixed algebra every index is a
 /// constant and the optimizer keeps them in registers.
 public protocol LaneStorage {
+    /// Storage with every entry zero.
     init()
+    /// Entry `i`: the lanes of layer (or coefficient) `i`.
     subscript(_ i: Int) -> Lanes { get set }
 }
 
@@ -14,9 +16,11 @@ public protocol LaneStorage {
 public struct LaneArray<let count: Int>: LaneStorage {
     var values: InlineArray<count, Lanes>
 
+    /// `count` zero lanes.
     @inline(__always)
     public init() { values = InlineArray(repeating: .zero) }
 
+    /// Entry `i`, `0..<count`.
     @inline(__always)
     public subscript(_ i: Int) -> Lanes {
         get { values[i] }

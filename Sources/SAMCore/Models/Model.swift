@@ -16,7 +16,9 @@ public protocol Model: Sendable {
     /// The model for data of dimension d, with the initial weights the spec asks for.
     init(spec: ModelSpec, dimension: Int) throws(SpecError)
 
+    /// The depth L of the network (the exponent of the product or of the signed powers).
     var depth: Int { get }
+    /// The data dimension d: the number of coordinates of beta.
     var dimension: Int { get }
     /// Layer-major initial weights, `layerCount * dimension` of them.
     var initialWeights: [Double] { get }
@@ -25,6 +27,7 @@ public protocol Model: Sendable {
 }
 
 extension Model {
+    /// The largest depth of the built-in algebras (`ProductAlgebraN.maximumDepth`).
     public static var maximumDepth: Int { ProductAlgebraN.maximumDepth }
 
     /// Weight vectors of length d.
@@ -67,10 +70,12 @@ extension Model {
 public protocol LayeredDiagonalNetwork: Model {
     /// What `layer_init` must hold, for messages ("one per layer (depth 2)").
     static func layerDescription(depth: Int) -> String
+    /// The network of depth L for dimension d with the given layer-major initial weights (`layerCount(depth:) * d`).
     init(depth: Int, dimension: Int, initialWeights: [Double])
 }
 
 extension LayeredDiagonalNetwork {
+    /// The network the spec describes: checks the depth, then builds the weights from `alpha` or `layer_init`.
     public init(spec: ModelSpec, dimension d: Int) throws(SpecError) {
         try Self.checkDepth(spec.depth)
         let weights = try spec.initialization.weights(layers: Self.layerCount(depth: spec.depth), dimension: d,

@@ -3,11 +3,14 @@
 /// The math lives in this protocol's extension; the conforming types differ only in how they carry the depth:
 /// in the type (`ProductAlgebra1`, `2`, `3`, with small storage) or as a value (`ProductAlgebraN`).
 public protocol ProductLaneAlgebra: LaneAlgebra {
+    /// The depth L: the number of factors of beta_j.
     var depth: Int { get }
 }
 
 extension ProductLaneAlgebra {
+    /// L layers, one factor each.
     public var layerCount: Int { depth }
+    /// beta(theta + c D) is a product of L linear factors in c, so its degree is L.
     public var degree: Int { depth }
 
     /// beta = prod_l theta_l.
@@ -76,31 +79,44 @@ extension ProductLaneAlgebra {
 
 /// The product algebra at depth 1 (the linear model).
 public struct ProductAlgebra1: ProductLaneAlgebra {
+    /// Room for the one layer and the two polynomial coefficients.
     public typealias Storage = LaneArray<4>
+    /// The depth-1 product algebra.
     public init() {}
+    /// Always 1.
     public var depth: Int { 1 }
 }
 
 /// The product algebra at depth 2.
 public struct ProductAlgebra2: ProductLaneAlgebra {
+    /// Room for the two layers and the three polynomial coefficients.
     public typealias Storage = LaneArray<4>
+    /// The depth-2 product algebra.
     public init() {}
+    /// Always 2.
     public var depth: Int { 2 }
 }
 
 /// The product algebra at depth 3.
 public struct ProductAlgebra3: ProductLaneAlgebra {
+    /// Room for the three layers and the four polynomial coefficients.
     public typealias Storage = LaneArray<4>
+    /// The depth-3 product algebra.
     public init() {}
+    /// Always 3.
     public var depth: Int { 3 }
 }
 
 /// The product algebra at any depth up to `maximumDepth`, carried as a value.
 public struct ProductAlgebraN: ProductLaneAlgebra {
+    /// Room for `maximumDepth + 1` polynomial coefficients.
     public typealias Storage = LaneArray<17>
+    /// The largest depth the storage holds (16), and so the largest depth of every built-in model.
     public static let maximumDepth = 16
+    /// The depth L, `1...maximumDepth`.
     public let depth: Int
 
+    /// The product algebra at depth L (a precondition: `1...maximumDepth`).
     public init(depth: Int) {
         precondition(depth >= 1 && depth <= Self.maximumDepth)
         self.depth = depth

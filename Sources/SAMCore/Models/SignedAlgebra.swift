@@ -1,11 +1,14 @@
 /// The algebra of the signed parametrization, beta_j = u_j^L - v_j^L (THEORY.md §1.2): two layers whatever the
 /// depth, degree L.
 public protocol SignedLaneAlgebra: LaneAlgebra {
+    /// The depth L: the exponent of u and v.
     var depth: Int { get }
 }
 
 extension SignedLaneAlgebra {
+    /// Two layers, u and v, whatever the depth.
     public var layerCount: Int { 2 }
+    /// (u + c Du)^L - (v + c Dv)^L has degree L in c.
     public var degree: Int { depth }
 
     /// beta = u^L - v^L.
@@ -37,6 +40,7 @@ extension SignedLaneAlgebra {
         return out
     }
 
+    /// (u + du)^L - u^L - ((v + dv)^L - v^L), each power's increment without cancellation.
     @inline(__always)
     public func betaIncrement(_ theta: Storage, delta: Storage) -> Lanes {
         Self.powerIncrement(theta[0], delta[0], depth) - Self.powerIncrement(theta[1], delta[1], depth)
@@ -48,16 +52,22 @@ extension SignedLaneAlgebra {
 
 /// The signed algebra at depth 2.
 public struct SignedAlgebra2: SignedLaneAlgebra {
+    /// Room for the two layers and the three polynomial coefficients.
     public typealias Storage = LaneArray<4>
+    /// The depth-2 signed algebra.
     public init() {}
+    /// Always 2.
     public var depth: Int { 2 }
 }
 
 /// The signed algebra at any depth up to `ProductAlgebraN.maximumDepth`, carried as a value.
 public struct SignedAlgebraN: SignedLaneAlgebra {
+    /// Room for `ProductAlgebraN.maximumDepth + 1` polynomial coefficients.
     public typealias Storage = LaneArray<17>
+    /// The depth L, `1...ProductAlgebraN.maximumDepth`.
     public let depth: Int
 
+    /// The signed algebra at depth L (a precondition: `1...ProductAlgebraN.maximumDepth`).
     public init(depth: Int) {
         precondition(depth >= 1 && depth <= ProductAlgebraN.maximumDepth)
         self.depth = depth

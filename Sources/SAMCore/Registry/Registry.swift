@@ -11,11 +11,17 @@ import Foundation
 public struct Registry: Sendable {
     /// A registered rule.
     public struct RuleEntry: Sendable {
+        /// The rule's name (`Rule.name`).
         public let name: String
+        /// Other names accepted for it.
         public let aliases: [String]
+        /// Its formula, for help texts.
         public let summary: String
+        /// Its name in legends and reports.
         public let displayName: String
+        /// Whether it uses rho.
         public let usesRadius: Bool
+        /// Its parameters beyond rho.
         public let parameters: [RuleParameter]
         let type: any Rule.Type
         let make: @Sendable (RuleSpec) throws(SpecError) -> any Rule
@@ -42,7 +48,9 @@ public struct Registry: Sendable {
 
     /// A registered margin loss.
     public struct LossEntry: Sendable {
+        /// The loss's name (`MarginLoss.name`).
         public let name: String
+        /// Its formula, for help texts.
         public let summary: String
         let make: @Sendable () -> any MarginLoss
 
@@ -52,13 +60,17 @@ public struct Registry: Sendable {
             make = { L() }
         }
 
+        /// A new instance of the loss.
         public func loss() -> any MarginLoss { make() }
     }
 
     /// A registered model.
     public struct ModelEntry: Sendable {
+        /// The model's name (`Model.name`).
         public let name: String
+        /// Its formula, for help texts.
         public let summary: String
+        /// The largest depth it supports.
         public let maximumDepth: Int
         let layers: @Sendable (Int) -> Int
         let make: @Sendable (ModelSpec, Int) throws(SpecError) -> any Model
@@ -78,8 +90,11 @@ public struct Registry: Sendable {
         public func model(_ spec: ModelSpec, dimension d: Int) throws(SpecError) -> any Model { try make(spec, d) }
     }
 
+    /// The registered rules, in registration order.
     public private(set) var rules: [RuleEntry] = []
+    /// The registered losses, in registration order.
     public private(set) var losses: [LossEntry] = []
+    /// The registered models, in registration order.
     public private(set) var models: [ModelEntry] = []
 
     /// An empty registry (`Registry.standard` has the built-ins).
@@ -109,8 +124,11 @@ public struct Registry: Sendable {
         return copy
     }
 
+    /// The rules' names (without aliases).
     public var ruleNames: [String] { rules.map(\.name) }
+    /// The losses' names.
     public var lossNames: [String] { losses.map(\.name) }
+    /// The models' names.
     public var modelNames: [String] { models.map(\.name) }
 
     /// Every parameter key that some registered rule declares.
@@ -124,6 +142,7 @@ public struct Registry: Sendable {
         return entry
     }
 
+    /// The loss registered under `name`; an unknown name is an error that lists the known ones.
     public func loss(named name: String) throws(SpecError) -> LossEntry {
         guard let entry = losses.first(where: { $0.name == name }) else {
             throw .unknownName(field: "loss", name: name, known: lossNames)
@@ -131,6 +150,7 @@ public struct Registry: Sendable {
         return entry
     }
 
+    /// The model registered under `name`; an unknown name is an error that lists the known ones.
     public func model(named name: String) throws(SpecError) -> ModelEntry {
         guard let entry = models.first(where: { $0.name == name }) else {
             throw .unknownName(field: "param", name: name, known: modelNames)

@@ -7,6 +7,7 @@ public struct LeaderPeriod: Codable, Equatable, Sendable {
     /// A step (a whole number) or a time, per the run's clock.
     public var start: Double
 
+    /// A period led by `coordinate` (1-based, 0 for none) from `start`.
     public init(coordinate: Int, start: Double) {
         self.coordinate = coordinate
         self.start = start
@@ -21,11 +22,16 @@ public struct LeaderPeriod: Codable, Equatable, Sendable {
 public struct SlideRecord: Codable, Equatable, Sendable {
     /// 1-based index into the flattened weights (layer-major).
     public var parameter: Int
+    /// 1-based layer of the weight (for the signed parametrization, 1 = u, 2 = v).
     public var layer: Int
+    /// 1-based coordinate of the weight.
     public var coordinate: Int
+    /// The time the weight reached 0 and began to slide.
     public var start: Double
+    /// The time it was released (a one-sided field changed sign), or nil if it slid to the end.
     public var end: Double?
 
+    /// A slide of weight `parameter` (layer `layer`, coordinate `coordinate`, all 1-based) from `start` until `end`.
     public init(parameter: Int, layer: Int, coordinate: Int, start: Double, end: Double? = nil) {
         self.parameter = parameter
         self.layer = layer
@@ -37,9 +43,12 @@ public struct SlideRecord: Codable, Equatable, Sendable {
 
 /// The first step during which one of a coordinate's weights changed sign or reached zero (discrete runs).
 public struct ZeroCrossing: Codable, Equatable, Sendable {
+    /// 1-based coordinate.
     public var coordinate: Int
+    /// The step k whose update beta(k) -> beta(k+1) moved a weight of the coordinate across or onto zero.
     public var step: Int
 
+    /// The first crossing of `coordinate`, at `step`.
     public init(coordinate: Int, step: Int) {
         self.coordinate = coordinate
         self.step = step
@@ -48,12 +57,16 @@ public struct ZeroCrossing: Codable, Equatable, Sendable {
 
 /// The work of a flow's solver.
 public struct SolverReport: Codable, Equatable, Sendable {
+    /// Steps the error controller accepted.
     public var acceptedSteps: Int
+    /// Steps it rejected and retried with a smaller size.
     public var rejectedSteps: Int
+    /// Evaluations of the vector field.
     public var functionEvaluations: Int
     /// Integrations between events (a restart after each handled event).
     public var segments: Int
 
+    /// A report with the given counts (all zero by default).
     public init(acceptedSteps: Int = 0, rejectedSteps: Int = 0, functionEvaluations: Int = 0, segments: Int = 0) {
         self.acceptedSteps = acceptedSteps
         self.rejectedSteps = rejectedSteps

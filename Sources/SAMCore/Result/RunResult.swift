@@ -7,6 +7,7 @@ import Foundation
 public struct RunResult: Sendable {
     /// The run's specification (the summary's `config`).
     public var spec: RunSpec
+    /// How the run ended (THEORY.md §2.3).
     public var status: RunStatus
     /// Why the run ended as it did, in words (for events and failures).
     public var reason: String?
@@ -28,6 +29,7 @@ public struct RunResult: Sendable {
     public var layerCount: Int
     /// Examples and dimension of the data.
     public var examples: Int
+    /// The data dimension d.
     public var dimension: Int
     /// Discrete runs: the first step at which each coordinate's weights crossed zero.
     public var zeroCrossings: [ZeroCrossing]
@@ -38,6 +40,7 @@ public struct RunResult: Sendable {
     /// The coordinates with a non-zero feature (for the regime of a single-example run and collapse checks).
     public var mu: [Double]?
 
+    /// A result from its parts (the runners build it; tests and extensions may too).
     public init(spec: RunSpec, status: RunStatus, reason: String?, eventClock: Double?, endClock: Double, rows: [TrajectoryRow],
                 leaders: [LeaderPeriod], leadersAbsolute: [LeaderPeriod], final: StateObservation, finalWeights: [Double],
                 layerCount: Int, examples: Int, dimension: Int, zeroCrossings: [ZeroCrossing] = [], slides: [SlideRecord] = [],
@@ -61,6 +64,7 @@ public struct RunResult: Sendable {
         self.mu = mu
     }
 
+    /// Steps (discrete runs) or time (flows), from the spec.
     public var clock: Clock { spec.clock }
 
     /// The final beta.

@@ -8,9 +8,13 @@ import Foundation
 /// weights, dataset, config; discrete runs add steps, steps_requested, event_step and zero_crossings, flows add time,
 /// time_requested, event_time, slides and solver.
 public struct RunSummary: Codable, Sendable {
+    /// `samlab_version`: the SAMLab version that wrote the summary.
     public var version: String
+    /// Steps or time: read from whether the summary has `steps` or `time`.
     public var clock: Clock
+    /// `status`: how the run ended.
     public var status: RunStatus
+    /// `reason`: why, in words, or null.
     public var reason: String?
     /// event_step or event_time.
     public var eventClock: Double?
@@ -18,34 +22,56 @@ public struct RunSummary: Codable, Sendable {
     public var endClock: Double
     /// steps_requested or time_requested.
     public var requestedClock: Double
+    /// `beta`: the final predictor.
     public var beta: [Double]
+    /// `direction`: beta / ||beta||_2, null when beta = 0.
     public var direction: [Double]?
+    /// `norm`: ||beta||_2.
     public var norm: Double
+    /// `loss`: the mean loss, null only when it overflows a Double.
     public var loss: Double?
+    /// `log_loss`: log of the mean loss, always finite.
     public var logLoss: Double
+    /// `margin`: min_n y_n <beta, x_n>.
     public var margin: Double
+    /// `normalized_margin`: margin / ||beta||_2, null when beta = 0.
     public var normalizedMargin: Double?
+    /// `leader`: the relative leader at the last recorded state (0 when nothing grows).
     public var leader: Int
+    /// `leader_absolute`: the absolute leader at the last recorded state.
     public var leaderAbsolute: Int
+    /// `leaders`: the periods of the relative leader (THEORY.md §2.1).
     public var leaders: [LeaderPeriod]
+    /// `leaders_absolute`: the periods of the absolute leader.
     public var leadersAbsolute: [LeaderPeriod]
+    /// `zero_crossings` (discrete runs only).
     public var zeroCrossings: [ZeroCrossing]?
+    /// `slides` (flows only).
     public var slides: [SlideRecord]?
+    /// `solver` (flows only).
     public var solver: SolverReport?
+    /// `weights`: the final weights, one list per layer.
     public var weights: [[Double]]
+    /// `dataset`: the number of examples and the dimension.
     public var dataset: DatasetShape
+    /// `config`: the full run specification, so that the summary alone repeats the run.
     public var config: RunSpec
 
+    /// The `dataset` key: n examples of dimension d.
     public struct DatasetShape: Codable, Equatable, Sendable {
+        /// The number of examples.
         public var n: Int
+        /// The dimension.
         public var d: Int
 
+        /// The shape of n examples of dimension d.
         public init(n: Int, d: Int) {
             self.n = n
             self.d = d
         }
     }
 
+    /// The summary of a result, written by SAMLab `version`.
     public init(_ result: RunResult, version: String = SAMLabVersion.current) {
         self.version = version
         clock = result.clock
@@ -162,5 +188,6 @@ public struct RunSummary: Codable, Sendable {
 
 /// The version SAMLab writes into summaries (`samlab_version`) and prints for `--version`.
 public enum SAMLabVersion {
+    /// This build's version.
     public static let current = "0.1.0"
 }

@@ -15,6 +15,7 @@ public struct TrajectoryRow: Equatable, Sendable {
     /// The leader by absolute growth.
     public var leaderAbsolute: Int
 
+    /// A row from its values.
     public init(clock: Double, logLoss: Double, margin: Double, norm: Double, beta: [Double]?, leader: Int, leaderAbsolute: Int) {
         self.clock = clock
         self.logLoss = logLoss
@@ -48,6 +49,7 @@ extension TrajectoryRow: Codable {
         leaderAbsolute = try c.decode(Int.self, forKey: .leaderAbsolute)
     }
 
+    /// Writes the row with its clock under `step`, as an integer (the form of discrete runs' rows).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(step, forKey: .step)

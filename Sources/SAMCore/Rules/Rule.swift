@@ -47,10 +47,15 @@ public protocol Rule: Sendable {
 }
 
 extension Rule {
+    /// No aliases by default.
     public static var aliases: [String] { [] }
+    /// The registered name by default.
     public static var displayName: String { name }
+    /// Rules use rho by default.
     public static var usesRadius: Bool { true }
+    /// No parameters beyond rho by default.
     public static var parameters: [RuleParameter] { [] }
+    /// False by default: a rule perturbs.
     public var isZero: Bool { false }
 
     /// eps(w) for the gradient g = e^s ghat over all parameters (`weights` and `ghat` of equal length), or nil
@@ -71,10 +76,13 @@ extension Rule {
 /// A rule whose only parameter is the radius rho (l2-SAM, l_inf-SAM, unnormalized SAM): built from a spec by its
 /// radius alone.
 public protocol RadiusRule: Rule {
+    /// The radius rho of the perturbation.
     var rho: Double { get }
+    /// The rule with radius rho.
     init(rho: Double)
 }
 
 extension RadiusRule {
+    /// The rule with the spec's radius.
     public init(spec: RuleSpec) { self.init(rho: spec.rho) }
 }

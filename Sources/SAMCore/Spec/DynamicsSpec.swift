@@ -19,11 +19,13 @@ public enum DynamicsSpec: Sendable, Equatable {
         clock == .step ? .discrete(DiscreteSettings()) : .flow(FlowSettings())
     }
 
+    /// The discrete settings, or nil for a flow.
     public var discrete: DiscreteSettings? {
         if case .discrete(let s) = self { return s }
         return nil
     }
 
+    /// The flow settings, or nil for a discrete run.
     public var flow: FlowSettings? {
         if case .flow(let s) = self { return s }
         return nil
@@ -37,18 +39,24 @@ public struct DiscreteSettings: Sendable, Equatable {
     /// The number of steps (key `steps`).
     public var steps: Int
 
+    /// The values a spec takes when it leaves `lr` or `steps` out.
     public enum Defaults {
+        /// eta = 0.1.
         public static let learningRate = 0.1
+        /// 1000 steps.
         public static let steps = 1000
     }
 
+    /// Discrete settings with the given step size and number of steps.
     public init(learningRate: Double = Defaults.learningRate, steps: Int = Defaults.steps) {
         self.learningRate = learningRate
         self.steps = steps
     }
 
+    /// The spec keys of a discrete run.
     public static let keys = ["lr", "steps"]
 
+    /// Checks eta > 0 (finite) and steps >= 0.
     public func validate() throws(SpecError) {
         guard learningRate.isFinite, learningRate > 0 else {
             throw .outOfRange(field: "lr", value: "\(learningRate)", requirement: "must be positive")
@@ -67,19 +75,26 @@ public struct FlowSettings: Sendable, Equatable {
     public var logTime: Bool
     /// Relative and absolute tolerances of the adaptive solver.
     public var rtol: Double
+    /// The absolute tolerance (key `atol`); `rtol` above is the relative one.
     public var atol: Double
     /// Stop with status blow-up when ||w||_2 reaches this (key `blowup_norm`).
     public var blowupNorm: Double
     /// Stop with status converged when the loss falls below this (key `loss_tolerance`).
     public var lossTolerance: Double?
 
+    /// The values a spec takes when it leaves a flow key out.
     public enum Defaults {
+        /// End time 10.
         public static let time = 10.0
+        /// Relative tolerance 1e-10.
         public static let rtol = 1e-10
+        /// Absolute tolerance 1e-12.
         public static let atol = 1e-12
+        /// Blow-up at ||w||_2 = 1e8 (THEORY.md §2.3).
         public static let blowupNorm = 1e8
     }
 
+    /// Flow settings; every value has its default.
     public init(time: Double = Defaults.time, rescaled: Bool = false, logTime: Bool = false, rtol: Double = Defaults.rtol,
                 atol: Double = Defaults.atol, blowupNorm: Double = Defaults.blowupNorm, lossTolerance: Double? = nil) {
         self.time = time
@@ -91,8 +106,10 @@ public struct FlowSettings: Sendable, Equatable {
         self.lossTolerance = lossTolerance
     }
 
+    /// The spec keys of a flow.
     public static let keys = ["time", "rescaled", "log_time", "rtol", "atol", "blowup_norm", "loss_tolerance"]
 
+    /// Checks that the times, tolerances and bounds are positive and finite, rtol >= 1e-14, and not both `rescaled` and `log_time`.
     public func validate() throws(SpecError) {
         func positive(_ field: SpecField, _ x: Double) throws(SpecError) {
             guard x.isFinite, x > 0 else { throw .outOfRange(field: field, value: "\(x)", requirement: "must be positive and finite") }

@@ -3,11 +3,17 @@ import Foundation
 /// A JSON value, with canonical bytes (sorted keys, integers without a fraction) so that equal values give equal
 /// bytes: sweeps identify a point by the canonical bytes of its configuration.
 public indirect enum JSONValue: Sendable, Equatable {
+    /// JSON `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number (JSON does not distinguish integers).
     case number(Double)
+    /// A string.
     case string(String)
+    /// A list.
     case array([JSONValue])
+    /// An object (key order is not kept; `canonical` sorts the keys).
     case object([String: JSONValue])
 
     /// From what `JSONSerialization` returns.
@@ -37,6 +43,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         self = parsed
     }
 
+    /// The canonical JSON text: sorted keys, no spaces, whole numbers below 1e15 without a fraction.
     public var canonical: String {
         switch self {
         case .null: "null"
@@ -48,6 +55,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// The canonical text as UTF-8 bytes (what sweeps hash to identify a point).
     public var canonicalData: Data { Data(canonical.utf8) }
 
     /// The name of the value's JSON type, for messages.
@@ -64,6 +72,7 @@ public indirect enum JSONValue: Sendable, Equatable {
 }
 
 extension JSONValue: Codable {
+    /// Any JSON value.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
@@ -74,6 +83,7 @@ extension JSONValue: Codable {
         else { self = .object(try c.decode([String: JSONValue].self)) }
     }
 
+    /// The value as JSON.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {

@@ -6,17 +6,24 @@
 public struct ModelSpec: Sendable, Equatable {
     /// The registered name of the model (the key `param`).
     public var name: String
+    /// The depth L (key `depth`).
     public var depth: Int
+    /// The balanced init alpha (key `alpha`): one value for alpha * 1, or one per coordinate.
     public var alpha: [Double]
     /// One vector per layer; when present it overrides `alpha`.
     public var layerInit: [[Double]]?
 
+    /// The values a spec takes when it leaves a model key out.
     public enum Defaults {
+        /// The product parametrization.
         public static let name = "product"
+        /// Depth 2.
         public static let depth = 2
+        /// alpha = 0.5 in every coordinate.
         public static let alpha: [Double] = [0.5]
     }
 
+    /// The model part with the given name, depth and initial weights.
     public init(name: String = Defaults.name, depth: Int = Defaults.depth, alpha: [Double] = Defaults.alpha,
                 layerInit: [[Double]]? = nil) {
         self.name = name
@@ -41,7 +48,9 @@ public struct ModelSpec: Sendable, Equatable {
 
 /// Initial weights: the same vector alpha in every layer (a scalar means alpha * 1), or one vector per layer.
 public enum Initialization: Sendable, Equatable {
+    /// The balanced init: the same vector in every layer (THEORY.md §1.2).
     case alpha([Double])
+    /// One vector per layer (unbalanced inits, THEORY.md §4.8).
     case layers([[Double]])
 
     /// Layer-major weights for `layers` vectors of length d; `expected` says what `layers` counts, for messages

@@ -4,8 +4,11 @@ import Foundation
 /// the listed times. The first and the last state are always kept. The same schedule serves discrete runs (in
 /// steps) and flows (in time); `every` must be a whole number of steps for a discrete run, and `times` is for flows.
 public enum RecordingSchedule: Sendable, Equatable {
+    /// Every k-th step, or every dt of time.
     case every(Double)
+    /// About n states on a log-spaced grid.
     case log(Int)
+    /// The listed times (flows only).
     case times([Double])
 
     /// The default of both kinds of run: about 200 log-spaced states.

@@ -8,11 +8,15 @@ public struct RuleSpec: Sendable, Equatable {
     /// The rule's own parameters by key; keys it leaves out take the rule's defaults.
     public var parameters: [String: Double]
 
+    /// The values a spec takes when it leaves `optimizer` or `rho` out.
     public enum Defaults {
+        /// Plain gradient descent.
         public static let name = "gd"
+        /// rho = 0.1.
         public static let rho = 0.1
     }
 
+    /// The rule part with the given name, radius and parameters.
     public init(name: String = Defaults.name, rho: Double = Defaults.rho, parameters: [String: Double] = [:]) {
         self.name = name
         self.rho = rho
@@ -29,13 +33,16 @@ public struct RuleSpec: Sendable, Equatable {
 public struct RuleParameter: Sendable, Equatable {
     /// The key in the run specification (`asam_eta`); the command line spells it as a flag with dashes.
     public var key: String
+    /// The value used when the spec leaves the key out.
     public var defaultValue: Double
     /// One line for help texts.
     public var summary: String
     /// The smallest allowed value, and whether it is allowed itself.
     public var minimum: Double
+    /// Whether `minimum` itself is allowed.
     public var minimumIncluded: Bool
 
+    /// A parameter with its key, default, help line and lower bound (none by default).
     public init(key: String, defaultValue: Double, summary: String, minimum: Double = -.infinity, minimumIncluded: Bool = true) {
         self.key = key
         self.defaultValue = defaultValue

@@ -13,18 +13,26 @@ import Foundation
 /// and `steps`; a rule's own parameters are keys of their own). Reading is strict and total: an unknown key
 /// anywhere is refused with its JSON path and the known keys, and a key left out takes its default.
 public struct RunSpec: Sendable, Equatable {
+    /// Where the examples come from (key `data`).
     public var data: DataSource
+    /// The model, its depth and its initial weights (keys `param`, `depth`, `alpha`, `layer_init`).
     public var model: ModelSpec
     /// The registered name of the loss (key `loss`).
     public var loss: String
+    /// The rule, its radius and its parameters (keys `optimizer`, `rho` and the rule's own keys).
     public var rule: RuleSpec
+    /// Discrete steps or a flow, with their settings.
     public var dynamics: DynamicsSpec
+    /// Which states the trajectory keeps (key `record`).
     public var record: RecordingSchedule
 
+    /// The values a spec takes when it leaves a key out (the parts have their own `Defaults`).
     public enum Defaults {
+        /// The logistic loss.
         public static let loss = "logistic"
     }
 
+    /// A spec from its parts; each defaults to the value a JSON spec without that key gets.
     public init(data: DataSource = .standard, model: ModelSpec = ModelSpec(), loss: String = Defaults.loss,
                 rule: RuleSpec = RuleSpec(), dynamics: DynamicsSpec = .discrete(DiscreteSettings()),
                 record: RecordingSchedule = .standard) {
@@ -208,9 +216,11 @@ public struct RunSpec: Sendable, Equatable {
 
     /// The encodable form of a spec (flat keys, as in every summary's `config`).
     public struct Encoded: Encodable, Sendable {
+        /// The spec to write.
         public var spec: RunSpec
         var parameters: [String: Double]
 
+        /// The encodable form of `spec`; the rule's parameters left out of it are written with the registry's defaults.
         public init(spec: RunSpec, registry: Registry = .standard) {
             self.spec = spec
             var parameters = spec.rule.parameters
@@ -228,6 +238,7 @@ public struct RunSpec: Sendable, Equatable {
             init?(intValue: Int) { nil }
         }
 
+        /// Writes the flat object: every key of the kind of run, with its value.
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Key.self)
             let s = spec
@@ -265,6 +276,7 @@ extension RunSpec: Codable {
         self = try RunSpec(json: value, clock: nil)
     }
 
+    /// Writes the flat object of `Encoded` (with the standard registry's parameter defaults).
     public func encode(to encoder: any Encoder) throws {
         try Encoded(spec: self).encode(to: encoder)
     }
@@ -272,8 +284,12 @@ extension RunSpec: Codable {
 
 /// A spec's rule, loss and model, built from the registry.
 public struct RunComponents: Sendable {
+    /// The rule (the perturbation eps(w)).
     public var rule: any Rule
+    /// The rule's registry entry (its name, display name and parameters).
     public var ruleEntry: Registry.RuleEntry
+    /// The margin loss.
     public var loss: any MarginLoss
+    /// The model, for the data's dimension, with its initial weights.
     public var model: any Model
 }

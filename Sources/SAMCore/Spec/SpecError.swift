@@ -37,6 +37,7 @@ public enum SpecError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The one-line message, fields written by their spec keys.
     public var description: String { rendered { $0.description } }
 
     /// The one-line message with each field written by `name` (the command-line tool passes its flag names).

@@ -9,6 +9,7 @@ public struct SpecField: Hashable, Sendable, CustomStringConvertible {
     /// The 0-based entry of a list-valued key, when the value is one entry of it.
     public var index: Int?
 
+    /// The field `key` (dot-separated), or entry `index` of it.
     public init(_ key: String, index: Int? = nil) {
         self.key = key
         self.index = index
@@ -19,5 +20,6 @@ public struct SpecField: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension SpecField: ExpressibleByStringLiteral {
+    /// A field written as a string literal: `"data.mu"`.
     public init(stringLiteral value: String) { self.init(value) }
 }

@@ -3,14 +3,17 @@
 public struct SpecObject: Sendable {
     /// The object's JSON path (`""` for the document itself, `data`, `axes[0]`).
     public let path: String
+    /// The object's values by key.
     public let values: [String: JSONValue]
 
+    /// Reads `value` as an object at JSON path `path`; anything else is a wrong-type error.
     public init(_ value: JSONValue, path: String) throws(SpecError) {
         guard case .object(let values) = value else { throw .wrongType(path: path.isEmpty ? "." : path, expected: "an object") }
         self.path = path
         self.values = values
     }
 
+    /// Whether the object has `key` (null counts as present).
     public func contains(_ key: String) -> Bool { values[key] != nil }
 
     /// The path of a key of this object.
@@ -23,29 +26,34 @@ public struct SpecObject: Sendable {
         }
     }
 
+    /// The value of a key that must be present.
     public func value(_ key: String) throws(SpecError) -> JSONValue {
         guard let v = values[key] else { throw .missingKey(path: path, key: key) }
         return v
     }
 
+    /// A number, or nil when the key is absent or null.
     public func double(_ key: String) throws(SpecError) -> Double? {
         guard let v = values[key], v != .null else { return nil }
         guard case .number(let x) = v else { throw .wrongType(path: path(of: key), expected: "a number") }
         return x
     }
 
+    /// A whole number (below 9e15 in size), or nil when the key is absent or null.
     public func integer(_ key: String) throws(SpecError) -> Int? {
         guard let x = try double(key) else { return nil }
         guard x == x.rounded(), abs(x) < 9e15 else { throw .wrongType(path: path(of: key), expected: "an integer") }
         return Int(x)
     }
 
+    /// A boolean, or nil when the key is absent or null.
     public func bool(_ key: String) throws(SpecError) -> Bool? {
         guard let v = values[key], v != .null else { return nil }
         guard case .bool(let b) = v else { throw .wrongType(path: path(of: key), expected: "true or false") }
         return b
     }
 
+    /// A string, or nil when the key is absent or null.
     public func string(_ key: String) throws(SpecError) -> String? {
         guard let v = values[key], v != .null else { return nil }
         guard case .string(let s) = v else { throw .wrongType(path: path(of: key), expected: "a string") }
@@ -67,6 +75,7 @@ public struct SpecObject: Sendable {
         return out
     }
 
+    /// A nested object (its path extends this one's), or nil when the key is absent or null.
     public func object(_ key: String) throws(SpecError) -> SpecObject? {
         guard let v = values[key], v != .null else { return nil }
         return try SpecObject(v, path: path(of: key))

@@ -4,9 +4,13 @@ import SAMCore
 /// Joins the result stores of shards (or of reruns) of one sweep: every point once, with the missing and duplicated
 /// points reported.
 public enum SweepMerge {
+    /// What a merge found.
     public struct Report: Sendable {
+        /// The sweep's number of points.
         public var points: Int
+        /// Points written to the merged store.
         public var merged: Int
+        /// Indices of points that no store has.
         public var missing: [Int]
         /// Points present in more than one store with the same result.
         public var duplicates: [Int]
@@ -14,6 +18,7 @@ public enum SweepMerge {
         public var conflicts: [Int]
     }
 
+    /// Merges the stores in `directories` (all of the same sweep spec) into `out`.
     public static func merge(_ directories: [String], into out: String) throws(InvalidInput) -> Report {
         guard let first = directories.first else { throw InvalidInput("sweep merge needs at least one directory") }
         let specPath = (first as NSString).appendingPathComponent("spec.json")

@@ -5,8 +5,11 @@ import SAMFlow
 
 /// Runs the points of a sweep on `jobs` threads, skipping finished ones, and keeps the chosen result fields.
 public enum SweepRunner {
+    /// Shard i of n: the points whose index is i modulo n.
     public struct Shard: Sendable, Equatable {
+        /// i, 0-based.
         public var index: Int
+        /// n, the number of shards.
         public var count: Int
 
         /// `i/n` with 0 <= i < n (Slurm: --array=0-(n-1)).
@@ -19,18 +22,24 @@ public enum SweepRunner {
             count = n
         }
 
+        /// Shard `index` of `count` (unchecked).
         public init(index: Int, count: Int) {
             self.index = index
             self.count = count
         }
     }
 
+    /// What a call to `run` did.
     public struct Outcome: Sendable {
+        /// The points of this run (of the shard, if any).
         public var total: Int
+        /// Points already in the store, skipped.
         public var skipped: Int
+        /// Points run now.
         public var ran: Int
     }
 
+    /// Runs the sweep's pending points (of `shard`, if given) on `jobs` threads into `directory`'s store, writing `spec.json` beside it; `progress` gets (done, total).
     public static func run(_ spec: SweepSpec, specText: Data, directory: String, jobs: Int, shard: Shard?,
                            progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws(InvalidInput) -> Outcome {
         try AtomicFile.makeDirectory(directory)

@@ -18,25 +18,39 @@ import SAMCore
 /// the base, every axis key and every axis value (with the other axes at their first values) and every seed are
 /// checked the way `samlab train` / `flow` check a run, data included.
 public struct SweepSpec: Sendable, Equatable {
+    /// Which runs the sweep makes: discrete (`train`) or flows (`flow`).
     public enum Kind: String, Sendable {
+        /// `train` (discrete runs) or `flow`.
         case train, flow
 
+        /// Steps for `train`, time for `flow`.
         public var clock: Clock { self == .train ? .step : .time }
     }
 
+    /// One axis: a key and its values.
     public struct AxisSpec: Sendable, Equatable {
+        /// The key it sets (`alpha`, `rho`, `data.mu`, ...).
         public var key: String
+        /// Its values, in order (a `log` or `linear` range is expanded).
         public var values: [Double]
     }
 
+    /// `kind`: discrete runs or flows.
     public var kind: Kind
+    /// `base`: the run specification's JSON object that the axes modify.
     public var base: [String: JSONValue]
+    /// `axes`, in order.
     public var axes: [AxisSpec]
+    /// `combine`: "zip" (true: the i-th values of all axes together) or "product" (false, the default).
     public var zipped: Bool
+    /// `seeds`: the Gaussian data's seeds to vary, or nil.
     public var seeds: [UInt64]?
+    /// `keep`: the result fields stored per point (default status, regime, leaders).
     public var keep: [String]
 
+    /// The keys of a sweep spec.
     public static let knownKeys = ["kind", "base", "axes", "combine", "seeds", "keep"]
+    /// The result fields `keep` may name.
     public static let resultFields: Set<String> = ["status", "regime", "event_time", "event_step", "time", "steps", "loss", "log_loss",
                                                    "margin", "norm", "beta", "direction", "leader", "leader_absolute", "leaders",
                                                    "leaders_absolute", "first_leader", "leader_count"]
@@ -196,8 +210,11 @@ public struct SweepSpec: Sendable, Equatable {
 
     /// One point: the axis values (and seed) in order.
     public struct Point: Sendable, Equatable {
+        /// The point's position in `points()`.
         public var index: Int
+        /// One value per axis.
         public var values: [Double]
+        /// The data seed, when the sweep varies seeds.
         public var seed: UInt64?
     }
 

@@ -9,16 +9,22 @@ import SAMCore
 /// library is needed. Each record carries its point's key (a hash of the point's configuration), so a rerun skips
 /// what is done and a changed spec is recognised.
 public final class SweepStore: @unchecked Sendable {
+    /// One stored point.
     public struct Record: Sendable, Equatable {
+        /// The point's index.
         public var index: Int
+        /// The hash of the point's configuration.
         public var key: String
+        /// The JSON line as stored.
         public var line: String
     }
 
+    /// The path of `results.jsonl`.
     public let path: String
     private let lock = NSLock()
     private var handle: FileHandle?
 
+    /// The store of the sweep in `directory` (nothing is opened yet).
     public init(directory: String) {
         path = (directory as NSString).appendingPathComponent("results.jsonl")
     }
@@ -68,6 +74,7 @@ public final class SweepStore: @unchecked Sendable {
         }
     }
 
+    /// Closes the file, if open.
     public func close() {
         try? handle?.close()
         handle = nil

@@ -5,9 +5,12 @@ import SAMPlot
 
 /// A sweep's results as a table: one row per point (sorted by index), axis columns then the kept fields.
 public struct SweepTable {
+    /// The sweep's spec (from `spec.json`).
     public var spec: SweepSpec
+    /// One row per point, by index: the axis values, the seed and the kept result fields.
     public var rows: [(index: Int, axes: [Double], seed: UInt64?, result: [String: Any])]
 
+    /// Reads `spec.json` and `results.jsonl` of `directory` (a point stored twice counts once).
     public init(directory: String) throws(InvalidInput) {
         let specPath = (directory as NSString).appendingPathComponent("spec.json")
         spec = try SweepSpec(json: try InputFile.read(specPath), source: specPath)
@@ -39,6 +42,7 @@ public struct SweepTable {
         }
     }
 
+    /// The table as CSV: index, the axis keys, seed (if varied), then the kept fields (lists as quoted JSON).
     public var csv: String {
         var header = ["index"] + spec.axes.map(\.key)
         if spec.seeds != nil { header.append("seed") }

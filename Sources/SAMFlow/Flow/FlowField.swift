@@ -9,14 +9,19 @@ import SAMCore
 /// scales grow exponentially. Weights listed in `held` are pinned at 0 (a Filippov sliding mode of the l_inf flow,
 /// THEORY.md §6.1).
 public final class FlowField: VectorField {
+    /// The number of weights n (layers times d): the length of the state.
     public let dimension: Int
     let kernel: GeneralKernel
+    /// Whether the field is divided by the mean |l'| at the perturbed points (the rescaled flow, THEORY.md §1.5).
     public let rescaled: Bool
+    /// Whether the solver's time is tau = log(1 + t): the field is multiplied by e^tau (THEORY.md §1.5).
     public let logTime: Bool
+    /// The weights held at 0 by a sliding mode: their derivative is 0 (THEORY.md §6.1).
     public var held: [Bool]
     /// Set when an evaluation met a non-finite field.
     public private(set) var sawNonFinite = false
 
+    /// The field of `rule` on `model`, `dataset` and `loss`, built on the general kernel that `registry` makes for the rule.
     public init(rule: any Rule, model: any Model, dataset: Dataset, loss: any MarginLoss, rescaled: Bool, logTime: Bool,
                 registry: Registry = .standard) {
         kernel = KernelFactory.makeGeneral(rule: rule, model: model, dataset: dataset, loss: loss, registry: registry)
@@ -26,6 +31,7 @@ public final class FlowField: VectorField {
         held = Array(repeating: false, count: dimension)
     }
 
+    /// Writes dw/dt (or dw/ds, dw/dtau) at `state`; held weights get 0, and a non-finite field gives NaN everywhere (and sets `sawNonFinite`).
     public func evaluate(time: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
         guard kernel.velocity(at: state, rescaled: rescaled, into: derivative) else {
             sawNonFinite = true

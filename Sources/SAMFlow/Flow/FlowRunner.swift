@@ -5,9 +5,13 @@ import SAMCore
 /// is discontinuous: a weight whose field points into 0 from both sides is held there, a Filippov sliding mode, and
 /// released when either one-sided field turns), and collapse. Leaders switch at times root-found on the dense output.
 public final class FlowRunner {
+    /// The run's specification.
     public let spec: RunSpec
+    /// Its flow settings (end time, rescaling, tolerances, events).
     public let settings: FlowSettings
+    /// The examples.
     public let dataset: Dataset
+    /// The model the registry built from the spec.
     public let model: any Model
     let algebra: any LaneAlgebra
     let field: FlowField
@@ -15,6 +19,7 @@ public final class FlowRunner {
     /// Restarts (events handled) before the run is declared stalled.
     static let maximumSegments = 100_000
 
+    /// A runner for a flow spec on `dataset`, with `registry`'s rules, losses and models. A discrete spec, or a blow-up norm not above the initial ||w||_2, is an error.
     public init(spec: RunSpec, dataset: Dataset, registry: Registry = .standard) throws(SpecError) {
         let components = try spec.components(for: .time, dimension: dataset.dimension, registry: registry)
         let settings = spec.flow!
@@ -40,6 +45,7 @@ public final class FlowRunner {
         case blowUp, lossTolerance, reachesZero(Int), releaseUp(Int), releaseDown(Int)
     }
 
+    /// Integrates the flow to its end time or a terminal event and returns the result: recorded rows, leader periods located on the dense output, slides, status (THEORY.md §2.3) and solver work.
     public func run() -> RunResult {
         let c = settings
         let controller = StepSizeController(rtol: c.rtol, atol: c.atol)

@@ -5,9 +5,12 @@
 ///
 ///     let decay = ClosureField(dimension: 1) { _, y, dy in dy[0] = -y[0] }   // y' = -y
 public struct ClosureField: VectorField {
+    /// The closure's type: (t, y, dy), writing f(t, y) into dy.
     public typealias Body = (Double, UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void
 
+    /// n, the length of y and f(t, y).
     public let dimension: Int
+    /// The closure that computes f(t, y).
     public let body: Body
 
     /// - Parameters:
@@ -18,6 +21,7 @@ public struct ClosureField: VectorField {
         self.body = body
     }
 
+    /// Calls the closure.
     public func evaluate(time: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
         body(time, state, derivative)
     }

@@ -5,6 +5,7 @@
 /// evaluates its interpolant (O(n)); a step boundary is evaluated with the later step, which starts exactly
 /// at the accepted state.
 public struct DenseOutput: Sendable, Equatable {
+    /// n, the length of the state.
     public let dimension: Int
     /// Start time of each step, increasing.
     public let stepStarts: [Double]
@@ -14,6 +15,7 @@ public struct DenseOutput: Sendable, Equatable {
     let coefficients: [Double]
     /// The valid range: [stepStarts.first, final time of the solve].
     public let start: Double
+    /// The final time of the solve (the end of the valid range).
     public let end: Double
 
     init(dimension: Int, stepStarts: [Double], stepEnds: [Double], coefficients: [Double], start: Double, end: Double) {
@@ -25,6 +27,7 @@ public struct DenseOutput: Sendable, Equatable {
         self.end = end
     }
 
+    /// The number of accepted steps covered.
     public var stepCount: Int { stepStarts.count }
 
     /// The interpolant of step k.

@@ -5,12 +5,16 @@
 /// with u(start) = y(start), u(end) = y(end) (up to one rounding) and matching derivatives at both ends
 /// (see `DormandPrince54`). Useful for root-finding on the last step of a solve.
 public struct DenseSegment: Sendable, Equatable {
+    /// The step's start time.
     public let start: Double
+    /// The step's end time.
     public let end: Double
+    /// n, the length of the state.
     public let dimension: Int
     /// r1…r5, each of `dimension` values, consecutively.
     public let coefficients: [Double]
 
+    /// A segment from its interval and its coefficients r1…r5 (5n values).
     public init(start: Double, end: Double, dimension: Int, coefficients: [Double]) {
         self.start = start
         self.end = end

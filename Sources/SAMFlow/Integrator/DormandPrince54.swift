@@ -40,11 +40,17 @@
 public final class DormandPrince54 {
     /// The tableau above, as Double constants (exact rationals rounded once).
     public enum Tableau {
+        /// The nodes c_i of stages 2 to 5 (c6 = c7 = 1).
         public static let c2 = 1.0 / 5.0, c3 = 3.0 / 10.0, c4 = 4.0 / 5.0, c5 = 8.0 / 9.0
+        /// Row 2 of the Runge–Kutta matrix A.
         public static let a21 = 1.0 / 5.0
+        /// Row 3 of A.
         public static let a31 = 3.0 / 40.0, a32 = 9.0 / 40.0
+        /// Row 4 of A.
         public static let a41 = 44.0 / 45.0, a42 = -56.0 / 15.0, a43 = 32.0 / 9.0
+        /// Row 5 of A.
         public static let a51 = 19372.0 / 6561.0, a52 = -25360.0 / 2187.0, a53 = 64448.0 / 6561.0, a54 = -212.0 / 729.0
+        /// Row 6 of A.
         public static let a61 = 9017.0 / 3168.0, a62 = -355.0 / 33.0, a63 = 46732.0 / 5247.0, a64 = 49.0 / 176.0,
             a65 = -5103.0 / 18656.0
         /// b (row 7 of A): 5th-order weights; b2 = b7 = 0.
@@ -66,6 +72,7 @@ public final class DormandPrince54 {
     /// New evaluations of f per attempted step (thanks to FSAL).
     public static let evaluationsPerStep = 6
 
+    /// n, the length of the state.
     public let dimension: Int
     /// t of the current (accepted) state.
     public private(set) var time: Double = 0
@@ -82,6 +89,7 @@ public final class DormandPrince54 {
     /// r1…r5, each of length n, stored consecutively (5n values).
     private let dense: UnsafeMutableBufferPointer<Double>
 
+    /// A stepper for states of length n > 0 (its buffers allocated once).
     public init(dimension: Int) throws {
         guard dimension > 0 else {
             throw IntegratorError("DormandPrince54: dimension must be positive, got \(dimension)")

@@ -22,10 +22,12 @@
 /// event is recorded and the solve stops at the root, whose time and state become the final time and state.
 /// Crossings within one step are processed in time order (ties by event index).
 public struct Event {
+    /// The type of g(t, y).
     public typealias Condition = (Double, UnsafeBufferPointer<Double>) -> Double
 
     /// g(t, y). Called with buffers owned by the integrator; do not keep them. Should not allocate.
     public var condition: Condition
+    /// Which sign changes count (rising, falling or either).
     public var direction: EventDirection
     /// Stop the solve at the first crossing.
     public var terminal: Bool
@@ -38,6 +40,7 @@ public struct Event {
     /// Absolute part of the location tolerance on t (default 1e-15).
     public var absoluteTimeTolerance: Double
 
+    /// An event with condition g(t, y) and the given detection and location settings.
     public init(
         direction: EventDirection = .either, terminal: Bool = false, interiorSamples: Int = 3,
         maximumSampleSpacing: Double = .infinity, relativeTimeTolerance: Double = 1e-14,

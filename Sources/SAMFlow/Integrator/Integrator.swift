@@ -19,7 +19,8 @@ public enum Integrator {
     ///
     /// - Parameters:
     ///   - field: f; `field.dimension` must equal `y0.count`.
-    ///   - t0, y0: the finite initial point.
+    ///   - t0: the finite initial time.
+    ///   - y0: the finite initial state.
     ///   - t1: the finite end time, > t0 (only forward integration is supported).
     ///   - saveAt: where to sample the solution (always with t0 and the final time).
     ///   - events: crossings to locate; a terminal one ends the solve at its root.

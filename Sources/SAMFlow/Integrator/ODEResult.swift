@@ -19,6 +19,7 @@ public enum ODEResult: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// One line: "completed", "terminal event i at t = ...", "stalled: ...", "non-finite value after t = ...".
     public var description: String {
         switch self {
         case .completed: return "completed"

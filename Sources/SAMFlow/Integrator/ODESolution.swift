@@ -12,9 +12,11 @@ public struct ODESolution: Sendable {
     public let finalTime: Double
     /// The state at `finalTime` (always finite).
     public let finalState: [Double]
+    /// How the solve ended.
     public let result: ODEResult
     /// Every located event crossing in time order (a terminal one is last).
     public let eventsFound: [EventOccurrence]
+    /// Work counters.
     public let statistics: SolverStatistics
     /// The interpolant of the last accepted step (nil if no step was accepted). It covers the whole step, which
     /// may extend past `finalTime` when a terminal event stopped the solve inside it.

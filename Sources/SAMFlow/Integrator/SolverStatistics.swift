@@ -7,12 +7,14 @@ public struct SolverStatistics: Sendable, Equatable, CustomStringConvertible {
     /// Evaluations of f: 1 at t0, 1 for the automatic initial step, then 6 per attempted step.
     public var functionEvaluations: Int = 0
 
+    /// Counters with the given values (zero by default).
     public init(acceptedSteps: Int = 0, rejectedSteps: Int = 0, functionEvaluations: Int = 0) {
         self.acceptedSteps = acceptedSteps
         self.rejectedSteps = rejectedSteps
         self.functionEvaluations = functionEvaluations
     }
 
+    /// "A accepted, R rejected, E evaluations".
     public var description: String {
         "\(acceptedSteps) accepted, \(rejectedSteps) rejected, \(functionEvaluations) evaluations"
     }

@@ -35,14 +35,18 @@ public struct StepSizeController: Sendable, Equatable {
     public var maximumStep: Double
     /// First step to try; nil selects it automatically (one extra evaluation of f).
     public var initialStep: Double?
+    /// The safety factor (0.9) on the proposed step.
     public var safety: Double = 0.9
+    /// facmin (0.2): the smallest factor by which h may shrink in one step.
     public var minimumFactor: Double = 0.2
+    /// facmax (10): the largest factor by which h may grow in one step.
     public var maximumFactor: Double = 10
     /// Exponent α on the current error (0.7 / 5).
     public var alpha: Double = 0.7 / 5
     /// Exponent β on the previous error (0.4 / 5); β = 0 gives the classical I controller.
     public var beta: Double = 0.4 / 5
 
+    /// A controller with the given tolerances and limits (the PI constants keep their defaults).
     public init(
         rtol: Double = 1e-6, atol: Double = 1e-9, maxSteps: Int = 100_000,
         minimumStep: Double = 4 * Double.ulpOfOne, maximumStep: Double = .infinity, initialStep: Double? = nil
@@ -108,6 +112,7 @@ public struct StepSizeController: Sendable, Equatable {
         public var previousError: Double = 1
         /// Whether the last attempt was rejected (then the next accepted step may not grow h).
         public var lastRejected: Bool = false
+        /// The history before the first step.
         public init() {}
     }
 
