@@ -5,7 +5,7 @@ import SAMCore
 
 /// `samlab`: GD and SAM on linear diagonal networks, from the command line.
 struct SAMLabCommand: ParsableCommand {
-    static let version = "0.1.0"
+    static let version = SAMLabVersion.current
 
     static let configuration = CommandConfiguration(
         commandName: "samlab",

@@ -166,9 +166,10 @@ import SAMFlow
         #expect(config["optimizer"] as? String == TestAdaptiveSAM.name && config["test_eta"] as? Double == 0.02)
         #expect(config["loss"] as? String == TestSigmoidLoss.name && config["param"] as? String == TestTiedNetwork.name)
         #expect(try RunSpec(jsonData: summary, clock: .step, registry: Self.registry) == spec)
-        // The standard registry knows neither the rule's parameter nor its name.
-        let unknown = errorMessage { _ = try RunSpec(jsonData: summary, clock: .step) }
-        #expect(unknown.hasPrefix("config: unknown key 'test_eta'"), "\(unknown)")
+        // The standard registry does not know the rule (and so neither its parameter): the rule is named.
+        #expect(throws: SpecError.unknownName(field: "config.optimizer", name: TestAdaptiveSAM.name, known: Registry.standard.ruleNames)) {
+            try RunSpec(jsonData: summary, clock: .step)
+        }
 
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("samlab-extension-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }

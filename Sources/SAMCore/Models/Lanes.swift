@@ -1,6 +1,10 @@
 /// Four coordinates' values of one layer, processed together (vector lanes).
 public typealias Lanes = SIMD4<Double>
 
+/// |x|, lane by lane (for rules such as ASAM, whose shape uses |w|).
+@inline(__always)
+public func abs(_ x: Lanes) -> Lanes { x.replacing(with: -x, where: x .< 0) }
+
 /// A small fixed-capacity array of lanes, held by value: one entry per layer, or per polynomial coefficient.
 ///
 /// Kernels keep their per-block work in local variables of this kind; with a fixed algebra every index is a

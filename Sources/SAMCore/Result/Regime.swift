@@ -29,8 +29,7 @@ public enum Regime: String, Codable, Sendable, CaseIterable {
     public static func observed(status: RunStatus, leaders: [LeaderPeriod], mu: [Double]?) -> Regime {
         if status == .collapsed { return .collapse }
         guard let mu, !mu.isEmpty, mu.allSatisfy({ $0 > 0 }), status != .interrupted else { return .notApplicable }
-        var order: [Int] = []
-        for period in leaders where period.coordinate > 0 && order.last != period.coordinate { order.append(period.coordinate) }
+        let order = sequence(leaders)
         guard !order.isEmpty else { return status == .diverged ? .notApplicable : .noGrowth }
         let largest = mu.max()!
         let isMajor = { (j: Int) in mu[j - 1] == largest }
@@ -38,5 +37,12 @@ public enum Regime: String, Codable, Sendable, CaseIterable {
         let increasing = zip(order, order.dropFirst()).allSatisfy { mu[$0 - 1] <= mu[$1 - 1] }
         guard increasing, !isMajor(order[0]) else { return .nonMonotone }
         return .minorFirst
+    }
+
+    /// The coordinates that led, without leader-0 periods and repeats.
+    public static func sequence(_ leaders: [LeaderPeriod]) -> [Int] {
+        var order: [Int] = []
+        for period in leaders where period.coordinate > 0 && order.last != period.coordinate { order.append(period.coordinate) }
+        return order
     }
 }

@@ -78,6 +78,16 @@ public struct RunResult: Sendable {
         (0..<layerCount).map { Array(finalWeights[$0 * dimension..<($0 + 1) * dimension]) }
     }
 
+    /// The coordinates that led, in order, without the periods in which nothing grew (leader 0) and without
+    /// repeats: `[2, 3, 4, 5, 6]` for minor first, major last.
+    public var leaderSequence: [Int] { Regime.sequence(leaders) }
+
+    /// beta_j (0-based j) of every recorded row that has beta, with the row's clock.
+    public func betaSeries(_ j: Int) -> (clock: [Double], beta: [Double]) {
+        let rows = self.rows.filter { $0.beta != nil }
+        return (rows.map(\.clock), rows.map { $0.beta![j] })
+    }
+
     /// The regime the run shows (THEORY.md §2.2): the one classifier of sweeps, `analyze` and the catalog.
     public var regime: Regime { Regime.observed(status: status, leaders: leaders, mu: mu) }
 

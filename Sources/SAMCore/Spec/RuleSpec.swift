@@ -23,6 +23,11 @@ public struct RuleSpec: Sendable, Equatable {
         self.parameters = parameters
     }
 
+    /// The value of the rule's parameter `key`: given, or else `defaultValue`.
+    public func value(forKey key: String, default defaultValue: Double) -> Double {
+        parameters[key] ?? defaultValue
+    }
+
     /// The value of one of the rule's parameters: given, or the parameter's default.
     public func value(of parameter: RuleParameter) -> Double {
         parameters[parameter.key] ?? parameter.defaultValue

@@ -149,6 +149,10 @@ public struct RunSpec: Sendable, Equatable {
             throw .inapplicable(field: SpecField(object.path(of: key)),
                                 reason: resolved == .step ? "is a setting of flows, not of discrete runs" : "is a setting of discrete runs, not of flows")
         }
+        // A rule that is not registered would make its parameters look like unknown keys: name the rule first.
+        if let name = try object.string("optimizer"), (try? registry.rule(named: name)) == nil {
+            throw .unknownName(field: SpecField(object.path(of: "optimizer")), name: name, known: registry.ruleNames)
+        }
         try object.requireOnly(known)
 
         if let dataObject = try object.object("data") { data = try DataSource(spec: dataObject) } else { data = .standard }
