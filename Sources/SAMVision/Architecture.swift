@@ -6,14 +6,23 @@ import SAMCore
 /// It is a Codable value rather than code so a run's configuration records exactly which network it trained,
 /// and a checkpoint can rebuild it.
 public struct Architecture: Codable, Sendable, Equatable {
+    /// Channels of an input image (1 for MNIST-format data, the only value `TrainingRun.train` accepts).
     public var inputChannels: Int
+    /// Height of an input image, in pixels.
     public var inputHeight: Int
+    /// Width of an input image, in pixels.
     public var inputWidth: Int
+    /// Output channels of each conv stage, in order (empty: no convolution, and then no Grad-CAM). A stage
+    /// maps a side s to floor((s - kernel + 1) / 2): a valid convolution, then 2x2 pooling.
     public var convChannels: [Int]
+    /// Side of every convolution's square kernel (stride 1, no padding).
     public var kernel: Int
+    /// Width of the hidden fully connected layer; 0 leaves that layer (and its ReLU) out.
     public var hidden: Int
+    /// Number of classes, that is of logits; at least 2.
     public var classes: Int
 
+    /// An architecture from its fields. Nothing is checked here: `featureSize()` checks them, and `Network` calls it.
     public init(inputChannels: Int = 1, inputHeight: Int, inputWidth: Int, convChannels: [Int], kernel: Int = 3,
                 hidden: Int, classes: Int) {
         self.inputChannels = inputChannels

@@ -26,6 +26,7 @@ public enum BLAS {
         openblas_set_num_threads(Int32(n))
     }
 
+    /// OpenBLAS's current thread count (1 after the first use, unless `setThreads` chose otherwise).
     public static var threads: Int {
         OpenBLASKernels.prepare()
         return Int(openblas_get_num_threads())

@@ -4,16 +4,24 @@ import SAMCore
 /// Training throughput of the default CNN, the measurement behind `samlab bench cnn` (peer:
 /// bench/python/cnn_torch.py, the same network, data, batch and optimizers in PyTorch).
 public enum CNNBenchmark {
+    /// What `throughput(optimizer:train:batch:steps:repeats:seed:)` measured.
     public struct Throughput: Sendable {
+        /// The optimizer timed.
         public var optimizer: VisionOptimizer
+        /// batch x steps training images divided by the best repeat's wall-clock seconds (a SAM step's two
+        /// passes count its images once).
         public var imagesPerSecond: Double
         /// Peak resident memory while training (dataset included), nil where the OS does not say.
         public var peakResidentBytes: Int?
     }
 
+    /// What `epoch(optimizer:train:test:batch:seed:)` measured.
     public struct Epoch: Sendable {
+        /// The optimizer timed.
         public var optimizer: VisionOptimizer
+        /// Wall-clock seconds of the epoch, from building the network to the test evaluation after it.
         public var seconds: Double
+        /// Fraction of `test` classified correctly after the epoch, in [0, 1].
         public var testAccuracy: Double
     }
 

@@ -8,10 +8,16 @@
 /// calls and never zero-filled when they are about to be overwritten, the loops run on raw pointers, and
 /// `computesInputGradient = false` (set by `Network` on its first layer) skips the input gradient nobody reads.
 public final class Conv2D: Layer {
+    /// Input channels C_in.
     public let inChannels: Int
+    /// Output channels C_out (the number of filters).
     public let outChannels: Int
+    /// Side k of the square kernel.
     public let kernel: Int
+    /// The C_out x C_in x k x k weights (row-major), then the C_out biases; zero until `Network` initializes
+    /// them.
     public var parameters: [Float]
+    /// The accumulated gradient of the loss with respect to `parameters`, in the same layout.
     public var gradients: [Float]
     /// Whether `backward` computes the gradient with respect to the input (false returns zeros of the input shape).
     public var computesInputGradient = true
@@ -20,6 +26,7 @@ public final class Conv2D: Layer {
     private var product = Workspace()
     private var inputShape: [Int] = []
 
+    /// A convolution whose parameters and gradients are all zero.
     public init(inChannels: Int, outChannels: Int, kernel: Int) {
         self.inChannels = inChannels
         self.outChannels = outChannels
@@ -31,12 +38,16 @@ public final class Conv2D: Layer {
 
     /// Fan-in of one output unit, for He initialization.
     public var fanIn: Int { inChannels * kernel * kernel }
+    /// Number of weights, C_out x fan-in; the biases follow them in `parameters`.
     public var weightCount: Int { outChannels * fanIn }
 
+    /// [N, C_out, H - k + 1, W - k + 1] for an input [N, C_in, H, W] (not checked here; `forward` checks).
     public func outputShape(_ input: [Int]) -> [Int] {
         [input[0], outChannels, input[2] - kernel + 1, input[3] - kernel + 1]
     }
 
+    /// y[n, o, i, j] = b[o] + sum over (c, di, dj) of W[o, c, di, dj] x[n, c, i + di, j + dj], for an N x C_in x H x W
+    /// input: cross-correlation, valid padding, stride 1. Keeps the im2col matrix for `backward`.
     public func forward(_ input: consuming Tensor) -> Tensor {
         precondition(input.shape.count == 4 && input.shape[1] == inChannels, "Conv2D expects N x \(inChannels) x H x W, got \(input.shape)")
         let (n, h, w) = (input.shape[0], input.shape[2], input.shape[3])
@@ -86,6 +97,9 @@ public final class Conv2D: Layer {
         return Tensor(shape: [n, cout, ho, wo], data: out)
     }
 
+    /// For dY = dL/dy of the last `forward`: adds dL/dW = dY cols^T and dL/db (dY summed over the batch and positions)
+    /// to `gradients` and returns dL/dx, col2im of W^T dY (zeros when `computesInputGradient` is false). One backward
+    /// per forward: computing dL/dx overwrites the kept columns.
     public func backward(_ outputGradient: consuming Tensor) -> Tensor {
         let (n, h, w) = (inputShape[0], inputShape[2], inputShape[3])
         let (ho, wo) = (h - kernel + 1, w - kernel + 1)

@@ -1,13 +1,16 @@
 import SAMCore
 
-/// Grad-CAM (Selvaraju et al. 2017) on the last convolutional feature map (after its ReLU, before pooling).
+/// Grad-CAM (Selvaraju et al., "Grad-CAM: Visual Explanations from Deep Networks via Gradient-based Localization",
+/// ICCV 2017) on the last convolutional feature map (after its ReLU, before pooling).
 ///
 /// weights w_k = spatial mean of d(class logit)/dA_k, map = ReLU(sum_k w_k A_k), bilinearly upsampled to the
 /// input size and divided by its maximum. Degenerate cases (zero gradient, a map with no positive value,
 /// non-finite numbers) give an all-zero map and a status saying why, never NaN, so a batch of heatmaps can be
 /// averaged or plotted without special cases.
 public struct GradCAM: Sendable, Equatable {
+    /// Whether `compute` produced a map and, if not, why the map is all zero.
     public enum Status: String, Codable, Sendable {
+        /// A map with a positive maximum, normalized so that the maximum is 1.
         case ok
         /// d(score)/d(features) was zero everywhere (for example a dead network).
         case zeroGradient
@@ -19,10 +22,13 @@ public struct GradCAM: Sendable, Equatable {
 
     /// Row-major heatmap of the input's size, values in [0, 1].
     public var map: [Float]
+    /// Rows of `map` (the input image's height).
     public var height: Int
+    /// Columns of `map` (the input image's width).
     public var width: Int
     /// The class explained (the predicted one unless chosen).
     public var classIndex: Int
+    /// `.ok`, or why `map` is all zero.
     public var status: Status
 
     /// Computes Grad-CAM for one image (`height*width*channels` pixels) and `classIndex` (default: predicted).
@@ -96,7 +102,9 @@ public struct GradCAM: Sendable, Equatable {
     }
 
     /// The share of the heatmap's mass on pixels brighter than `threshold` (0 if the map is all zero): how much
-    /// of the explanation sits on the object rather than the background.
+    /// of the explanation sits on the object rather than the background. With M the map and x the image,
+    /// share = (sum over i with x_i > threshold of M_i) / (sum over i of M_i), over pixels with M_i > 0
+    /// (THEORY.md §3.7).
     public static func foregroundShare(cam: [Float], image: [Float], threshold: Float) throws(InvalidInput) -> Double {
         guard cam.count == image.count else {
             throw InvalidInput("the heatmap has \(cam.count) pixels but the image has \(image.count)")
@@ -109,6 +117,7 @@ public struct GradCAM: Sendable, Equatable {
         return total > 0 ? foreground / total : 0
     }
 
+    /// This map's foreground share on `image`, `foregroundShare(cam:image:threshold:)` with `cam` = `map`.
     public func foregroundShare(image: [Float], threshold: Float) throws(InvalidInput) -> Double {
         try Self.foregroundShare(cam: map, image: image, threshold: threshold)
     }

@@ -17,7 +17,9 @@ public enum IDXReader {
 
     /// An IDX array of unsigned bytes: its dimensions and its elements in row-major order.
     public struct Array: Sendable, Equatable {
+        /// The dimension sizes, outermost first: count x rows x columns for images, count for labels.
         public var dimensions: [Int]
+        /// The elements in row-major order, as many as the product of `dimensions`.
         public var bytes: [UInt8]
     }
 

@@ -5,9 +5,14 @@ import SAMCore
 /// Pixels are stored flat (image after image, row-major) so that a batch is a contiguous slice that can be
 /// copied straight into an NCHW tensor with one channel.
 public struct ImageSet: Sendable, Equatable {
+    /// Height of every image, in pixels.
     public private(set) var height: Int
+    /// Width of every image, in pixels.
     public private(set) var width: Int
+    /// All pixels, `count` x `height` x `width` of them: image after image, each row-major (values as given;
+    /// `MNISTDataset` divides bytes by 255).
     public private(set) var pixels: [Float]
+    /// The class of each image, in order (checked against the architecture's classes by `TrainingRun.train`).
     public private(set) var labels: [Int]
 
     /// Sizes are checked here, once, so that `image` and `batch` can trust them: a mismatch would otherwise
@@ -27,6 +32,7 @@ public struct ImageSet: Sendable, Equatable {
         self.labels = labels
     }
 
+    /// Number of images (and labels).
     public var count: Int { labels.count }
 
     /// The first `n` examples (all of them if `n` is larger): for quick runs on a subset.

@@ -10,9 +10,12 @@ public struct MNISTDataset: Sendable {
     /// Where Debian's `dataset-fashion-mnist` package puts Fashion-MNIST.
     public static let fashionMNISTDirectory = "/usr/share/datasets/fashion-mnist/"
 
+    /// The training set (60,000 images in the standard files).
     public var train: ImageSet
+    /// The test set (10,000 images in the standard files).
     public var test: ImageSet
 
+    /// A data set from two image sets already in memory (subsets, or synthetic images).
     public init(train: ImageSet, test: ImageSet) {
         self.train = train
         self.test = test

@@ -3,16 +3,22 @@
 /// The forward pass records the index of each window's maximum (the first one on ties), so the backward pass
 /// routes each gradient to exactly that input.
 public final class MaxPool2: Layer {
+    /// Empty: pooling has no parameters.
     public var parameters: [Float] = []
+    /// Empty, like `parameters`.
     public var gradients: [Float] = []
     /// Flat input index of each output's maximum (Int32: a batch's activations stay far below 2^31).
     private var argmax: [Int32] = []
     private var inputShape: [Int] = []
 
+    /// A 2x2, stride-2 max pooling layer (it has no settings).
     public init() {}
 
+    /// [N, C, floor(H / 2), floor(W / 2)] for an input [N, C, H, W].
     public func outputShape(_ input: [Int]) -> [Int] { [input[0], input[1], input[2] / 2, input[3] / 2] }
 
+    /// y[n, c, i, j] = max of x[n, c, 2i + a, 2j + b] over a, b in {0, 1}; records which input won (the first
+    /// in row-major order on ties).
     public func forward(_ input: consuming Tensor) -> Tensor {
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let (ho, wo) = (h / 2, w / 2)
@@ -38,6 +44,8 @@ public final class MaxPool2: Layer {
         return Tensor(shape: [n, c, ho, wo], data: out)
     }
 
+    /// Routes each output's gradient to the input that won its window in the last `forward`; every other
+    /// input (dropped odd rows and columns included) gets 0.
     public func backward(_ outputGradient: consuming Tensor) -> Tensor {
         precondition(outputGradient.count == argmax.count, "MaxPool2.backward: gradient of \(outputGradient.count) for \(argmax.count) outputs")
         let (n, c, h, w) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])

@@ -7,11 +7,18 @@ import SAMCore
 /// checkpoint stores. Initialization is He-normal (std sqrt(2 / fan-in), zero biases) from `SplitMix64(seed)`,
 /// drawn layer by layer, so a seed names the same network on every machine.
 public final class Network {
+    /// The architecture the layers were built from.
     public let architecture: Architecture
+    /// The layers in order: Conv2D, ReLU, MaxPool2 per conv stage, then Linear, ReLU, Linear (a single
+    /// Linear when `hidden` is 0).
     public let layers: [any Layer]
     /// Index in `layers` of the ReLU after the last convolution: its output is the feature map Grad-CAM uses.
     public let lastConvFeatureIndex: Int
 
+    /// Builds the layers of `architecture` and initializes them He-normal (He et al., "Delving Deep into Rectifiers",
+    /// ICCV 2015): every weight of a Conv2D or Linear layer is drawn from a normal of mean 0 and standard deviation
+    /// sqrt(2 / fan-in), layer by layer in parameter order, from `SplitMix64(seed)`; biases are 0. Throws if
+    /// `Architecture.featureSize()` rejects the architecture.
     public init(architecture: Architecture, seed: UInt64) throws(InvalidInput) {
         let features = try architecture.featureSize()
         self.architecture = architecture
@@ -52,6 +59,7 @@ public final class Network {
         }
     }
 
+    /// Number of parameters over all layers.
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
 
     /// All parameters, layer after layer.
@@ -71,6 +79,7 @@ public final class Network {
     /// All accumulated gradients, in the same order as `parameters`.
     public var gradients: [Float] { layers.flatMap(\.gradients) }
 
+    /// Sets every layer's accumulated gradients to 0.
     public func zeroGradients() { for layer in layers { layer.zeroGradients() } }
 
     /// Logits for a batch (N x C x H x W); also fills the layers' caches for a following backward pass.

@@ -4,14 +4,19 @@
 /// 0 and no copy of the input is kept. NaN passes through the forward pass (as in PyTorch), so a diverging network
 /// shows up in its loss instead of being silently zeroed here.
 public final class ReLU: Layer {
+    /// Empty: ReLU has no parameters.
     public var parameters: [Float] = []
+    /// Empty, like `parameters`.
     public var gradients: [Float] = []
     private var output: [Float] = []
 
+    /// A ReLU layer (it has no settings).
     public init() {}
 
+    /// The input shape: ReLU is elementwise.
     public func outputShape(_ input: [Int]) -> [Int] { input }
 
+    /// y = max(0, x) elementwise (NaN stays NaN); keeps y for `backward`.
     public func forward(_ input: consuming Tensor) -> Tensor {
         let count = input.count
         input.data.withUnsafeMutableBufferPointer { x in
@@ -21,6 +26,7 @@ public final class ReLU: Layer {
         return input
     }
 
+    /// dL/dx = dL/dy where the last forward's y > 0, and 0 elsewhere.
     public func backward(_ outputGradient: consuming Tensor) -> Tensor {
         let count = outputGradient.count
         precondition(count == output.count, "ReLU.backward: gradient of \(count) for an output of \(output.count)")

@@ -26,6 +26,7 @@ public struct FloatRuleAdapter: Sendable {
     /// The core rule being applied.
     public let rule: any Rule
 
+    /// An adapter applying `rule`.
     public init(_ rule: any Rule) {
         self.rule = rule
     }

@@ -3,17 +3,24 @@ import SAMCore
 
 /// Everything that decides a SAMVision training run. Codable so it is saved with the run and its checkpoints.
 public struct VisionTrainingConfig: Codable, Sendable, Equatable {
+    /// The network trained.
     public var architecture: Architecture
+    /// SGD or a SAM rule (see `VisionOptimizer`).
     public var optimizer: VisionOptimizer
+    /// Step size eta of the update w <- w - eta g, with g taken at w + eps for SAM (THEORY.md §1.4); positive,
+    /// applied in Float32.
     public var learningRate: Double
     /// SAM radius (ignored by SGD).
     public var rho: Double
     /// Examples per step; 0 means full batch (one step per epoch on the whole training set).
     public var batchSize: Int
+    /// Passes over the training set; 0 makes a run that is complete from the start.
     public var epochs: Int
     /// Seeds both the initialization and each epoch's shuffle.
     public var seed: UInt64
 
+    /// A configuration from its fields, checked when a `TrainingRun` is made from it. The defaults train
+    /// `Architecture.mnistDefault` with SGD at learning rate 0.05 for one epoch in batches of 128, seed 0.
     public init(architecture: Architecture = .mnistDefault, optimizer: VisionOptimizer = .sgd, learningRate: Double = 0.05,
                 rho: Double = 0.05, batchSize: Int = 128, epochs: Int = 1, seed: UInt64 = 0) {
         self.architecture = architecture
@@ -37,11 +44,17 @@ public struct VisionTrainingConfig: Codable, Sendable, Equatable {
 /// What one epoch did: the mean training loss/accuracy over its steps (measured at the unperturbed weights before
 /// each update) and the test loss/accuracy after it.
 public struct EpochRecord: Codable, Sendable, Equatable {
+    /// The epoch's number, from 1.
     public var epoch: Int
+    /// Steps taken in the epoch.
     public var steps: Int
+    /// Mean cross-entropy over the epoch's training examples, each batch's measured before its update.
     public var trainLoss: Double
+    /// Fraction of the epoch's training examples classified correctly, each batch's before its update.
     public var trainAccuracy: Double
+    /// Mean cross-entropy on the test set after the epoch.
     public var testLoss: Double
+    /// Fraction of the test set classified correctly after the epoch.
     public var testAccuracy: Double
 }
 
@@ -54,8 +67,10 @@ public struct EpochProgress: Codable, Sendable, Equatable {
     public var examples: Int = 0
     /// Sum over steps of (mean batch loss x batch size).
     public var lossSum: Double = 0
+    /// Training examples classified correctly so far in this epoch.
     public var correct: Int = 0
 
+    /// The position at the start of an epoch: everything zero.
     public init() {}
 }
 
@@ -66,11 +81,18 @@ public struct EpochProgress: Codable, Sendable, Equatable {
 /// epoch) alone and a mid-epoch checkpoint keeps its position (`epochProgress`), so a resumed run continues bit
 /// for bit wherever it stopped.
 public struct TrainingRun: Codable, Sendable, Equatable {
+    /// The configuration the run trains with.
     public var config: VisionTrainingConfig
+    /// `.completed`, `.interrupted` (epochs left, or stopped early) or `.diverged` (see `note`).
     public var status: RunStatus
+    /// Epochs finished.
     public var completedEpochs: Int
+    /// Training steps taken in all, over every epoch.
     public var steps: Int
+    /// One record per completed epoch, in order.
     public var records: [EpochRecord]
+    /// The current flat parameters, layer after layer as in `Network.parameters`; for a diverged run, the
+    /// last finite ones.
     public var parameters: [Float]
     /// Why the run stopped early, if it did.
     public var note: String?
@@ -102,10 +124,12 @@ public struct TrainingRun: Codable, Sendable, Equatable {
 
     // MARK: Checkpoints
 
+    /// Writes the run as JSON to `path`, atomically (the file is replaced whole or not at all).
     public func save(to path: String) throws(InvalidInput) {
         try AtomicFile.write(try JSONOutput.encode(self), to: path)
     }
 
+    /// Reads a run saved by `save(to:)` and checks that its parameter count fits its architecture.
     public static func load(from path: String) throws(InvalidInput) -> TrainingRun {
         let run = try JSONOutput.decode(TrainingRun.self, from: try InputFile.read(path), source: path)
         do { _ = try run.makeNetwork() } catch { throw InvalidInput("\(path): \(error.message)") }
@@ -116,6 +140,8 @@ public struct TrainingRun: Codable, Sendable, Equatable {
         case config, status, completedEpochs, steps, records, parameters, parameterCount, note, epochProgress, camShare
     }
 
+    /// Reads the JSON form: `parameters` is base64 of `parameterCount` little-endian Float32 bit patterns;
+    /// `note`, `epochProgress` and `camShare` may be absent (older checkpoints have no position or series).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         config = try c.decode(VisionTrainingConfig.self, forKey: .config)
@@ -140,6 +166,8 @@ public struct TrainingRun: Codable, Sendable, Equatable {
         }
     }
 
+    /// Writes the JSON form: the fields by name, `parameterCount`, and `parameters` as base64 of the
+    /// little-endian Float32 bit patterns; absent optionals are left out.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(config, forKey: .config)

@@ -15,7 +15,7 @@ extension TrainingRun {
     /// every step (for a progress bar).
     ///
     /// A SAM step costs two forward/backward passes: the gradient g at w gives eps, and the gradient at w + eps
-    /// moves w. The recorded training loss is the one at w.
+    /// moves w, w <- w - lr * grad L(w + eps) (THEORY.md §1.4). The recorded training loss is the one at w.
     public mutating func train(on train: ImageSet, test: ImageSet, untilEpoch: Int? = nil, untilStep: Int? = nil,
                                checkpointEvery: Int = 0, observer: ForegroundShareObserver? = nil,
                                shouldStop: () -> Bool = { false },
