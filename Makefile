@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RESULTS ?= results
 
-.PHONY: deps build build-native test library-tour reproduce bench bench-cnn bench-sweep docs clean
+.PHONY: deps build build-native test doc-coverage library-tour reproduce bench bench-cnn bench-sweep docs clean
 
 # COIN-OR Clp (LP solver for separability and max-margin; headers come with the -dev package), librsvg's
 # rsvg-convert (SVG to PNG for figures) and GNU parallel (the sweep tests run shards through it, as on a cluster).
@@ -30,10 +30,15 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product samlab
 
-test: deps
+test: deps doc-coverage
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	$(MAKE) library-tour
+
+# Every public declaration of the library modules has a doc comment (scripts/doc-coverage.py lists any that does not).
+DOC_MODULES := SAMCore SAMFlow SAMAnalysis SAMPlot SAMExperiments SAMVision OpenBLASKernels SAMLab
+doc-coverage:
+	python3 scripts/doc-coverage.py $(addprefix Sources/,$(DOC_MODULES))
 
 # examples/library-tour: a package of its own that depends on this repository by path and uses it through the SAMLab
 # product alone (train, flow, theory, max margin, a rule of its own, a figure). It checks its numbers and exits 1
