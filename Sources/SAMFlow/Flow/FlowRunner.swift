@@ -206,7 +206,8 @@ public final class FlowRunner {
     }
 
     /// Leaders at every step end (and midpoint) of the dense output; each change is bisected on the interpolant
-    /// to the solver's time resolution.
+    /// to the solver's time resolution, and the search then goes on over the rest of the interval, so that several
+    /// switches inside one step (a period shorter than a step) are each found and timed.
     func locateLeaders(_ outputs: [(DenseOutput, [Bool])]) -> ([LeaderPeriod], [LeaderPeriod]) {
         var relative: [LeaderPeriod] = [], absolute: [LeaderPeriod] = []
         for (which, pick) in [(0, { (l: (relative: Int, absolute: Int)) in l.relative }), (1, { l in l.absolute })] {
@@ -224,14 +225,12 @@ public final class FlowRunner {
                     guard let l = leadersAt(segment, tau).map(pick) else { continue }
                     if let (previousTau, previous) = last, previous != l {
                         // Bisect within this output when both ends lie in it, else take the boundary.
-                        var a = max(previousTau, output.start), b = tau
-                        if a < b, leadersAt(segment, a).map(pick) == previous {
-                            while b - a > 1e-13 * max(1, abs(b)) {
-                                let mid = 0.5 * (a + b)
-                                if leadersAt(segment, mid).map(pick) == previous { a = mid } else { b = mid }
-                            }
+                        let a = max(previousTau, output.start)
+                        if a < tau, leadersAt(segment, a).map(pick) == previous {
+                            switches += changes(in: segment, from: a, leader: previous, to: tau, leader: l, pick: pick)
+                        } else {
+                            switches.append(LeaderPeriod(coordinate: l, start: flowTime(tau)))
                         }
-                        switches.append(LeaderPeriod(coordinate: l, start: flowTime(b)))
                     } else if last == nil {
                         switches.append(LeaderPeriod(coordinate: l, start: flowTime(tau)))
                     }
@@ -242,4 +241,28 @@ public final class FlowRunner {
         }
         return (relative, absolute)
     }
+
+    /// Every leader change on (a, b] of one dense output, in order, given the leaders at both ends: bisect to the
+    /// first change (invariant: the leader at lo is the current one, at hi it is not), take the leader just after it
+    /// as the current one, and continue from there until the leader at b is reached.
+    func changes(in segment: (DenseOutput, [Bool]), from a: Double, leader first: Int, to b: Double, leader last: Int,
+                 pick: ((relative: Int, absolute: Int)) -> Int) -> [LeaderPeriod] {
+        var found: [LeaderPeriod] = []
+        var start = a, current = first
+        while current != last && found.count < Self.maximumSwitchesPerStep {
+            var lo = start, hi = b
+            while hi - lo > 1e-13 * max(1, abs(hi)) {
+                let mid = 0.5 * (lo + hi)
+                if leadersAt(segment, mid).map(pick) == current { lo = mid } else { hi = mid }
+            }
+            let next = hi < b ? (leadersAt(segment, hi).map(pick) ?? last) : last
+            found.append(LeaderPeriod(coordinate: next, start: flowTime(hi)))
+            current = next
+            start = hi
+        }
+        return found
+    }
+
+    /// A bound on the leader changes located inside one interval between samples (each costs one bisection).
+    static let maximumSwitchesPerStep = 64
 }
