@@ -64,6 +64,7 @@ public final class FlowRunner {
         let d = dataset.dimension
         let used = dataset.usedCoordinates
         var segments = 0
+        let zeroTolerance = Self.zeroTolerance * (model.initialWeights.map(abs).max() ?? 0)
 
         while status == nil {
             segments += 1
@@ -117,8 +118,33 @@ public final class FlowRunner {
             case .completed:
                 status = .completed
             case .stalled(let why):
-                status = .stalled
-                reason = why
+                // Many weights reaching 0 within rounding of one another (a collapse at large d) leave the step
+                // nowhere to go. Weights already at 0 to within `zeroTolerance` of the initial scale, with the field
+                // pointing into 0 from both sides, are then where the events would have put them: hold them and go on.
+                var rescued = false
+                for i in 0..<n where !field.held[i] && abs(state[i]) <= zeroTolerance {
+                    let value = state[i]
+                    state[i] = 0
+                    let delta = Self.offset(state)
+                    if let up = field.component(i, of: state, at: delta), let down = field.component(i, of: state, at: -delta),
+                       up < 0, down > 0 {
+                        field.held[i] = true
+                        rescued = true
+                        slides.append(SlideRecord(parameter: i + 1, layer: i / d + 1, coordinate: i % d + 1, start: flowTime(tau), end: nil))
+                    } else {
+                        state[i] = value
+                    }
+                }
+                if rescued {
+                    if !used.isEmpty, used.allSatisfy({ j in pinned(j, d: d) }) {
+                        status = .collapsed
+                        eventTime = flowTime(tau)
+                        reason = "every coordinate's predictor is held at 0 from t = \(flowTime(tau))"
+                    }
+                } else {
+                    status = .stalled
+                    reason = why
+                }
             case .nonFinite(let time):
                 status = .diverged
                 reason = "the field became non-finite after t = \(flowTime(time))"
@@ -262,6 +288,9 @@ public final class FlowRunner {
         }
         return found
     }
+
+    /// Weights within this fraction of the largest initial weight count as at 0 when the solver stalls there.
+    static let zeroTolerance = 1e-10
 
     /// A bound on the leader changes located inside one interval between samples (each costs one bisection).
     static let maximumSwitchesPerStep = 64
