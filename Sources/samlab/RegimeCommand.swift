@@ -4,6 +4,8 @@ import SAMAnalysis
 import SAMCore
 
 /// `samlab regime`: the theory's l2-SAM thresholds (THEORY.md §4.4, §4.5) for D_mu at depth 2, and where a given alpha falls.
+extension L2Theory.Measure: ExpressibleByArgument {}
+
 struct RegimeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "regime",
@@ -11,8 +13,11 @@ struct RegimeCommand: ParsableCommand {
         discussion: """
         c_i = rho mu_i / (sqrt2 ||mu||) (coordinate i grows at the start iff alpha > c_i); alpha* = rho (mu_d + \
         mu_(d-1)) / (sqrt2 ||mu||) (the major coordinate leads from the start iff alpha >= alpha*); alpha_c (below it \
-        the flow collapses to 0) by bisection on the rescaled flow. Regimes: collapse (alpha < alpha_c), minor-first \
-        (alpha_c <= alpha < alpha*: minor coordinates amplified first, major last), major-first (alpha >= alpha*).
+        the flow collapses to 0) by bisection on the theory's criterion for the balanced flow (THEORY.md §4.5), or \
+        with --lr on discrete runs. Regimes: collapse (alpha < alpha_c), minor-first (alpha_c <= alpha < alpha*: minor \
+        coordinates amplified first, major last), major-first (alpha >= alpha*). --param signed: u = v = alpha, \
+        beta = u^2 - v^2; its relative leader is undefined at beta = 0, so alpha* there needs --measure absolute or \
+        u-relative.
         """
     )
 
@@ -25,8 +30,19 @@ struct RegimeCommand: ParsableCommand {
     @Option(name: .customLong("alpha"), parsing: .unconditional, help: "A scalar init alpha to classify. (default: none)")
     var alpha: Double?
 
-    @Option(name: .customLong("tolerance"), parsing: .unconditional, help: "Relative tolerance of the alpha_c bisection.")
-    var tolerance: Double = 1e-8
+    @Option(name: .customLong("param"), parsing: .unconditional, help: "product (u = v = a, beta = a^2) or signed (u = v = alpha, beta = u^2 - v^2). (default: product)")
+    var parametrization: String = ProductNetwork.name
+
+    @Option(name: .customLong("lr"), parsing: .unconditional,
+            help: "Step size eta: alpha_c(eta) of the discrete algorithm, by bisection on discrete runs (alpha* does not depend on eta). (default: none, the flow)")
+    var learningRate: Double?
+
+    @Option(name: .customLong("measure"), parsing: .unconditional,
+            help: "The growth the leader (and alpha*) is measured by: relative (d log|beta_j|), absolute (d |beta_j|) or u-relative (d log u_j). (default: relative)")
+    var measure: L2Theory.Measure = .relative
+
+    @Option(name: .customLong("tolerance"), parsing: .unconditional, help: "Relative tolerance of the alpha_c bisection. (default: 1e-8, with --lr 1e-6)")
+    var tolerance: Double?
 
     @Option(name: .customLong("time"), parsing: .unconditional,
             help: "With --alpha: also run the rescaled flow to this time and classify the regime it shows.")
@@ -38,9 +54,12 @@ struct RegimeCommand: ParsableCommand {
     struct Report: Encodable {
         var mu: [Double]
         var rho: Double
+        var param: String
+        var measure: String
+        var lr: Double?
         var c: [Double]
         var alphaC: Double
-        var alphaStar: Double
+        var alphaStar: Double?
         var alpha: Double?
         var regime: String?
         var initialLeader: Int?
@@ -50,7 +69,7 @@ struct RegimeCommand: ParsableCommand {
         var observedLeaders: [LeaderPeriod]?
 
         enum CodingKeys: String, CodingKey {
-            case mu, rho, c, alphaC = "alpha_c", alphaStar = "alpha_star", alpha, regime
+            case mu, rho, param, measure, lr, c, alphaC = "alpha_c", alphaStar = "alpha_star", alpha, regime
             case initialLeader = "initial_leader", growthRates = "growth_rates"
             case observedRegime = "observed_regime", observedLeaders = "observed_leaders"
         }
@@ -61,31 +80,49 @@ struct RegimeCommand: ParsableCommand {
         guard mu.allSatisfy({ $0 > 0 }) else { throw InvalidInput("--mu entries must be positive for the regime analysis") }
         guard rho.isFinite, rho > 0 else { throw InvalidInput("--rho must be positive (got \(rho))") }
         if let alpha { guard alpha.isFinite, alpha > 0 else { throw InvalidInput("--alpha must be positive (got \(alpha))") } }
+        guard [ProductNetwork.name, SignedNetwork.name].contains(parametrization) else {
+            throw InvalidInput("--param must be product or signed for the regime analysis (got '\(parametrization)')")
+        }
+        if let learningRate { guard learningRate.isFinite, learningRate > 0 else { throw InvalidInput("--lr must be positive (got \(learningRate))") } }
+        let tolerance = self.tolerance ?? (learningRate == nil ? 1e-8 : 1e-6)
         guard tolerance.isFinite, tolerance > 0, tolerance < 0.1 else { throw InvalidInput("--tolerance must be in (0, 0.1) (got \(tolerance))") }
         guard time.isFinite, time > 0 else { throw InvalidInput("--time must be positive and finite (got \(time))") }
-        let theory = L2Theory(mu: mu, rho: rho)
-        let alphaC = try theory.criticalAlpha(tolerance: tolerance)
+        let theory = L2Theory(mu: mu, rho: rho, model: parametrization)
+        let alphaC = try learningRate.map { try theory.discreteCriticalAlpha(learningRate: $0, tolerance: tolerance) }
+            ?? theory.criticalAlpha(tolerance: tolerance)
+        let alphaStar = theory.alphaStar(measure: measure)
         var observed: RunResult?
         if let alpha {
-            let spec = RunSpec(data: .singleExample(mu: mu), model: ModelSpec(depth: 2, alpha: [alpha]), rule: RuleSpec(name: L2SAM.name, rho: rho),
+            let spec = RunSpec(data: .singleExample(mu: mu), model: ModelSpec(name: parametrization, depth: 2, alpha: [alpha]),
+                               rule: RuleSpec(name: L2SAM.name, rho: rho),
                                dynamics: .flow(FlowSettings(time: time, rescaled: true)), record: .times([]))
             observed = try FlagNames().checking { try spec.run() }
         }
-        let report = Report(mu: mu, rho: rho, c: theory.growthThresholds, alphaC: alphaC, alphaStar: theory.alphaStar, alpha: alpha,
-                            regime: alpha.map { theory.regime(alpha: $0, alphaC: alphaC).rawValue },
-                            initialLeader: alpha.map { theory.initialLeader(alpha: $0) },
+        let predicted: String? = alpha.map { a in
+            if a < alphaC { return Regime.collapse.rawValue }
+            guard let star = alphaStar else { return "undefined (\(measure.rawValue) growth at beta = 0)" }
+            return (a >= star ? Regime.majorFirst : Regime.minorFirst).rawValue
+        }
+        let report = Report(mu: mu, rho: rho, param: parametrization, measure: measure.rawValue, lr: learningRate,
+                            c: theory.growthThresholds, alphaC: alphaC, alphaStar: alphaStar, alpha: alpha,
+                            regime: predicted,
+                            initialLeader: alpha.flatMap { theory.initialLeader(alpha: $0, measure: measure) },
                             growthRates: alpha.map { a in theory.growthRates(mu.map { _ in a }) },
                             observedRegime: observed?.regime.rawValue, observedLeaders: observed?.leaders)
         if json {
             FileHandle.standardOutput.write(try JSONOutput.encode(report))
             return
         }
-        print("mu = \(mu), rho = \(rho)")
-        for (i, c) in report.c.enumerated() { print("c_\(i + 1) = \(c)") }
-        print("alpha_c = \(alphaC) (bisection on the flow, relative tolerance \(tolerance))")
-        print("alpha*  = \(report.alphaStar)")
+        print("mu = \(mu.count > 12 ? "(\(mu.count) values)" : "\(mu)"), rho = \(rho), param \(parametrization)")
+        for (i, c) in report.c.enumerated() where mu.count <= 12 || i == 0 || i == mu.count - 1 { print("c_\(i + 1) = \(c)") }
+        if let learningRate {
+            print("alpha_c(eta = \(learningRate)) = \(alphaC) (bisection on discrete runs, relative tolerance \(tolerance))")
+        } else {
+            print("alpha_c = \(alphaC) (bisection on the theory's criterion for the flow, relative tolerance \(tolerance))")
+        }
+        print("alpha*  = \(alphaStar.map { "\($0)" } ?? "not defined") (\(measure.rawValue) growth)")
         if let alpha, let regime = report.regime {
-            print("alpha = \(alpha): \(regime); leader at the start: \(report.initialLeader ?? 0)")
+            print("alpha = \(alpha): \(regime); leader at the start: \(report.initialLeader.map { "\($0)" } ?? "not defined")")
             if let observed = report.observedRegime {
                 let leaders = (report.observedLeaders ?? []).map { "\($0.coordinate)@\($0.start)" }.joined(separator: " -> ")
                 print("rescaled flow to s = \(time): \(observed); leaders \(leaders)")

@@ -54,4 +54,51 @@ import SAMCore
         #expect(LInfTheory.limitCoordinate(mu: [1, 2], alpha: [0.5, 0.5], rho: 1, depth: 2) == 0)
         #expect(LInfTheory.limitCoordinate(mu: [1, 2, 3], alpha: [0.5, 0.5, 0.5], rho: 0, depth: 2) == 3)
     }
+
+    /// The theory's criterion (balanced flow, O(d) a step) and the full two-layer flow with its events agree on
+    /// either side of alpha_c, for both parametrizations (issue 12, item 4).
+    @Test(arguments: [ProductNetwork.name, SignedNetwork.name])
+    func theoryCriterionAgreesWithTheFullFlow(_ model: String) throws {
+        let theory = L2Theory(mu: [1, 2, 3, 4, 5, 6], rho: 1, model: model)
+        let alphaC = try theory.criticalAlpha(tolerance: 1e-8)
+        #expect(try theory.collapses(alpha: alphaC * (1 - 1e-4)))
+        #expect(try !theory.collapses(alpha: alphaC * (1 + 1e-4)))
+        #expect(alphaC > theory.growthThresholds[0])
+        // The signed network collapses for larger alpha: v shrinks, and with it N_b, from the start.
+        if model == SignedNetwork.name {
+            #expect(alphaC > (try L2Theory(mu: [1, 2, 3, 4, 5, 6], rho: 1).criticalAlpha(tolerance: 1e-8)))
+        }
+    }
+
+    /// alpha* by measure: the product parametrization has one alpha* for every measure; the signed one has none by
+    /// relative growth (beta(0) = 0), 0 by absolute growth (d beta_j/ds = 8 mu_j alpha^2: the major leads), and the
+    /// product's by u-relative growth.
+    @Test func alphaStarByMeasure() {
+        let mu = [1.0, 2, 3, 4, 5, 6]
+        let product = L2Theory(mu: mu, rho: 1), signed = L2Theory(mu: mu, rho: 1, model: SignedNetwork.name)
+        for measure in L2Theory.Measure.allCases { #expect(product.alphaStar(measure: measure) == product.alphaStar) }
+        #expect(signed.alphaStar(measure: .relative) == nil)
+        #expect(signed.alphaStar(measure: .absolute) == 0)
+        #expect(signed.alphaStar(measure: .uRelative) == product.alphaStar)
+        #expect(signed.initialLeader(alpha: 0.35, measure: .absolute) == 6)
+        #expect(signed.initialLeader(alpha: 0.35, measure: .uRelative) == 2)
+    }
+
+    /// alpha_c(eta) of the discrete algorithm tends to the flow's alpha_c as eta shrinks (first order in eta).
+    @Test func discreteCriticalAlphaTendsToTheFlows() throws {
+        let theory = L2Theory(mu: [1, 2], rho: 1)
+        let flow = try theory.criticalAlpha(tolerance: 1e-8)
+        let coarse = try theory.discreteCriticalAlpha(learningRate: 0.2, maximumSteps: 20_000, tolerance: 1e-4)
+        let fine = try theory.discreteCriticalAlpha(learningRate: 0.05, maximumSteps: 40_000, tolerance: 1e-4)
+        #expect(abs(fine - flow) < abs(coarse - flow), "flow \(flow), eta 0.2: \(coarse), eta 0.05: \(fine)")
+        #expect(abs(fine - flow) < 0.02 * flow)
+    }
+
+    /// The criterion costs O(d) a step: d = 2,000 (a debug build) decides alpha_c quickly, between c_1 and alpha*.
+    @Test func largeDimension() throws {
+        let d = 2000
+        let theory = L2Theory(mu: (0..<d).map { 1 + Double($0) / Double(d - 1) }, rho: 1)
+        let alphaC = try theory.criticalAlpha(tolerance: 1e-6)
+        #expect(alphaC > theory.growthThresholds[0] && alphaC < theory.alphaStar)
+    }
 }
