@@ -3,6 +3,10 @@ import Foundation
 import SAMCore
 import SAMExperiments
 import SAMPlot
+import Synchronization
+
+/// The signal (SIGINT or SIGTERM) that asked `sweep run` to stop, or 0.
+let sweepStopSignal = Atomic<Int32>(0)
 
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,26 +20,61 @@ struct SweepRun: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run every point of a sweep spec (JSON); finished points are appended to DIR/results.jsonl as they end.",
-        discussion: "Rerunning the same command skips what is done. A spec that changes finished points is refused. --shard i/n runs the points whose index is i modulo n (0 <= i < n), for a Slurm job array or GNU parallel; `samlab sweep merge` joins the shards."
+        discussion: """
+        Rerunning the same command skips what is done. A spec that changes finished points is refused. --shard i/n \
+        runs the points whose index is i modulo n (0 <= i < n), for a Slurm job array or GNU parallel; `samlab sweep \
+        merge` joins the shards. One run writes to a result directory at a time: a second one on the same --out is \
+        refused (exit 2); the lock (DIR/results.jsonl.lock) ends with its process, even after kill -9. A damaged \
+        line in results.jsonl is an error with its line number (a torn last line from a crash is dropped and rerun). \
+        Ctrl-C or SIGTERM (Slurm, systemd, timeout) starts no new point, gives the points in flight 5 s to finish, \
+        and exits 130 (SIGINT) or 143 (SIGTERM); rerunning resumes.
+        """
     )
 
     @Argument(help: "The sweep spec (JSON).") var spec: String
     @Option(name: .customLong("out"), parsing: .unconditional, help: "Result directory.") var out: String
     @Option(name: .customLong("jobs"), parsing: .unconditional, help: "Points run in parallel.") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .customLong("shard"), parsing: .unconditional, help: "Run only shard i of n (i/n, 0 <= i < n).") var shard: String?
+    @Option(name: .customLong("max-points"), parsing: .unconditional,
+            help: "Refuse a grid of more points than this (the axis lengths multiplied, times the seeds) before anything runs.")
+    var maxPoints: Int = 1_000_000
     @Flag(name: .customLong("quiet"), help: "No progress on stderr.") var quiet = false
 
     func run() throws {
         guard jobs >= 1 else { throw InvalidInput("--jobs must be at least 1 (got \(jobs))") }
+        guard maxPoints >= 1 else { throw InvalidInput("--max-points must be at least 1 (got \(maxPoints))") }
         let text = try InputFile.read(spec)
+        if let count = SweepSpec.pointCount(json: text), count > maxPoints {
+            let size = count == Int.max ? "more than \(Int.max)" : "\(count)"
+            throw InvalidInput("\(spec): the grid has \(size) points (axis lengths multiplied, times the seeds), more than --max-points \(maxPoints): shrink it, or raise --max-points")
+        }
         let parsed = try SweepSpec(json: text, source: spec)
         let shard = try FlagNames().checking { try self.shard.map { try SweepRunner.Shard(parsing: $0) } }
         let start = Date()
         let quiet = self.quiet
-        let outcome = try SweepRunner.run(parsed, specText: text, directory: out, jobs: jobs, shard: shard) { done, total in
+        signal(SIGINT) { sweepStopSignal.store($0, ordering: .relaxed) }
+        signal(SIGTERM) { sweepStopSignal.store($0, ordering: .relaxed) }
+        // A parent may have started us with these blocked (a child inherits the mask); the worker threads inherit ours.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
+        let outcome = try SweepRunner.run(parsed, specText: text, directory: out, jobs: jobs, shard: shard, progress: { done, total in
             guard !quiet, done % max(1, total / 20) == 0 || done == total else { return }
             let elapsed = Date().timeIntervalSince(start)
             Terminal.note("sweep: \(done)/\(total) points, ETA \(ProgressLine.duration(elapsed / Double(done) * Double(total - done)))")
+        }, shouldStop: { sweepStopSignal.load(ordering: .relaxed) != 0 }, grace: 5)
+        // From here on a signal ends the process at once (the export writes each file atomically).
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+        let received = sweepStopSignal.load(ordering: .relaxed)
+        if outcome.interrupted || received != 0 {
+            let name = received == SIGTERM ? "SIGTERM" : "SIGINT"
+            let left = outcome.total - outcome.skipped - outcome.ran
+            let abandoned = outcome.abandoned > 0 ? " (\(outcome.abandoned) in flight abandoned)" : ""
+            Terminal.note("\(name): stopped with \(outcome.skipped + outcome.ran) of \(outcome.total) points in \(out)/results.jsonl, \(left) left\(abandoned); rerun the same command to resume")
+            throw ExitCode(received == SIGTERM ? 143 : 130)
         }
         if shard == nil { try SweepTable(directory: out).export(to: out) }
         print("\(outcome.total) points\(shard.map { " in shard \($0.index)/\($0.count)" } ?? ""): \(outcome.ran) run, \(outcome.skipped) already done; results in \(out)/results.jsonl")
@@ -60,7 +99,7 @@ struct SweepMergeCommand: ParsableCommand {
 }
 
 struct SweepExport: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Write results.csv, results.npy (+ .columns.txt) from a result directory.")
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Write results.csv, results.npy (+ .columns.txt, .categories.json: fixed codes of status and regime) from a result directory.")
     @Argument(help: "Result directory.") var directory: String
     func run() throws {
         try SweepTable(directory: directory).export(to: directory)

@@ -43,8 +43,11 @@ import Testing
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let partial = (try? Self.lines(killed))?.count ?? 0
+        // The killed run's lock file stays behind; its lock died with the process and does not block the rerun.
+        #expect(FileManager.default.fileExists(atPath: killed + "/results.jsonl.lock"))
         let rerun = try CLI.run(["sweep", "run", spec, "--out", killed, "--jobs", "2", "--quiet"])
         #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(!rerun.stderr.contains("being written by another sweep"))
         #expect(rerun.stdout.contains("already done") && partial < 36)
         #expect(try Self.lines(killed) == expected)
     }

@@ -18,34 +18,37 @@ public enum SweepMerge {
         public var conflicts: [Int]
     }
 
-    /// Merges the stores in `directories` (all of the same sweep spec) into `out`.
+    /// Merges the stores in `directories` (all of the same sweep spec) into `out`. The inputs are only read; `out`
+    /// is locked while it is written, as `SweepRunner.run` locks it, so a run writing there refuses (and a merge
+    /// into a directory being run is refused). A damaged line in any store is an error naming it.
     public static func merge(_ directories: [String], into out: String) throws(InvalidInput) -> Report {
         guard let first = directories.first else { throw InvalidInput("sweep merge needs at least one directory") }
         let specPath = (first as NSString).appendingPathComponent("spec.json")
         let specText = try InputFile.read(specPath)
         let spec = try SweepSpec(json: specText, source: specPath)
-        var byKey: [String: SweepStore.Record] = [:]
+        var byIndex: [Int: SweepStore.Record] = [:]
         var duplicates = Set<Int>(), conflicts = Set<Int>()
         for dir in directories {
             let path = (dir as NSString).appendingPathComponent("spec.json")
             let other = try SweepSpec(json: try InputFile.read(path), source: path)
             guard other == spec else { throw InvalidInput("\(dir) holds a different sweep than \(first) (spec.json differs)") }
-            for record in try SweepStore.read((dir as NSString).appendingPathComponent("results.jsonl")).records {
-                if let existing = byKey[record.key] {
+            _ = try SweepStore.scan((dir as NSString).appendingPathComponent("results.jsonl")) { record throws(InvalidInput) in
+                if let existing = byIndex[record.index] {
                     if existing.line == record.line { duplicates.insert(record.index) } else { conflicts.insert(record.index) }
                 } else {
-                    byKey[record.key] = record
+                    byIndex[record.index] = record
                 }
             }
         }
-        let points = spec.points()
-        let found = Set(byKey.values.map(\.index))
+        let count = spec.pointCount
         try AtomicFile.makeDirectory(out)
+        let writer = try SweepLock(directory: out)
+        defer { writer.release() }
         try AtomicFile.write(specText, to: (out as NSString).appendingPathComponent("spec.json"))
-        let lines = byKey.values.sorted { $0.index < $1.index }.map { $0.line + "\n" }.joined()
+        let lines = byIndex.keys.sorted().map { byIndex[$0]!.line + "\n" }.joined()
         try AtomicFile.write(lines, to: (out as NSString).appendingPathComponent("results.jsonl"))
         try SweepTable(directory: out).export(to: out)
-        return Report(points: points.count, merged: byKey.count, missing: points.map(\.index).filter { !found.contains($0) },
+        return Report(points: count, merged: byIndex.count, missing: (0..<count).filter { byIndex[$0] == nil },
                       duplicates: duplicates.sorted(), conflicts: conflicts.sorted())
     }
 }

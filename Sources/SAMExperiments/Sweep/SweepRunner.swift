@@ -35,19 +35,31 @@ public enum SweepRunner {
         public var total: Int
         /// Points already in the store, skipped.
         public var skipped: Int
-        /// Points run now.
+        /// Points run now (and stored).
         public var ran: Int
+        /// Whether `shouldStop` stopped the run (some pending points may be left; `ran < total - skipped`).
+        public var interrupted = false
+        /// Points that were running when the run stopped and were given up (not stored; a rerun runs them).
+        public var abandoned = 0
     }
 
-    /// Runs the sweep's pending points (of `shard`, if given) on `jobs` threads into `directory`'s store, writing `spec.json` beside it; `progress` gets (done, total).
+    /// Runs the sweep's pending points (of `shard`, if given) on `jobs` threads into `directory`'s store, writing
+    /// `spec.json` beside it; `progress` gets (done, total).
+    ///
+    /// The store is locked for the whole run: a second writer on the same directory is refused. The points are
+    /// made one at a time from their indices, so memory does not grow with the grid. Once `shouldStop` returns true
+    /// (it is polled every 50 ms), no new point starts; the points in flight get `grace` seconds to finish and be
+    /// stored, the others are abandoned, and the outcome says `interrupted`. Every stored point is complete and
+    /// fsynced, so a rerun resumes where this run stopped.
     public static func run(_ spec: SweepSpec, specText: Data, directory: String, jobs: Int, shard: Shard?,
-                           progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws(InvalidInput) -> Outcome {
+                           progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
+                           shouldStop: @escaping @Sendable () -> Bool = { false }, grace: TimeInterval = 5) throws(InvalidInput) -> Outcome {
         try AtomicFile.makeDirectory(directory)
         let specPath = (directory as NSString).appendingPathComponent("spec.json")
-        let points = spec.points().filter { shard == nil || $0.index % shard!.count == shard!.index }
-        let keys = Dictionary(uniqueKeysWithValues: spec.points().map { (fnv1a(spec.configurationData(for: $0)), $0.index) })
+        let count = spec.pointCount
         let store = SweepStore(directory: directory)
-        let done = try store.open()
+        var stored: [(index: Int, key: String)] = []
+        try store.open { record throws(InvalidInput) in stored.append((record.index, record.key)) }
         defer { store.close() }
         if FileManager.default.fileExists(atPath: specPath) {
             let old = try SweepSpec(json: try InputFile.read(specPath), source: specPath)
@@ -55,33 +67,54 @@ public enum SweepRunner {
                 throw InvalidInput("\(directory) holds a sweep that keeps \(old.keep), not \(spec.keep): use a new result directory")
             }
         }
-        for record in done {
-            guard keys[record.key] == record.index else {
+        var done = Set<Int>()
+        for record in stored {
+            guard record.index < count, spec.key(for: spec.point(at: record.index)) == record.key else {
                 throw InvalidInput("the spec has changed: finished point \(record.index) in \(store.path) is not the same point in this spec; use a new result directory")
             }
+            done.insert(record.index)
         }
+        stored = []
         try AtomicFile.write(specText, to: specPath)
-        let finished = Set(done.map(\.key))
-        let pending = points.filter { !finished.contains(fnv1a(spec.configurationData(for: $0))) }
-        let next = Counter(), completed = Counter(), failure = ErrorBox()
-        let workers = max(1, min(jobs, pending.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while failure.error == nil {
-                let i = next.increment() - 1
-                guard i < pending.count else { return }
-                do {
-                    let line = try record(spec, pending[i])
-                    try store.append(line)
-                    progress(completed.increment(), pending.count)
-                } catch let error as InvalidInput {
-                    failure.set(error)
-                } catch {
-                    failure.set(InvalidInput("\(error)"))
+        let first = shard?.index ?? 0, step = shard?.count ?? 1
+        let total = first < count ? (count - first + step - 1) / step : 0
+        let pendingCount = total - done.filter { $0 % step == first }.count
+        let cursor = Cursor(first: first, step: step, end: count, done: done)
+        let completed = Counter(), failure = ErrorBox(), stopping = Flag()
+        let group = DispatchGroup()
+        for _ in 0..<max(1, min(jobs, pendingCount)) {
+            group.enter()
+            let worker = Thread {
+                defer { group.leave() }
+                while failure.error == nil, !stopping.isSet, let i = cursor.next() {
+                    do {
+                        let line = try record(spec, spec.point(at: i))
+                        try store.append(line)
+                        progress(completed.increment(), pendingCount)
+                    } catch let error as InvalidInput {
+                        failure.set(error)
+                    } catch {
+                        failure.set(InvalidInput("\(error)"))
+                    }
                 }
             }
+            worker.stackSize = 8 << 20
+            worker.start()
         }
+        var deadline: Date?
+        while group.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
+            if deadline == nil, shouldStop() {
+                stopping.set()
+                deadline = Date().addingTimeInterval(grace)
+            }
+            if let deadline, Date() >= deadline { break }  // abandon the points still running
+        }
+        // Closing waits for an append in progress; an abandoned point finishing later cannot write any more.
+        store.close()
         if let error = failure.error { throw error }
-        return Outcome(total: points.count, skipped: points.count - pending.count, ran: pending.count)
+        let ran = completed.value
+        return Outcome(total: total, skipped: total - pendingCount, ran: ran, interrupted: deadline != nil,
+                       abandoned: max(0, cursor.taken - ran))
     }
 
     /// Runs one point and returns its JSON line. The point's data are loaded and checked as `train` / `flow` do.
@@ -130,8 +163,40 @@ public enum SweepRunner {
 
     final class Counter: @unchecked Sendable {
         private let lock = NSLock()
-        private var value = 0
-        func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+        private var count = 0
+        func increment() -> Int { lock.lock(); defer { lock.unlock() }; count += 1; return count }
+        var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    }
+
+    final class Flag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+        func set() { lock.lock(); value = true; lock.unlock() }
+    }
+
+    /// Hands out the indices of the pending points (of the shard) in order, skipping the finished ones.
+    final class Cursor: @unchecked Sendable {
+        private let lock = NSLock()
+        private var position: Int
+        private let step: Int, end: Int, done: Set<Int>
+        private var handedOut = 0
+        init(first: Int, step: Int, end: Int, done: Set<Int>) {
+            position = first
+            self.step = step
+            self.end = end
+            self.done = done
+        }
+        func next() -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            while position < end, done.contains(position) { position += step }
+            guard position < end else { return nil }
+            defer { position += step }
+            handedOut += 1
+            return position
+        }
+        var taken: Int { lock.lock(); defer { lock.unlock() }; return handedOut }
     }
 
     final class ErrorBox: @unchecked Sendable {

@@ -180,11 +180,10 @@ public struct SweepSpec: Sendable, Equatable {
     /// `flow` would accept, data checks included; the error names the axis.
     func validateValues(registry: Registry) throws(SpecError) {
         let first = axes.map { $0.values[0] }
-        var checked = Set<Data>()
+        var checked = Set<String>()  // keys, not configurations: a long "zip" axis must not hold every configuration
         func check(_ values: [Double], seed: UInt64?, place: String) throws(SpecError) {
             let point = Point(index: 0, values: values, seed: seed)
-            let data = configurationData(for: point)
-            guard checked.insert(data).inserted else { return }
+            guard checked.insert(key(for: point)).inserted else { return }
             do {
                 _ = try PreparedRun(try runSpec(for: point, registry: registry), registry: registry)
             } catch let error as RunSetupError {
@@ -218,25 +217,83 @@ public struct SweepSpec: Sendable, Equatable {
         public var seed: UInt64?
     }
 
-    /// All points in a fixed order (the last axis varies fastest; seeds innermost).
+    /// All points in a fixed order (the last axis varies fastest; seeds innermost). `point(at:)` gives one of them
+    /// without building the others.
     public func points() -> [Point] {
-        var combos: [[Double]] = [[]]
+        (0..<pointCount).map(point(at:))
+    }
+
+    /// The number of points: the product of the axis lengths (for "zip", the common length) times the number of
+    /// seeds; `Int.max` if that overflows.
+    public var pointCount: Int {
+        let combos = zipped ? axes[0].values.count : Self.saturatingProduct(axes.map(\.values.count))
+        return Self.saturatingProduct([combos, seeds?.count ?? 1])
+    }
+
+    /// Point `index` of `points()` (0 <= index < pointCount), computed from the index alone.
+    public func point(at index: Int) -> Point {
+        let seedCount = seeds?.count ?? 1
+        var combo = index / seedCount
+        var values = [Double](repeating: 0, count: axes.count)
         if zipped {
-            combos = (0..<axes[0].values.count).map { i in axes.map { $0.values[i] } }
+            for (i, axis) in axes.enumerated() { values[i] = axis.values[combo] }
         } else {
-            for axis in axes { combos = combos.flatMap { c in axis.values.map { c + [$0] } } }
+            for i in axes.indices.reversed() {
+                let count = axes[i].values.count
+                values[i] = axes[i].values[combo % count]
+                combo /= count
+            }
         }
-        var out: [Point] = []
-        for c in combos {
-            for seed in seeds.map({ $0.map(Optional.some) }) ?? [nil] { out.append(Point(index: out.count, values: c, seed: seed)) }
+        return Point(index: index, values: values, seed: seeds.map { $0[index % seedCount] })
+    }
+
+    /// The number of points of the sweep spec `json`, counted from its axes' lengths (a `values` list's length, a
+    /// range's `count`) and its seeds without expanding a range or checking anything else; nil when these keys are
+    /// malformed (`init(json:)` says how). `Int.max` if the product overflows. Lets a caller refuse a grid too large
+    /// to run before reading it.
+    public static func pointCount(json data: Data) -> Int? {
+        guard case .object(let object)? = try? JSONValue(parsingStrictly: data), case .array(let axes)? = object["axes"] else { return nil }
+        var lengths: [Int] = []
+        for axis in axes {
+            guard case .object(let fields) = axis else { return nil }
+            if case .array(let values)? = fields["values"] {
+                lengths.append(values.count)
+            } else if case .object(let range)? = fields["linear"] ?? fields["log"], case .number(let count)? = range["count"],
+                      count >= 0, count == count.rounded() {
+                lengths.append(count < 9e18 ? Int(count) : .max)
+            } else {
+                return nil
+            }
         }
-        return out
+        guard !lengths.isEmpty else { return nil }
+        var seedCount = 1
+        if let seeds = object["seeds"] {
+            guard case .array(let list) = seeds else { return nil }
+            seedCount = list.count
+        }
+        let zipped = object["combine"] == .string("zip")
+        return saturatingProduct([zipped ? lengths.max()! : saturatingProduct(lengths), seedCount])
+    }
+
+    static func saturatingProduct(_ factors: [Int]) -> Int {
+        var product = 1
+        for f in factors {
+            let (p, overflow) = product.multipliedReportingOverflow(by: f)
+            if overflow { return .max }
+            product = p
+        }
+        return product
     }
 
     /// The configuration JSON of a point (base with the axis values set), as canonical sorted-key bytes: the point's
     /// identity in the results store.
     public func configurationData(for point: Point) -> Data {
         JSONValue.object(configuration(for: point)).canonicalData
+    }
+
+    /// The key of a point in the results store: the hash of `configurationData(for:)`.
+    public func key(for point: Point) -> String {
+        fnv1a(configurationData(for: point))
     }
 
     func configuration(for point: Point) -> [String: JSONValue] {

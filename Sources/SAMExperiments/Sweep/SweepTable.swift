@@ -10,34 +10,52 @@ public struct SweepTable {
     /// One row per point, by index: the axis values, the seed and the kept result fields.
     public var rows: [(index: Int, axes: [Double], seed: UInt64?, result: [String: Any])]
 
-    /// Reads `spec.json` and `results.jsonl` of `directory` (a point stored twice counts once).
+    /// Reads `spec.json` and `results.jsonl` of `directory` (a point stored twice counts once: its first line). A
+    /// damaged line of the store is an error naming it.
     public init(directory: String) throws(InvalidInput) {
         let specPath = (directory as NSString).appendingPathComponent("spec.json")
-        spec = try SweepSpec(json: try InputFile.read(specPath), source: specPath)
-        let records = try SweepStore.read((directory as NSString).appendingPathComponent("results.jsonl")).records
+        let spec = try SweepSpec(json: try InputFile.read(specPath), source: specPath)
+        self.spec = spec
         var seen = Set<Int>()
-        rows = []
-        for r in records.sorted(by: { $0.index < $1.index }) where seen.insert(r.index).inserted {
-            let object = (try? JSONSerialization.jsonObject(with: Data(r.line.utf8))) as? [String: Any] ?? [:]
+        var rows: [(index: Int, axes: [Double], seed: UInt64?, result: [String: Any])] = []
+        _ = try SweepStore.scanObjects((directory as NSString).appendingPathComponent("results.jsonl")) { record, object throws(InvalidInput) in
+            guard seen.insert(record.index).inserted else { return }
             let axes = object["axes"] as? [String: Any] ?? [:]
-            rows.append((r.index, spec.axes.map { (axes[$0.key] as? NSNumber)?.doubleValue ?? .nan },
+            rows.append((record.index, spec.axes.map { (axes[$0.key] as? NSNumber)?.doubleValue ?? .nan },
                          (object["seed"] as? NSNumber).map { UInt64($0.int64Value) }, object["result"] as? [String: Any] ?? [:]))
         }
+        rows.sort { $0.index < $1.index }
+        self.rows = rows
     }
 
-    /// Categories of a string-valued field, in order of first appearance (their codes in NPY and plots).
+    /// The fixed code tables of the string fields, the same for every sweep: `status` codes RunStatus's values,
+    /// `regime` codes Regime's, in the order below (a value added to either type later gets the next code).
+    public static let categoryTables: [String: [String]] = [
+        "status": fixedTable(["completed", "diverged", "collapsed", "interrupted", "blow-up", "converged", "stalled"],
+                             RunStatus.allCases.map(\.rawValue)),
+        "regime": fixedTable(["collapse", "minor-first", "major-first", "non-monotone", "no-growth", "single-minor", "not-applicable"],
+                             Regime.allCases.map(\.rawValue)),
+    ]
+
+    static func fixedTable(_ order: [String], _ all: [String]) -> [String] { order + all.filter { !order.contains($0) } }
+
+    /// The categories of a string-valued field, in code order (their codes in NPY and plots): the fixed table of
+    /// `status` and `regime` (`categoryTables`), so that codes agree across sweeps; for any other field, its values
+    /// sorted. A value outside a fixed table (from a store written by another version) comes after the table. Empty
+    /// for a field without strings.
     public func categories(_ field: String) -> [String] {
-        var seen: [String] = []
-        for row in rows { if let s = row.result[field] as? String, !seen.contains(s) { seen.append(s) } }
-        return seen
+        var values = Set<String>()
+        for row in rows { if let s = row.result[field] as? String { values.insert(s) } }
+        guard let table = Self.categoryTables[field] else { return values.sorted() }
+        return table + values.subtracting(table).sorted()
     }
 
     /// A numeric view of a field: numbers as they are, strings as category codes, anything else NaN.
     public func numeric(_ field: String) -> [Double] {
-        let codes = categories(field)
+        let codes = Dictionary(uniqueKeysWithValues: categories(field).enumerated().map { ($0.element, Double($0.offset)) })
         return rows.map { row in
             if let n = row.result[field] as? NSNumber { return n.doubleValue }
-            if let s = row.result[field] as? String { return Double(codes.firstIndex(of: s)!) }
+            if let s = row.result[field] as? String { return codes[s]! }
             return .nan
         }
     }
@@ -64,8 +82,16 @@ public struct SweepTable {
     }
 
     /// NumPy's .npy (format 1.0): a float64 array of shape (points, columns): index, axes, seed, then the scalar kept
-    /// fields (strings as category codes, listed in the returned column description).
+    /// fields (strings as category codes, listed in the returned column description; `categoryTables` for status
+    /// and regime).
     public func npy() -> (data: Data, columns: [String]) {
+        let (data, columns, _) = npyWithCategories()
+        return (data, columns)
+    }
+
+    /// `npy()` and the code table of each coded column (field name to its categories, in code order).
+    public func npyWithCategories() -> (data: Data, columns: [String], categories: [String: [String]]) {
+        var tables: [String: [String]] = [:]
         var columns = ["index"] + spec.axes.map(\.key) + (spec.seeds != nil ? ["seed"] : [])
         var matrix = rows.map { [Double($0.index)] + $0.axes + ($0.seed.map { [Double($0)] } ?? (spec.seeds != nil ? [.nan] : [])) }
         for key in spec.keep {
@@ -73,6 +99,7 @@ public struct SweepTable {
             guard first is NSNumber || first is String || first is NSNull || first == nil else { continue }
             let values = numeric(key)
             let codes = categories(key)
+            if first is String || !codes.isEmpty { tables[key] = codes }
             columns.append(codes.isEmpty ? key : "\(key) (\(codes.enumerated().map { "\($0.offset)=\($0.element)" }.joined(separator: " ")))")
             for i in matrix.indices { matrix[i].append(values[i]) }
         }
@@ -83,15 +110,18 @@ public struct SweepTable {
         let length = UInt16(header.utf8.count)
         data += Data([UInt8(length & 0xFF), UInt8(length >> 8)]) + Data(header.utf8)
         for row in matrix { for v in row { withUnsafeBytes(of: v.bitPattern.littleEndian) { data += Data($0) } } }
-        return (data, columns)
+        return (data, columns, tables)
     }
 
-    /// Writes results.csv, results.npy and results.npy.columns.txt into the directory.
+    /// Writes results.csv, results.npy, results.npy.columns.txt and results.npy.categories.json (the code table of
+    /// each coded column: `{"regime": ["collapse", ...], "status": [...]}`, code = position) into the directory.
     public func export(to directory: String) throws(InvalidInput) {
         try AtomicFile.write(csv, to: (directory as NSString).appendingPathComponent("results.csv"))
-        let (data, columns) = npy()
+        let (data, columns, tables) = npyWithCategories()
         try AtomicFile.write(data, to: (directory as NSString).appendingPathComponent("results.npy"))
         try AtomicFile.write(columns.joined(separator: "\n") + "\n", to: (directory as NSString).appendingPathComponent("results.npy.columns.txt"))
+        let json = JSONValue.object(tables.mapValues { .array($0.map(JSONValue.string)) }).canonical + "\n"
+        try AtomicFile.write(json, to: (directory as NSString).appendingPathComponent("results.npy.categories.json"))
     }
 
     /// A phase diagram: `value` over two axes (mean over seeds), with the theory's boundaries when the axes are alpha
@@ -111,10 +141,11 @@ public struct SweepTable {
             counts[i][j] += 1
         }
         let grid = zip(sums, counts).map { zip($0, $1).map { $1 > 0 ? $0 / $1 : .nan } }
-        let codes = categories(value)
+        let present = Set(values.filter(\.isFinite))
+        let codes = categories(value).enumerated().filter { present.contains(Double($0.offset)) }
         var panel = Panel(title: nil, x: Axis(x, scale: isLog(xs) ? .log10 : .linear), y: Axis(y, scale: isLog(ys) ? .log10 : .linear))
         panel.add(HeatMap(values: grid, xCenters: xs, yCenters: ys, colorMap: .viridis,
-                          label: codes.isEmpty ? value : "\(value): " + codes.enumerated().map { "\($0.offset) \($0.element)" }.joined(separator: ", ")))
+                          label: codes.isEmpty ? value : "\(value): " + codes.map { "\($0.offset) \($0.element)" }.joined(separator: ", ")))
         if Set([x, y]) == ["alpha", "rho"] {
             let slope = { (ratio: Double) -> (Double, Double) in x == "alpha" ? (ratio, 1) : (1, ratio) }
             let identity = slope(1)
