@@ -21,7 +21,7 @@ struct RegimeCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .customLong("mu"), parsing: .unconditional, help: "The example mu, e.g. 1,2,3,4,5,6.")
+    @Option(name: .customLong("mu"), parsing: .unconditional, help: "The example mu, e.g. 1,2,3,4,5,6, or @FILE (numbers separated by commas, spaces or newlines).")
     var mu: String
 
     @Option(name: .customLong("rho"), parsing: .unconditional, help: "Perturbation radius rho > 0.")

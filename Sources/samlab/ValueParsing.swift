@@ -1,11 +1,29 @@
+import Foundation
 import SAMCore
 
 /// Parsing of comma-separated number lists (`--mu 1,2`), with errors that name the flag.
+///
+/// `@FILE` reads the list from a file instead (numbers separated by commas, spaces or newlines), for lists too long
+/// for a command line (an argument is limited to 128 KiB on Linux: about 7,000 numbers).
 enum ValueParsing {
     static func numbers(_ text: String, flag: String) throws(InvalidInput) -> [Double] {
+        if text.hasPrefix("@") {
+            let path = String(text.dropFirst())
+            guard let contents = String(data: try InputFile.read(path), encoding: .utf8) else {
+                throw InvalidInput("\(flag): \(path) is not UTF-8 text")
+            }
+            let tokens = contents.split { $0 == "," || $0.isWhitespace }.map(String.init)
+            guard !tokens.isEmpty else { throw InvalidInput("\(flag): \(path) holds no numbers") }
+            return try parse(tokens, flag: "\(flag) \(path)")
+        }
         let tokens = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         guard !tokens.isEmpty, !(tokens.count == 1 && tokens[0].isEmpty) else { throw InvalidInput("\(flag) needs at least one number") }
+        return try parse(tokens, flag: flag)
+    }
+
+    static func parse(_ tokens: [String], flag: String) throws(InvalidInput) -> [Double] {
         var values = [Double]()
+        values.reserveCapacity(tokens.count)
         for (i, token) in tokens.enumerated() {
             guard let v = Double(token) else { throw InvalidInput("\(flag): entry \(i + 1) ('\(token)') is not a number") }
             guard v.isFinite else { throw InvalidInput("\(flag): entry \(i + 1) ('\(token)') is not finite") }
