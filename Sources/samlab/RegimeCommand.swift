@@ -73,6 +73,26 @@ struct RegimeCommand: ParsableCommand {
             case initialLeader = "initial_leader", growthRates = "growth_rates"
             case observedRegime = "observed_regime", observedLeaders = "observed_leaders"
         }
+
+        /// alpha_star is null (not absent) where the measure leaves it undefined; the other optional keys appear only
+        /// when they apply.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(mu, forKey: .mu)
+            try c.encode(rho, forKey: .rho)
+            try c.encode(param, forKey: .param)
+            try c.encode(measure, forKey: .measure)
+            try c.encodeIfPresent(lr, forKey: .lr)
+            try c.encode(self.c, forKey: .c)
+            try c.encode(alphaC, forKey: .alphaC)
+            try c.encode(alphaStar, forKey: .alphaStar)
+            try c.encodeIfPresent(alpha, forKey: .alpha)
+            try c.encodeIfPresent(regime, forKey: .regime)
+            try c.encodeIfPresent(initialLeader, forKey: .initialLeader)
+            try c.encodeIfPresent(growthRates, forKey: .growthRates)
+            try c.encodeIfPresent(observedRegime, forKey: .observedRegime)
+            try c.encodeIfPresent(observedLeaders, forKey: .observedLeaders)
+        }
     }
 
     func run() throws {
