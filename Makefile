@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RESULTS ?= results
 
-.PHONY: deps build build-native test doc-coverage library-tour reproduce bench bench-cnn bench-sweep docs clean
+.PHONY: deps build build-native test test-cluster doc-coverage library-tour reproduce bench bench-cnn bench-sweep docs clean
 
 # COIN-OR Clp (LP solver for separability and max-margin; headers come with the -dev package), librsvg's
 # rsvg-convert (SVG to PNG for figures) and GNU parallel (the sweep tests run shards through it, as on a cluster).
@@ -34,6 +34,25 @@ test: deps doc-coverage
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	$(MAKE) library-tour
+
+# A real Slurm on this machine, as root (`.ci/run` runs it after `make test`): installs Debian's slurmctld, slurmd,
+# slurm-client and munge when missing, starts a one-node cluster in a temporary directory, submits README.md's Slurm
+# script as written as a job array over a 300-point sweep, stops one task with SIGTERM and requeues it, merges the
+# shards and checks them against a one-machine sweep run; the daemons are stopped at the end (Tests/Cluster/). It uses
+# the debug samlab that `make test` builds and takes a few minutes. CLUSTER_SWIFTPM_FLAGS goes to `swift build`
+# (e.g. --scratch-path .build-cluster).
+CLUSTER_PACKAGES := slurmctld slurmd slurm-client munge
+CLUSTER_SWIFTPM_FLAGS ?=
+test-cluster: deps
+	@[ "$$(id -u)" = 0 ] || { echo "make: test-cluster runs as root (it starts munged, slurmctld and slurmd)"; exit 1; }
+	@if [ ! -x /usr/sbin/slurmctld ] || [ ! -x /usr/sbin/slurmd ] || [ ! -x /usr/bin/sbatch ] || [ ! -x /usr/sbin/munged ]; then \
+	  echo "make: installing $(CLUSTER_PACKAGES) (apt-get)"; \
+	  apt-get update -q >/dev/null && \
+	  env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $(CLUSTER_PACKAGES) >/dev/null || \
+	    { echo "make: could not install $(CLUSTER_PACKAGES)"; exit 1; }; \
+	fi
+	$(SWIFT) build --product samlab $(CLUSTER_SWIFTPM_FLAGS)
+	Tests/Cluster/sweep-array.sh "$$($(SWIFT) build --product samlab $(CLUSTER_SWIFTPM_FLAGS) --show-bin-path)"
 
 # Every public declaration of the library modules has a doc comment (scripts/doc-coverage.py lists any that does not).
 DOC_MODULES := SAMCore SAMFlow SAMAnalysis SAMPlot SAMExperiments SAMVision OpenBLASKernels SAMLab

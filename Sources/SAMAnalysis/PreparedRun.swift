@@ -40,8 +40,8 @@ public enum RunSetupError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// A run specification with its data loaded and checked, the way every entry point loads data (`samlab train`,
 /// `flow`, sweeps, the catalog): a small CSV file's examples are embedded in the spec (so that its summary repeats
-/// the run), a Gaussian draw must be linearly separable through the origin, and a non-positive mu or a
-/// non-separable CSV file gives a warning.
+/// the run), a Gaussian draw must be linearly separable through the origin, the recorded states must fit in memory
+/// (`checkRecordingSize`), and a non-positive mu or a non-separable CSV file gives a warning.
 public struct PreparedRun: Sendable {
     /// The spec, with a small CSV file's examples embedded.
     public var spec: RunSpec
@@ -78,9 +78,36 @@ public struct PreparedRun: Sendable {
                 throw .data(.notSeparable(origin: .field("data.gaussian"), detail: "the draw with seed \(draw.seed) is not linearly separable through the origin (best margin with ||b||_inf <= 1 is \(report.bestMargin) <= 0); try another seed or a smaller sigma"))
             }
         }
+        do { try Self.checkRecordingSize(spec, dimension: dataset.dimension, registry: registry) } catch { throw .spec(error) }
         self.spec = prepared
         self.dataset = dataset
         self.warnings = warnings
+    }
+
+    /// The most numbers the states a run keeps may hold in memory: 2.5 x 10^8, 2 GB of Float64.
+    public static let maximumRecordedNumbers = 250_000_000
+
+    /// Checks that the states `spec.record` keeps fit in `maximumRecordedNumbers`, before anything runs. A state
+    /// of a discrete run holds its observables and, when `recordsBeta` (default: d <= 1000), beta; a state of a
+    /// flow holds the weights and beta too. The error names the field `record`.
+    public static func checkRecordingSize(_ spec: RunSpec, dimension d: Int, recordsBeta: Bool? = nil,
+                                          registry: Registry = .standard) throws(SpecError) {
+        let extent = spec.discrete.map { Double($0.steps) } ?? spec.flow?.time ?? 0
+        let states = spec.record.stateCount(clock: spec.clock, extent: extent)
+        let perState: Double
+        switch spec.dynamics {
+        case .discrete:
+            perState = 8 + ((recordsBeta ?? (d <= 1000)) ? Double(d) : 0)
+        case .flow:
+            let weights = (try? registry.model(named: spec.model.name).model(spec.model, dimension: d))?.initialWeights.count
+                ?? spec.model.depth * d
+            perState = 8 + Double(d + weights)
+        }
+        let total = states * perState
+        guard total <= Double(maximumRecordedNumbers) else {
+            let gigabytes = (total * 8 / 1e9 * 10).rounded() / 10
+            throw .inconsistent(field: "record", detail: "\(spec.record.text(clock: spec.clock)) would keep \(Int(min(states, 1e15))) states of \(Int(perState)) numbers each (about \(gigabytes) GB), more than the limit of \(maximumRecordedNumbers) numbers (2 GB): record fewer states")
+        }
     }
 
     /// Runs it to the end (discrete or flow).

@@ -7,6 +7,10 @@ import SAMPlot
 /// Each item writes into a hidden temporary folder that is renamed over `out/ITEM` only when the item is complete,
 /// so an interrupted run leaves no half figure. Items are independent pure functions of their parameters, so
 /// running them in parallel (`jobs`) gives the same bytes as running them one by one.
+///
+/// The report covers every item whose folder `out` holds, not only those of this run: an item's folder keeps its
+/// claims (`claims.json`) and what the report says about it (`item.json`: figures, tables, parameters, seconds,
+/// quick), so `samlab reproduce fig3 --out results` on a full results folder updates fig3 and keeps the others.
 public enum Reproduction {
     /// What one item produced, for the report.
     public struct ItemReport: Sendable {
@@ -24,7 +28,23 @@ public enum Reproduction {
         public var seconds: Double
         /// Warnings from rendering its figures.
         public var warnings: [String]
+        /// Whether it ran in quick mode (shorter runs, coarser grids).
+        public var quick: Bool = false
     }
+
+    /// What an item's folder records for the report (`item.json`), so that a later run of other items keeps it.
+    struct ItemRecord: Codable {
+        var id: String
+        var figures: [String]
+        var tables: [String]
+        var parameters: [String]
+        var seconds: Double
+        var warnings: [String]
+        var quick: Bool
+    }
+
+    /// The record's file name in an item's folder.
+    static let recordName = "item.json"
 
     /// Runs `items` on up to `jobs` threads (`quick`: smaller grids, for tests), writes each into `out/ITEM` and then `out/REPORT.md` and `out/index.html`; `progress` gets one line per item start and end.
     public static func run(items: [ReproductionItem], out: String, quick: Bool, jobs: Int,
@@ -47,8 +67,30 @@ public enum Reproduction {
         }
         group.wait()
         let reports = try results.values.map { try $0!.get() }
-        try writeReport(reports, out: out, quick: quick)
+        let ran = Set(reports.map(\.item.id))
+        // Items of earlier runs in the same folder stay in the report, in the catalog's order.
+        let kept = Catalog.items.filter { !ran.contains($0.id) }.compactMap { earlierReport($0, out: out) }
+        let order = Dictionary(uniqueKeysWithValues: Catalog.items.enumerated().map { ($0.element.id, $0.offset) })
+        let all = (reports + kept).sorted { (order[$0.item.id] ?? Int.max, $0.item.id) < (order[$1.item.id] ?? Int.max, $1.item.id) }
+        try writeReport(all, out: out, quick: quick)
         return reports
+    }
+
+    /// The report of an item that an earlier run wrote into `out/ITEM`, or nil when there is none (or it cannot be
+    /// read). Folders written before `item.json` existed give their figures and tables from the file names.
+    static func earlierReport(_ item: ReproductionItem, out: String) -> ItemReport? {
+        let folder = URL(fileURLWithPath: out).appendingPathComponent(item.id)
+        guard let data = try? InputFile.contents(folder.appendingPathComponent("claims.json").path),
+              let claims = try? JSONDecoder().decode([Claim].self, from: data) else { return nil }
+        if let recorded = try? InputFile.contents(folder.appendingPathComponent(recordName).path),
+           let record = try? JSONDecoder().decode(ItemRecord.self, from: recorded), record.id == item.id {
+            return ItemReport(item: item, claims: claims, figures: record.figures, tables: record.tables, parameters: record.parameters,
+                              seconds: record.seconds, warnings: record.warnings, quick: record.quick)
+        }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+        func stems(_ suffix: String) -> [String] { names.filter { $0.hasSuffix(suffix) }.map { String($0.dropLast(suffix.count)) } }
+        return ItemReport(item: item, claims: claims, figures: stems(".svg"), tables: stems(".csv"), parameters: [], seconds: 0,
+                          warnings: [], quick: false)
     }
 
     final class Results: @unchecked Sendable {
@@ -63,21 +105,40 @@ public enum Reproduction {
         let final = URL(fileURLWithPath: out).appendingPathComponent(item.id)
         let temporary = URL(fileURLWithPath: out).appendingPathComponent(".\(item.id).\(ProcessInfo.processInfo.processIdentifier).tmp")
         try? FileManager.default.removeItem(at: temporary)
-        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+        try AtomicFile.makeDirectory(temporary.path)
+        // Every failure names the file where it will be (out/ITEM/NAME) and the reason in words.
+        func write(_ name: String, _ body: (URL) throws -> Void) throws(InvalidInput) {
+            do { try body(temporary.appendingPathComponent(name)) } catch {
+                try? FileManager.default.removeItem(at: temporary)
+                if let input = error as? InvalidInput {
+                    throw InvalidInput(input.message.replacingOccurrences(of: temporary.path, with: final.path))
+                }
+                throw InvalidInput("\(final.appendingPathComponent(name).path): cannot write (\(InputFile.reason(error)))")
+            }
+        }
         var warnings: [String] = []
         for (name, figure) in output.figures {
             let rendered = SVGRenderer.render(figure)
             warnings += rendered.warnings
-            try rendered.writeSVG(to: temporary.appendingPathComponent("\(name).svg"))
-            try figure.save(to: temporary.appendingPathComponent("\(name).json"))
-            if PNGExport.isAvailable { try rendered.writePNG(to: temporary.appendingPathComponent("\(name).png"), scale: 2) }
+            try write("\(name).svg") { try rendered.writeSVG(to: $0) }
+            try write("\(name).json") { try figure.save(to: $0) }
+            if PNGExport.isAvailable { try write("\(name).png") { try rendered.writePNG(to: $0, scale: 2) } }
         }
-        for (name, csv) in output.tables { try Data(csv.utf8).write(to: temporary.appendingPathComponent("\(name).csv")) }
-        try JSONOutput.encode(output.claims).write(to: temporary.appendingPathComponent("claims.json"))
+        for (name, csv) in output.tables { try write("\(name).csv") { try AtomicFile.writeDirectly(Data(csv.utf8), to: $0.path) } }
+        let claims = try JSONOutput.encode(output.claims)
+        try write("claims.json") { try AtomicFile.writeDirectly(claims, to: $0.path) }
+        let seconds = Date().timeIntervalSince(start)
+        let record = try JSONOutput.encode(ItemRecord(id: item.id, figures: output.figures.map(\.name), tables: output.tables.map(\.name),
+                                                      parameters: output.parameters, seconds: seconds, warnings: warnings, quick: quick))
+        try write(recordName) { try AtomicFile.writeDirectly(record, to: $0.path) }
         try? FileManager.default.removeItem(at: final)
-        try FileManager.default.moveItem(at: temporary, to: final)
+        guard rename(temporary.path, final.path) == 0 else {
+            let reason = InputFile.reason(errno: errno, writing: true)
+            try? FileManager.default.removeItem(at: temporary)
+            throw InvalidInput("\(final.path): cannot write (\(reason))")
+        }
         return ItemReport(item: item, claims: output.claims, figures: output.figures.map(\.name), tables: output.tables.map(\.name),
-                          parameters: output.parameters, seconds: Date().timeIntervalSince(start), warnings: warnings)
+                          parameters: output.parameters, seconds: seconds, warnings: warnings, quick: quick)
     }
 
     /// The claims table: claim, prediction, measurement, verdict; extrapolations beyond the paper are marked.
@@ -108,7 +169,10 @@ public enum Reproduction {
     static func writeReport(_ reports: [ItemReport], out: String, quick: Bool) throws {
         var md = "# SAMLab reproduction report\n\n"
         md += "\"Minor First, Major Last: A Depth-Induced Implicit Bias of Sharpness-Aware Minimization\" (Moon, Si, Yun, ICLR 2026). "
-        md += "Every number below was measured by this run\(quick ? " (--quick: shorter runs)" : ""); figures and data are in the item folders.\n\n"
+        let quickItems = reports.filter(\.quick).map(\.item.id)
+        let quickNote = quickItems.isEmpty ? "" : quickItems.count == reports.count ? " (--quick: shorter runs)"
+            : " (\(quickItems.joined(separator: ", ")) with --quick: shorter runs)"
+        md += "Every number below was measured by `samlab reproduce`\(quickNote); figures and data are in the item folders.\n\n"
         md += "## Claims\n\n" + verdictSummary(reports) + ".\n\n" + claimsTable(reports) + "\n\n"
         var html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>SAMLab reproduction report</title>"
         html += "<style>body{font-family:DejaVu Sans,sans-serif;max-width:1100px;margin:2em auto;}img{max-width:100%;}td,th{border:1px solid #ccc;padding:4px;font-size:90%;}table{border-collapse:collapse;}</style></head><body>"
@@ -129,8 +193,8 @@ public enum Reproduction {
             }
             md += "Parameters: \(r.item.id == "" ? "" : r.parameters.joined(separator: "; ")).\n\n"
             md += "Data: \(r.tables.map { "`\(r.item.id)/\($0).csv`" }.joined(separator: ", ")); figure specs: \(r.figures.map { "`\(r.item.id)/\($0).json`" }.joined(separator: ", ")).\n\n"
-            md += "Regenerate alone: `samlab reproduce \(r.item.id) --out \(out)\(quick ? " --quick" : "")`\n\n"
-            html += "<p>Parameters: \(escape(r.parameters.joined(separator: "; ")))</p><p>Regenerate alone: <code>samlab reproduce \(r.item.id) --out \(escape(out))\(quick ? " --quick" : "")</code></p>"
+            md += "Regenerate alone: `samlab reproduce \(r.item.id) --out \(out)\(r.quick ? " --quick" : "")`\n\n"
+            html += "<p>Parameters: \(escape(r.parameters.joined(separator: "; ")))</p><p>Regenerate alone: <code>samlab reproduce \(r.item.id) --out \(escape(out))\(r.quick ? " --quick" : "")</code></p>"
         }
         html += "</body></html>\n"
         try AtomicFile.write(md, to: (out as NSString).appendingPathComponent("REPORT.md"))

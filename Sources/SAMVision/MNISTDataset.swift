@@ -38,10 +38,16 @@ public struct MNISTDataset: Sendable {
         return try load(imagesPath: imagesPath, labelsPath: labelsPath)
     }
 
-    /// Loads one images file and one labels file, checking that their counts agree.
+    /// Loads one images file and one labels file, checking that they hold at least one image and that their
+    /// counts agree.
     public static func load(imagesPath: String, labelsPath: String) throws(InvalidInput) -> ImageSet {
         let images = try IDXReader.readImages(imagesPath)
         let labels = try IDXReader.readLabels(labelsPath)
+        // An empty set would train nothing and average over nothing (a division by zero downstream): refuse it here.
+        guard images.dimensions[0] > 0 else { throw InvalidInput("\(imagesPath): holds no images (the IDX header gives a count of 0)") }
+        guard images.dimensions[1] > 0, images.dimensions[2] > 0 else {
+            throw InvalidInput("\(imagesPath): its images are \(images.dimensions[1])x\(images.dimensions[2]) pixels; they must be at least 1x1")
+        }
         guard images.dimensions[0] == labels.dimensions[0] else {
             throw InvalidInput("\(imagesPath) has \(images.dimensions[0]) images but \(labelsPath) has \(labels.dimensions[0]) labels")
         }

@@ -23,6 +23,7 @@ extension TrainingRun {
                                checkpoint: ((TrainingRun) throws(InvalidInput) -> Void)? = nil) throws(InvalidInput) {
         let arch = config.architecture
         guard train.count > 0 else { throw InvalidInput("training set is empty") }
+        guard test.count > 0 else { throw InvalidInput("test set is empty (the test loss and accuracy need at least one image)") }
         try checkShape(train, "training")
         try checkShape(test, "test")
         if let observer { try checkShape(observer.images, "Grad-CAM") }

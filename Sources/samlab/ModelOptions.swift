@@ -128,18 +128,34 @@ struct RunFileOptions: ParsableArguments {
     var configFile: String?
 
     @Option(name: .customLong("out"), parsing: .unconditional,
-            help: ArgumentHelp("Directory for trajectory.csv and summary.json (created if missing; written whole or not at all).", valueName: "dir"))
+            help: ArgumentHelp("Directory for trajectory.csv and summary.json (created if missing; written whole or not at all). A directory that already holds a run is refused unless --force is given.", valueName: "dir"))
     var out: String?
 
     @Flag(name: .customLong("json"), help: "Print the summary as JSON on stdout and nothing else.")
     var json = false
 
+    @Flag(name: .customLong("force"), help: "Replace the run that --out already holds.")
+    var force = false
+
+    /// Refuses an `--out` that already holds a run unless `--force` (or, for a resumable command, `--resume`) says
+    /// what to do with it, and one that could not be written at all (not a directory, other files, read-only),
+    /// before anything runs. Nothing is created.
+    func checkOut(resumable: Bool, resume: Bool = false) throws(InvalidInput) {
+        guard let out else { return }
+        let present = try RunFolder.existingRunFiles(in: out)
+        guard !present.isEmpty, !force, !resume else { return }
+        let how = resumable && present.contains(RunFolder.checkpointName)
+            ? "pass --resume to continue it or --force to replace it" : "pass --force to replace it"
+        throw InvalidInput("--out \(out) already holds a run (\(present.joined(separator: ", "))); \(how)")
+    }
+
     /// The spec of `--config` (or the defaults of a run of `clock`), the model flags over it, then the command's own
-    /// flags (`apply`) and `--record`: validated, with its data loaded and checked (warnings printed).
-    func prepare(clock: Clock, model: ModelOptions, record: String?,
+    /// flags (`apply`) and `--record`: validated, with its data loaded and checked (warnings printed). Long phases
+    /// (a large file) show a line on a terminal unless `quiet`.
+    func prepare(clock: Clock, model: ModelOptions, record: String?, quiet: Bool = false,
                  apply: (inout RunSpec, inout FlagNames) throws -> Void) throws -> (PreparedRun, FlagNames) {
         var names = FlagNames(configFile: configFile)
-        var spec = try ConfigFile.load(configFile, clock: clock)
+        var spec = try Phase.run("reading \(configFile ?? "--config")", quiet: quiet) { try ConfigFile.load(configFile, clock: clock) }
         try model.apply(to: &spec, names: &names)
         try apply(&spec, &names)
         if let record {
@@ -147,7 +163,12 @@ struct RunFileOptions: ParsableArguments {
             names.fromFlags.insert("record")
         }
         try names.checking { try spec.validate() }
-        return (try DataLoading.prepare(spec, names: names), names)
+        let what = switch spec.data {
+        case .csv(let path, nil): "reading and checking \(path)"
+        case .gaussian: "drawing the data and checking that it is separable"
+        default: "checking the data"
+        }
+        return (try Phase.run(what, quiet: quiet) { try DataLoading.prepare(spec, names: names) }, names)
     }
 }
 

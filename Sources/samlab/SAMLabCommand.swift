@@ -13,7 +13,8 @@ struct SAMLabCommand: ParsableCommand {
         discussion: """
         Reproduces and extends "Minor First, Major Last: A Depth-Induced Implicit Bias of Sharpness-Aware \
         Minimization" (Moon, Si, Yun, ICLR 2026). Exit status: 0 on success (a diverged or collapsed run is a \
-        result, not an error), 2 for bad input, 130 when interrupted.
+        result, not an error), 2 for bad input (also a file that cannot be read or written), 130 when interrupted by \
+        Ctrl-C and 143 by SIGTERM.
         """,
         version: version,
         subcommands: [ReproduceCommand.self, SweepCommand.self, VisionCommand.self, TrainCommand.self, FlowCommand.self, AnalyzeCommand.self, MaxMarginCommand.self, RegimeCommand.self, BenchCommand.self]
@@ -33,6 +34,13 @@ enum Main {
         } catch let error as ExitCode {
             exit(error.rawValue)
         } catch {
+            // A file operation that failed outside the library's checks: its path and the reason in words, never
+            // Foundation's own sentence.
+            let ns = error as NSError
+            if ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain {
+                let path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+                Terminal.fail("\(path.map { "\($0): " } ?? "")a file operation failed (\(InputFile.reason(error)))")
+            }
             let code = SAMLabCommand.exitCode(for: error)
             if code == .success {
                 // --help and --version.

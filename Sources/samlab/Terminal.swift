@@ -1,5 +1,6 @@
 import Foundation
 import SAMCore
+import Synchronization
 
 /// stderr output: errors, warnings, progress. stdout carries only results (the summary with --json).
 enum Terminal {
@@ -63,5 +64,92 @@ final class ProgressLine {
     static func duration(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
         return s >= 3600 ? "\(s / 3600)h\(s % 3600 / 60)m" : s >= 60 ? "\(s / 60)m\(s % 60)s" : "\(s)s"
+    }
+}
+
+/// The signal (SIGINT or SIGTERM) that asked the running command to stop, or 0.
+let stopSignal = Atomic<Int32>(0)
+
+/// Ctrl-C (SIGINT) and SIGTERM (what Slurm, systemd and `timeout` send) for `train`, `flow` and `vision train`: the
+/// handler only records the signal, and the command stops at its next consistent point, saves what it has and exits
+/// 130 (SIGINT) or 143 (SIGTERM). A second signal is not caught: it ends the process at once.
+enum Interrupt {
+    /// Installs the handlers (once per command, before its long work).
+    static func install() {
+        signal(SIGINT) { received in
+            stopSignal.store(received, ordering: .relaxed)
+            signal(received, SIG_DFL)
+        }
+        signal(SIGTERM) { received in
+            stopSignal.store(received, ordering: .relaxed)
+            signal(received, SIG_DFL)
+        }
+        // A parent may have started us with these blocked (a child inherits the signal mask of the thread that
+        // spawned it, and Foundation's Process does not reset it): unblock them, before any thread of ours exists.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
+    }
+
+    /// Whether a stop was asked for.
+    static var requested: Bool { stopSignal.load(ordering: .relaxed) != 0 }
+
+    /// 143 after SIGTERM, 130 after SIGINT (128 + the signal's number, as shells report it).
+    static var exitCode: Int32 { stopSignal.load(ordering: .relaxed) == SIGTERM ? 143 : 130 }
+
+    /// "SIGTERM" or "Ctrl-C", for notes.
+    static var name: String { stopSignal.load(ordering: .relaxed) == SIGTERM ? "SIGTERM" : "Ctrl-C" }
+}
+
+/// A note for a phase of work that may be long (reading a large file, checking the data, writing a folder): on a
+/// terminal, when the phase has lasted a second, a line "samlab: reading ... (3 s)" is drawn on stderr and redrawn
+/// each second until the phase ends, then erased. Nothing is printed when stderr is not a terminal, or when the
+/// phase ends within the second, so pipes, logs and tests stay clean.
+enum Phase {
+    /// Runs `body`, showing `label` on a terminal while it takes more than a second; with `untilInterrupted`, the
+    /// line is no longer drawn once Ctrl-C or SIGTERM has come (another thread then has the terminal).
+    static func run<T>(_ label: String, quiet: Bool = false, untilInterrupted: Bool = false, _ body: () throws -> T) rethrows -> T {
+        guard !quiet, Terminal.stderrIsTerminal else { return try body() }
+        let line = Line(label, untilInterrupted: untilInterrupted)
+        let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
+        timer.schedule(deadline: .now() + 1, repeating: 1)
+        timer.setEventHandler { line.draw() }
+        timer.resume()
+        defer {
+            timer.cancel()
+            line.erase()
+        }
+        return try body()
+    }
+
+    /// The phase's line: drawn by the timer, erased once by the caller, never drawn after that.
+    private final class Line: @unchecked Sendable {
+        let label: String
+        let untilInterrupted: Bool
+        let start = Date()
+        let lock = NSLock()
+        var shown = false, finished = false
+
+        init(_ label: String, untilInterrupted: Bool) {
+            self.label = label
+            self.untilInterrupted = untilInterrupted
+        }
+
+        func draw() {
+            lock.lock()
+            defer { lock.unlock() }
+            guard !finished, !(untilInterrupted && Interrupt.requested) else { return }
+            shown = true
+            FileHandle.standardError.write(Data("\r\u{1B}[Ksamlab: \(label) ... (\(Int(Date().timeIntervalSince(start))) s)".utf8))
+        }
+
+        func erase() {
+            lock.lock()
+            defer { lock.unlock() }
+            finished = true
+            if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        }
     }
 }

@@ -1,10 +1,7 @@
 import ArgumentParser
 import Foundation
+import SAMAnalysis
 import SAMCore
-import Synchronization
-
-/// Set by SIGINT; the run stops at the next check, saves a checkpoint and exits 130.
-let interruptRequested = Atomic<Bool>(false)
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,8 +10,10 @@ struct TrainCommand: ParsableCommand {
         discussion: """
         Writes trajectory.csv and summary.json to --out (atomically), or prints the summary with --json. The \
         leader lists of the summary are decided from every step, beta(k+1) against beta(k), whatever --record is. \
-        With --out, Ctrl-C saves a checkpoint (also saved every --checkpoint-seconds) and the same command with \
-        --resume continues it to the same bytes as an uninterrupted run.
+        With --out, Ctrl-C or SIGTERM (Slurm, systemd, timeout) saves a checkpoint with summary.json (status \
+        interrupted) and the trajectory so far, and exits 130 (Ctrl-C) or 143 (SIGTERM); the folder is also saved \
+        every --checkpoint-seconds. The same command with --resume continues it to the same bytes as an \
+        uninterrupted run. An --out that already holds a run is refused unless --resume or --force is given.
         """
     )
 
@@ -40,7 +39,7 @@ struct TrainCommand: ParsableCommand {
     var resume = false
 
     @Option(name: .customLong("checkpoint-seconds"), parsing: .unconditional,
-            help: "With --out, save checkpoint.json this often during long runs; 0 = only on Ctrl-C.")
+            help: "With --out, save checkpoint.json (with the summary and trajectory so far) this often during long runs (and at least nine times as long as a save takes); 0 = only on Ctrl-C or SIGTERM.")
     var checkpointSeconds: Double = 60
 
     @Flag(name: .customLong("quiet"), help: "No progress or notes on stderr (errors and warnings still appear).")
@@ -56,7 +55,10 @@ struct TrainCommand: ParsableCommand {
             throw InvalidInput("--checkpoint-seconds must be non-negative (got \(checkpointSeconds))")
         }
         if resume && out == nil { throw InvalidInput("--resume needs --out (the directory holding checkpoint.json)") }
-        let (prepared, names) = try files.prepare(clock: .step, model: model, record: record) { spec, names in
+        if resume && files.force { throw InvalidInput("give only one of --resume (continue the run in --out) and --force (replace it)") }
+        Interrupt.install()
+        try files.checkOut(resumable: true, resume: resume)
+        let (prepared, names) = try files.prepare(clock: .step, model: model, record: record, quiet: quiet) { spec, names in
             var settings = spec.discrete ?? DiscreteSettings()
             if let learningRate { settings.learningRate = learningRate; names.fromFlags.insert("lr") }
             if let steps { settings.steps = steps; names.fromFlags.insert("steps") }
@@ -71,47 +73,68 @@ struct TrainCommand: ParsableCommand {
         case .all: true
         case .none: false
         }
-        let runner = try names.checking { try DiscreteRunner(spec: spec, dataset: dataset, recordsBeta: recordsBeta) }
+        if recordsBeta == true {
+            try names.checking { try PreparedRun.checkRecordingSize(spec, dimension: dataset.dimension, recordsBeta: true) }
+        }
+        let runner = try Phase.run("setting up the run (d = \(dataset.dimension))", quiet: quiet) {
+            try names.checking { try DiscreteRunner(spec: spec, dataset: dataset, recordsBeta: recordsBeta) }
+        }
         if recordBeta == .auto && !runner.recordsBeta && !quiet {
             Terminal.note("d = \(dataset.dimension) > 1000: trajectory.csv leaves out beta (use --record-beta all to keep it)")
         }
 
-        if resume, let out, let saved = try RunFolder.loadCheckpoint(in: out) {
-            guard saved.config == spec else {
-                throw InvalidInput("\((out as NSString).appendingPathComponent(RunFolder.checkpointName)) was written by a run with a different configuration; repeat its flags or remove it")
+        if resume, let out {
+            if let saved = try Phase.run("reading the checkpoint", quiet: quiet, { try RunFolder.loadCheckpoint(in: out) }) {
+                guard saved.config == spec else {
+                    throw InvalidInput("\((out as NSString).appendingPathComponent(RunFolder.checkpointName)) was written by a run with a different configuration; repeat its flags or remove it")
+                }
+                try names.checking { try runner.restore(saved.state) }
+                if !quiet { Terminal.note("resuming from step \(saved.state.step)") }
+            } else if !quiet, FileManager.default.fileExists(atPath: (out as NSString).appendingPathComponent(RunFolder.summaryName)) {
+                Terminal.note("\(out) has no checkpoint (its run is finished); running again from step 0")
             }
-            try names.checking { try runner.restore(saved.state) }
-            if !quiet { Terminal.note("resuming from step \(saved.state.step)") }
+        }
+        if Interrupt.requested {
+            Terminal.note("\(Interrupt.name) before the first step; nothing written")
+            throw ExitCode(Interrupt.exitCode)
         }
 
-        signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
         let progress = ProgressLine(total: settings.steps, label: "train")
-        var lastCheckpoint = Date()
+        // Periodic saves come every --checkpoint-seconds, but at least nine times as long as the last save took apart
+        // (at d = 10^6 a save takes seconds), so that saving costs at most a tenth of the run.
+        var lastCheckpoint = Date(), interval = checkpointSeconds
         while true {
             let state = runner.run(progress: { if !quiet { progress.update($0) } }, shouldStop: {
-                interruptRequested.load(ordering: .relaxed)
-                    || (out != nil && checkpointSeconds > 0 && Date().timeIntervalSince(lastCheckpoint) >= checkpointSeconds)
+                Interrupt.requested
+                    || (out != nil && checkpointSeconds > 0 && Date().timeIntervalSince(lastCheckpoint) >= interval)
             })
             guard state.status == .interrupted else { break }
             if let out {
-                try RunFolder.saveCheckpoint(RunCheckpoint(config: spec, state: state), in: out)
+                // The checkpoint, the summary (status interrupted) and the trajectory so far, in one rename.
+                let checkpoint = RunCheckpoint(config: spec, state: state), saving = Date()
+                try Phase.run("saving the checkpoint to \(out)", quiet: quiet) {
+                    try RunFolder.write(runner.result, to: out, version: SAMLabCommand.version, checkpoint: checkpoint)
+                }
                 lastCheckpoint = Date()
+                interval = max(checkpointSeconds, 9 * lastCheckpoint.timeIntervalSince(saving))
             }
-            if interruptRequested.load(ordering: .relaxed) {
+            if Interrupt.requested {
                 progress.finish()
-                let how = out.map { "checkpoint saved to \(($0 as NSString).appendingPathComponent(RunFolder.checkpointName)); rerun the same command with --resume to continue" }
+                let how = out.map { "checkpoint and summary (status interrupted) saved in \($0); rerun the same command with --resume to continue" }
                     ?? "nothing saved (use --out to keep a checkpoint)"
-                Terminal.note("interrupted at step \(state.step); \(how)")
-                throw ExitCode(130)
+                Terminal.note("\(Interrupt.name): stopped at step \(state.step); \(how)")
+                throw ExitCode(Interrupt.exitCode)
             }
         }
         progress.finish()
 
         let result = runner.result
         let summary = RunSummary(result, version: SAMLabCommand.version)
-        if let out { try RunFolder.write(result, to: out, version: SAMLabCommand.version) }
+        if let out {
+            try Phase.run("writing \(out)", quiet: quiet) { try RunFolder.write(result, to: out, version: SAMLabCommand.version) }
+        }
         if json {
-            FileHandle.standardOutput.write(try JSONOutput.encode(summary))
+            FileHandle.standardOutput.write(try Phase.run("writing the summary", quiet: quiet) { try JSONOutput.encode(summary) })
         } else if out == nil || !quiet {
             print(Self.describe(summary))
         }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import SAMCore
 import SAMVision
-import Synchronization
 
 extension VisionOptimizer: ExpressibleByArgument {
     /// "sgd" and every name and alias of the core registry's rules.
@@ -22,9 +21,11 @@ struct VisionTrain: ParsableCommand {
         commandName: "train",
         abstract: "Train a CNN (by default conv 32, conv 64, linear 128) with SGD or SAM; writes summary.json, history.csv and checkpoint.json (resumable bit for bit) to --out.",
         discussion: """
-        checkpoint.json is saved after every epoch and every --checkpoint-every steps; Ctrl-C saves it at the next \
-        step and exits 130, and the same command with --resume continues to the same bytes. With --cam-every, the \
-        Grad-CAM foreground share is measured as training goes and written to cam_share.csv and summary.json.
+        checkpoint.json is saved after every epoch and every --checkpoint-every steps; Ctrl-C or SIGTERM saves it \
+        at the next step with summary.json (status interrupted) and exits 130 (Ctrl-C) or 143 (SIGTERM), and the \
+        same command with --resume continues to the same bytes. An --out that already holds a run is refused \
+        unless --resume or --force is given. With --cam-every, the Grad-CAM foreground share is measured as \
+        training goes and written to cam_share.csv and summary.json.
         """
     )
 
@@ -42,6 +43,7 @@ struct VisionTrain: ParsableCommand {
     @Option(name: .customLong("train-limit"), parsing: .unconditional, help: "Use only the first N training and N/6 test images (quick runs). (default: all)") var trainLimit: Int?
     @Option(name: .customLong("out"), parsing: .unconditional, help: "Run directory.") var out: String
     @Flag(name: .customLong("resume"), help: "Continue from --out's checkpoint.json.") var resume = false
+    @Flag(name: .customLong("force"), help: "Replace the run that --out already holds (train from the start).") var force = false
     @Option(name: .customLong("checkpoint-every"), parsing: .unconditional,
             help: "Also save checkpoint.json every this many steps inside an epoch; 0 = at epoch ends only.")
     var checkpointEvery: Int = 100
@@ -96,7 +98,10 @@ struct VisionTrain: ParsableCommand {
             Terminal.warn("--cam-images and --cam-threshold are ignored without --cam-every")
         }
         guard (1...64).contains(blasThreads) else { throw InvalidInput("--blas-threads must be in 1...64 (got \(blasThreads))") }
-        let data = try MNISTDataset(directory: dataDirectory)
+        if resume && force { throw InvalidInput("give only one of --resume (continue the run in --out) and --force (replace it)") }
+        Interrupt.install()
+        try checkOut()
+        let data = try Phase.run("reading \(dataDirectory)") { try MNISTDataset(directory: dataDirectory) }
         let train = trainLimit.map { data.train.prefix($0) } ?? data.train
         let test = trainLimit.map { data.test.prefix(max(1, $0 / 6)) } ?? data.test
         let config = VisionTrainingConfig(architecture: try architecture(for: data.train), optimizer: optimizer, learningRate: learningRate,
@@ -121,14 +126,14 @@ struct VisionTrain: ParsableCommand {
         if observer == nil, run.camShare != nil {
             Terminal.warn("the checkpoint has a foreground-share series; without --cam-every it is not continued")
         }
-        // The handler only sets a flag: training stops at the next step, where the parameters are consistent.
-        signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
+        // The handlers (installed above) only record the signal: training stops at the next step, where the
+        // parameters are consistent.
         let start = Date()
         let batch = batchSize == 0 ? train.count : min(batchSize, train.count)
         let bar = ProgressLine(total: epochs * ((train.count + batch - 1) / batch), label: "vision train (\(optimizer.rawValue)) steps")
         defer { bar.finish() }
         try run.train(on: train, test: test, checkpointEvery: checkpointEvery, observer: observer,
-                      shouldStop: { interruptRequested.load(ordering: .relaxed) }, progress: { bar.update($0) }) { r throws(InvalidInput) in
+                      shouldStop: { Interrupt.requested }, progress: { bar.update($0) }) { r throws(InvalidInput) in
             try r.save(to: checkpoint)
             if r.epochProgress == nil, let last = r.records.last {
                 Terminal.note("epoch \(last.epoch): train loss \(last.trainLoss), test accuracy \(last.testAccuracy) (\(Int(Date().timeIntervalSince(start))) s)")
@@ -136,21 +141,42 @@ struct VisionTrain: ParsableCommand {
         }
         try run.save(to: checkpoint)
         try writeResults(run, config: config, trainImages: train.count, testImages: test.count)
-        if run.status == .interrupted && interruptRequested.load(ordering: .relaxed) {
-            Terminal.note("interrupted at step \(run.steps); checkpoint saved to \(checkpoint); rerun the same command with --resume to continue")
-            throw ExitCode(130)
+        if run.status == .interrupted && Interrupt.requested {
+            Terminal.note("\(Interrupt.name): stopped at step \(run.steps); checkpoint saved to \(checkpoint); rerun the same command with --resume to continue")
+            throw ExitCode(Interrupt.exitCode)
         }
         print("status \(run.status.rawValue); test accuracy \(run.records.last.map { "\($0.testAccuracy)" } ?? "-"); run in \(out)")
     }
 
     func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
 
+    /// The files of a vision run's folder.
+    static let runFiles = ["checkpoint.json", "summary.json", "history.csv", "cam_share.csv"]
+
+    /// Refuses an --out that already holds a run unless --resume or --force says what to do with it, and one that
+    /// could not be written (not a directory, read-only), before the data is read. Nothing is created.
+    func checkOut() throws(InvalidInput) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) else { return try AtomicFile.checkWritable(out) }
+        guard isDirectory.boolValue else { throw InvalidInput("--out \(out): exists and is not a directory") }
+        try AtomicFile.checkWritable(out)
+        let present = Self.runFiles.filter { FileManager.default.fileExists(atPath: path($0)) }
+        guard !present.isEmpty, !resume, !force else { return }
+        let how = present.contains("checkpoint.json") ? "pass --resume to continue it or --force to replace it" : "pass --force to replace it"
+        throw InvalidInput("--out \(out) already holds a run (\(present.joined(separator: ", "))); \(how)")
+    }
+
     /// history.csv, cam_share.csv (when measured) and summary.json, each written atomically.
     func writeResults(_ run: TrainingRun, config: VisionTrainingConfig, trainImages: Int, testImages: Int) throws {
         var csv = "epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy\n"
         for r in run.records { csv += "\(r.epoch),\(r.steps),\(r.trainLoss),\(r.trainAccuracy),\(r.testLoss),\(r.testAccuracy)\n" }
         try AtomicFile.write(csv, to: path("history.csv"))
-        if let series = run.camShare { try AtomicFile.write(series.csv, to: path("cam_share.csv")) }
+        if let series = run.camShare {
+            try AtomicFile.write(series.csv, to: path("cam_share.csv"))
+        } else if FileManager.default.fileExists(atPath: path("cam_share.csv")) {
+            // Left by the run this one replaced (--force): it is not this run's series.
+            unlink(path("cam_share.csv"))
+        }
         let summary = VisionSummary(status: run.status.rawValue, note: run.note, epochs: run.completedEpochs, steps: run.steps,
                                     testAccuracy: run.records.last?.testAccuracy, testLoss: run.records.last?.testLoss,
                                     trainLoss: run.records.last?.trainLoss, dataDirectory: dataDirectory, trainImages: trainImages,

@@ -156,7 +156,8 @@ import Testing
         process.waitUntilExit()
         if process.terminationStatus == 130 {
             #expect(FileManager.default.fileExists(atPath: resumed + "/checkpoint.json"))
-            #expect(!FileManager.default.fileExists(atPath: resumed + "/summary.json"))
+            let interrupted = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: resumed + "/summary.json"))) as? [String: Any]
+            #expect(interrupted?["status"] as? String == "interrupted")
         } else {
             #expect(process.terminationStatus == 0, "the run finished before the signal")
         }

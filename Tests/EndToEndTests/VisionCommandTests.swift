@@ -244,4 +244,71 @@ import Testing
         let r = try CLI.run(["vision", "train", "--data-dir", "/nonexistent/mnist", "--out", "/tmp/never-\(UUID().uuidString)"])
         Self.expectOneLineError(r, mentioning: ["/nonexistent/mnist"])
     }
+
+    /// SIGTERM (Slurm, systemd, timeout) stops training like Ctrl-C, with exit status 143.
+    @Test func sigtermStopsTrainingWith143() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.writeIDX(to: dir, count: 16)
+        let run = dir.appendingPathComponent("run").path
+        let process = Process()
+        process.executableURL = CLI.binary
+        // Far more epochs than the time before the signal allows.
+        process.arguments = ["vision", "train", "--data-dir", dir.path, "--batch-size", "6", "--epochs", "100000", "--checkpoint-every", "1",
+                             "--out", run]
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: run + "/checkpoint.json") && process.isRunning && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        process.terminate()  // SIGTERM
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143)
+        #expect(try Self.json(run + "/summary.json")["status"] as? String == "interrupted")
+        #expect(try Self.json(run + "/checkpoint.json")["status"] as? String == "interrupted")
+        // The folder now holds a run: the same command is refused unless --resume or --force says what to do.
+        let again = try CLI.run(["vision", "train", "--data-dir", dir.path, "--batch-size", "6", "--epochs", "1", "--out", run])
+        Self.expectOneLineError(again, mentioning: ["already holds a run", "--resume", "--force"])
+    }
+
+    /// IDX files with no images (train, or test) are refused with one line, never a crash or a NaN.
+    @Test func emptyImageFilesAreRefused() throws {
+        for (count, file) in [(0, "train-images-idx3-ubyte"), (1, "t10k-images-idx3-ubyte")] {
+            let dir = try CLI.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            try Self.writeIDX(to: dir, count: count)
+            let run = dir.appendingPathComponent("run").path
+            Self.expectOneLineError(try CLI.run(["vision", "train", "--data-dir", dir.path, "--out", run]),
+                                    mentioning: [file, "holds no images"])
+            #expect(!FileManager.default.fileExists(atPath: run))
+            Self.expectOneLineError(try CLI.run(["bench", "cnn", "--data-dir", dir.path]), mentioning: ["holds no images"])
+        }
+    }
+
+    /// A run folder is replaced only when asked (--force), and continued with --resume.
+    @Test func aFolderHoldingARunIsRefusedUnlessResumeOrForce() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.writeIDX(to: dir, count: 8)
+        let run = dir.appendingPathComponent("run").path
+        let base = ["vision", "train", "--data-dir", dir.path, "--batch-size", "4", "--out", run]
+        #expect(try CLI.run(base + ["--cam-every", "1", "--cam-images", "2"]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: run + "/cam_share.csv"))
+        let before = try Self.bytes(run + "/summary.json")
+        Self.expectOneLineError(try CLI.run(base + ["--seed", "2"]), mentioning: ["--out \(run) already holds a run", "--force"])
+        #expect(try Self.bytes(run + "/summary.json") == before)
+        Self.expectOneLineError(try CLI.run(base + ["--resume", "--force"]), mentioning: ["give only one of --resume"])
+        let forced = try CLI.run(base + ["--seed", "2", "--force"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(try Self.bytes(run + "/summary.json") != before)
+        #expect(!FileManager.default.fileExists(atPath: run + "/cam_share.csv"), "the replaced run's series is not left behind")
+        let resumed = try CLI.run(base + ["--seed", "2", "--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let file = dir.appendingPathComponent("file").path
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        Self.expectOneLineError(try CLI.run(["vision", "train", "--data-dir", dir.path, "--out", file + "/run"]),
+                                mentioning: ["\(file): exists and is not a directory"])
+    }
 }

@@ -2,8 +2,8 @@ import Foundation
 
 /// Reads a dataset from CSV text: a header `x1,...,xd,y`, then one example per line, labels +1 or -1.
 ///
-/// Every error names the file and the line, so that a user can find the bad value at once. Blank lines
-/// (and a trailing newline) are skipped; anything else that is not a finite number is an error.
+/// Every error names the file and the line, so that a user can find the bad value at once. Lines may end in LF,
+/// CRLF or CR. Blank lines (and a trailing newline) are skipped; anything else that is not a finite number is an error.
 public enum CSVDataset {
     /// Reads and parses the CSV file at `path`; an unreadable file is `DataError.unreadable`.
     public static func read(path: String) throws(DataError) -> Dataset {
@@ -18,7 +18,10 @@ public enum CSVDataset {
     /// Parses CSV text; `origin` names the file in errors.
     public static func parse(_ text: String, origin: DataOrigin) throws(DataError) -> Dataset {
         func fail(_ line: Int?, _ detail: String) -> DataError { .malformed(origin: origin, line: line, detail: detail) }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map {
+        // Lines end in LF, CRLF (Windows) or CR; Swift reads "\r\n" as one Character, so it is named on its own.
+        // A byte-order mark (spreadsheets write one) is not part of the header.
+        let body = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : Substring(text)
+        var lines = body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).enumerated().map {
             (number: $0.offset + 1, text: $0.element.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         lines.removeAll { $0.text.isEmpty }

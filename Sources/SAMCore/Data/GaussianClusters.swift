@@ -16,10 +16,26 @@ public struct GaussianClusters: Codable, Equatable, Sendable {
     /// The seed of the `SplitMix64` draws.
     public var seed: UInt64
 
-    /// Checks the values: n >= 2, a non-empty finite mean, a finite sigma >= 0.
+    /// The most examples a draw may have: 10^7. Each point is an array of its own, and the separability check is
+    /// a linear program with one row per point, so larger draws are refused up front rather than discovered by
+    /// swapping.
+    public static let maximumCount = 10_000_000
+    /// The most numbers (n x d) a draw may have: 10^8, 800 MB of Float64 before the copies a run makes.
+    public static let maximumValues = 100_000_000
+
+    /// Checks the values: 2 <= n <= `maximumCount`, a non-empty finite mean, n x d <= `maximumValues`, a finite
+    /// sigma >= 0.
     public init(count: Int, mean: [Double], sigma: Double, seed: UInt64) throws(SpecError) {
         guard count >= 2 else { throw .outOfRange(field: "data.n", value: "\(count)", requirement: "must be at least 2") }
+        guard count <= Self.maximumCount else {
+            throw .outOfRange(field: "data.n", value: "\(count)", requirement: "must be at most \(Self.maximumCount)",
+                              note: "larger draws do not fit in memory")
+        }
         guard !mean.isEmpty else { throw .inconsistent(field: "data.mean", detail: "needs at least one coordinate") }
+        let (values, overflow) = count.multipliedReportingOverflow(by: mean.count)
+        guard !overflow, values <= Self.maximumValues else {
+            throw .inconsistent(field: "data.n", detail: "(\(count)) times d (\(mean.count)) is more than \(Self.maximumValues) numbers, which do not fit in memory: use fewer points or coordinates")
+        }
         guard mean.allSatisfy(\.isFinite) else { throw .inconsistent(field: "data.mean", detail: "has a non-finite entry") }
         guard sigma.isFinite, sigma >= 0 else {
             throw .outOfRange(field: "data.sigma", value: "\(sigma)", requirement: "must be finite and non-negative")

@@ -1,14 +1,14 @@
 import Foundation
 
-/// A run's folder: `summary.json` and `trajectory.csv` of a finished run, or `checkpoint.json` alone while a
-/// discrete run is unfinished. The library writes and reads it, for the command-line tool, sweeps, the catalog and
-/// downstream code alike.
+/// A run's folder: `summary.json` and `trajectory.csv` of a finished run; those two (with status `interrupted` and
+/// the trajectory so far) and `checkpoint.json` while a discrete run is unfinished. The library writes and reads
+/// it, for the command-line tool, sweeps, the catalog and downstream code alike.
 ///
-/// A folder appears whole or not at all: the files of a finished run are written into a temporary sibling
-/// (`.NAME.tmp-PID`), which then replaces the folder in one rename (an atomic exchange where the system has it). A
-/// full disk, a crash or a kill leaves either the previous folder or the new one, never a `trajectory.csv` without
-/// its `summary.json`. The checkpoint of an unfinished run lives in the folder alone (it has no results), so that
-/// `--resume` finds it; the finished folder replaces it.
+/// A folder appears whole or not at all: its files are written into a temporary sibling (`.NAME.tmp-PID`), which
+/// then replaces the folder in one rename (an atomic exchange where the system has it). A full disk, a crash or a
+/// kill leaves either the previous folder or the new one, never a `trajectory.csv` without its `summary.json`, nor a
+/// checkpoint without the summary of the same moment. `--resume` continues from the checkpoint; the finished folder
+/// (without a checkpoint) replaces the interrupted one.
 public enum RunFolder {
     /// The summary's file name.
     public static let summaryName = "summary.json"
@@ -19,16 +19,55 @@ public enum RunFolder {
     /// The files a run folder may hold.
     public static let runFiles: Set<String> = [summaryName, trajectoryName, checkpointName]
 
-    /// Writes the files of a finished run to `directory`, whole or not at all. `includeBeta` chooses the beta columns
-    /// of trajectory.csv (default: whenever the rows have beta, for flows only up to d = 1000). `writeFile` is how
-    /// each file is written (tests pass one that fails part way).
+    /// Writes the files of a run to `directory`, whole or not at all: `trajectory.csv` and `summary.json`, and with
+    /// `checkpoint` (an interrupted discrete run) `checkpoint.json` too, all in the same rename. `includeBeta` chooses
+    /// the beta columns of trajectory.csv (default: whenever the rows have beta, for flows only up to d = 1000).
+    /// `writeFile` is how each file is written (tests pass one that fails part way).
     public static func write(_ result: RunResult, to directory: String, version: String = SAMLabVersion.current,
-                             includeBeta: Bool? = nil,
+                             includeBeta: Bool? = nil, checkpoint: RunCheckpoint? = nil,
                              writeFile: (Data, String) throws(InvalidInput) -> Void = { data, path throws(InvalidInput) in try plainWrite(data, to: path) }) throws(InvalidInput) {
         let summary = try JSONOutput.encode(RunSummary(result, version: version))
         let beta = includeBeta ?? (result.clock == .step || result.dimension <= 1000)
         let csv = TrajectoryCSV.render(result.rows, clock: result.clock, dimension: result.dimension, includeBeta: beta)
-        try replace(directory, with: [(trajectoryName, Data(csv.utf8)), (summaryName, summary)], writeFile: writeFile)
+        var files = [(trajectoryName, Data(csv.utf8)), (summaryName, summary)]
+        if let checkpoint { files.append((checkpointName, try JSONOutput.encode(checkpoint))) }
+        try replace(directory, with: files, writeFile: writeFile)
+    }
+
+    /// The run files `directory` already holds (none when it is missing or empty), after checking that a run
+    /// could be written there: the path, if it exists, is a directory holding only a run's files, and the
+    /// directory (or its nearest existing ancestor) is writable. Nothing is created. A caller that must not replace
+    /// a run without being asked (the command-line tool without `--force` or `--resume`) refuses a non-empty answer.
+    public static func existingRunFiles(in directory: String) throws(InvalidInput) -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            try AtomicFile.checkWritable(directory)
+            return []
+        }
+        guard isDirectory.boolValue else { throw InvalidInput("\(directory): exists and is not a directory") }
+        let present = try listing(directory)
+        let foreign = present.filter { !runFiles.contains($0) }.sorted()
+        guard foreign.isEmpty else {
+            throw InvalidInput("\(directory): holds files that are not a run's (\(foreign.prefix(3).joined(separator: ", "))); choose another folder")
+        }
+        // The folder is replaced by a sibling: its parent must be writable.
+        let parent = URL(fileURLWithPath: directory).standardizedFileURL.deletingLastPathComponent().path
+        try AtomicFile.checkWritable(parent)
+        return present.sorted()
+    }
+
+    /// The names in a directory, or an error naming it with the reason.
+    static func listing(_ directory: String) throws(InvalidInput) -> [String] {
+        guard let dir = opendir(directory) else {
+            throw InvalidInput("\(directory): cannot read the directory (\(InputFile.reason(errno: errno)))")
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
     }
 
     /// Reads a finished run's folder back as a result (names of rules, losses and models read with `registry`).
@@ -53,7 +92,8 @@ public enum RunFolder {
                          slides: summary.slides ?? [], solver: summary.solver, mu: mu)
     }
 
-    /// Saves an unfinished run's checkpoint in its folder (created if missing).
+    /// Saves an unfinished run's checkpoint in its folder (created if missing), next to whatever the folder holds.
+    /// The command-line tool writes an interrupted run's folder whole instead (`write(_:to:checkpoint:)`).
     public static func saveCheckpoint(_ checkpoint: RunCheckpoint, in directory: String) throws(InvalidInput) {
         try AtomicFile.makeDirectory(directory)
         try AtomicFile.write(try JSONOutput.encode(checkpoint), to: path(directory, checkpointName))
@@ -75,9 +115,7 @@ public enum RunFolder {
 
     /// Writes `data` to `path` directly (the default `writeFile` of `write(_:to:version:includeBeta:writeFile:)`).
     public static func plainWrite(_ data: Data, to path: String) throws(InvalidInput) {
-        do { try data.write(to: URL(fileURLWithPath: path)) } catch {
-            throw InvalidInput("\(path): cannot write (\(InputFile.reason(error)))")
-        }
+        do { try AtomicFile.writeDirectly(data, to: path) } catch { throw InvalidInput(error.description) }
     }
 
     /// Puts `files` in place of `directory`'s content in one step: written into a temporary sibling, then renamed.
@@ -91,7 +129,7 @@ public enum RunFolder {
         let exists = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
         if exists {
             guard isDirectory.boolValue else { throw InvalidInput("\(directory): exists and is not a directory") }
-            let present = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+            let present = try listing(url.path)
             let foreign = present.filter { !runFiles.contains($0) }.sorted()
             guard foreign.isEmpty else {
                 throw InvalidInput("\(directory): holds files that are not a run's (\(foreign.prefix(3).joined(separator: ", "))); choose another folder")
@@ -99,19 +137,20 @@ public enum RunFolder {
         }
         let temporary = (parent as NSString).appendingPathComponent(".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.removeItem(atPath: temporary)
-        do { try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: false) } catch {
-            throw InvalidInput("\(temporary): cannot create the directory (\(InputFile.reason(error)))")
+        guard mkdir(temporary, 0o777) == 0 else {
+            throw InvalidInput("\(directory): cannot write (\(InputFile.reason(errno: errno, writing: true)))")
         }
         do {
             for (file, data) in files { try writeFile(data, (temporary as NSString).appendingPathComponent(file)) }
             try syncDirectory(temporary)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
-            throw error
+            // Errors name the files where they will be, not the temporary sibling.
+            throw InvalidInput(error.message.replacingOccurrences(of: temporary, with: directory))
         }
         if !exists {
             guard Foundation.rename(temporary, url.path) == 0 else {
-                let reason = String(cString: strerror(errno))
+                let reason = InputFile.reason(errno: errno, writing: true)
                 try? FileManager.default.removeItem(atPath: temporary)
                 throw InvalidInput("\(directory): cannot write (\(reason))")
             }
@@ -125,12 +164,12 @@ public enum RunFolder {
         let old = (parent as NSString).appendingPathComponent(".\(name).old-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.removeItem(atPath: old)
         guard Foundation.rename(url.path, old) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let reason = InputFile.reason(errno: errno, writing: true)
             try? FileManager.default.removeItem(atPath: temporary)
             throw InvalidInput("\(directory): cannot replace (\(reason))")
         }
         guard Foundation.rename(temporary, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let reason = InputFile.reason(errno: errno, writing: true)
             _ = Foundation.rename(old, url.path)
             try? FileManager.default.removeItem(atPath: temporary)
             throw InvalidInput("\(directory): cannot replace (\(reason))")
@@ -159,7 +198,7 @@ public enum RunFolder {
             let fd = open(file, O_RDONLY)
             guard fd >= 0 else { continue }
             defer { close(fd) }
-            guard fsync(fd) == 0 else { throw InvalidInput("\(file): cannot write (\(String(cString: strerror(errno))))") }
+            guard fsync(fd) == 0 else { throw InvalidInput("\(file): cannot write (\(InputFile.reason(errno: errno, writing: true)))") }
         }
     }
 }

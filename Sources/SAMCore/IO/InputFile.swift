@@ -1,13 +1,13 @@
 import Foundation
 
 /// A file that could not be read or written: `path: cannot ACTION (reason)`, the reason in words ("no such file",
-/// "Permission denied", "No space left on device").
+/// "permission denied", "no space left on the device").
 public struct FileError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file's path.
     public var path: String
     /// What failed: "read the file", "write", "create the directory", ...
     public var action: String
-    /// Why, in words ("no such file", "Permission denied").
+    /// Why, in words ("no such file", "permission denied").
     public var reason: String
 
     /// The error for `path`, `action` and `reason`.
@@ -22,12 +22,43 @@ public struct FileError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// Reading a user's file, with a one-line reason when it cannot be read.
+///
+/// Files are read with the system calls themselves (not Foundation), so that every failure has its `errno` and is
+/// told in words: "no such file", "it is a directory", "permission denied", "a device, not a regular file". A pipe
+/// (`--config <(...)`, `/dev/stdin`) is read to its end; a device such as `/dev/null` or `/dev/zero` is refused
+/// ("a device, not a regular file").
 public enum InputFile {
     /// The file's bytes, or a typed error with the reason.
     public static func contents(_ path: String) throws(FileError) -> Data {
-        do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw FileError(path: path, action: "read the file", reason: reason(error))
+        func fail(_ reason: String) -> FileError { FileError(path: path, action: "read the file", reason: reason) }
+        guard !path.isEmpty else { throw fail("the path is empty") }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw fail(reason(errno: errno)) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw fail(reason(errno: errno)) }
+        let kind = info.st_mode & S_IFMT
+        switch kind {
+        case S_IFDIR: throw fail("it is a directory")
+        case S_IFREG, S_IFIFO: break
+        case S_IFCHR, S_IFBLK: throw fail("a device, not a regular file")
+        case S_IFSOCK: throw fail("a socket, not a regular file")
+        default: throw fail("not a regular file")
         }
+        var data = Data()
+        if kind == S_IFREG, info.st_size > 0 { data.reserveCapacity(Int(info.st_size)) }
+        let chunk = 1 << 20
+        var buffer = [UInt8](repeating: 0, count: chunk)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, chunk) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw fail(reason(errno: errno))
+            }
+            if n == 0 { break }
+            data.append(contentsOf: buffer[0..<n])
+        }
+        return data
     }
 
     /// The file's bytes; the error is the one-line `InvalidInput` of the command-line tool.
@@ -35,13 +66,70 @@ public enum InputFile {
         do { return try contents(path) } catch { throw InvalidInput(error.description) }
     }
 
-    /// "no such file", "Permission denied", ...: the POSIX reason when there is one.
-    public static func reason(_ error: any Error) -> String {
-        let ns = error as NSError
-        if ns.domain == NSCocoaErrorDomain, ns.code == NSFileReadNoSuchFileError { return "no such file" }
-        if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(posix.code)))
+    /// A system error number in words: "no such file", "permission denied", "it is a directory", "a part of the path
+    /// is not a directory", "no space left on the device", "read-only file system", ... With `writing`, a missing
+    /// path reads "the directory does not exist" (what ENOENT means when a file is created).
+    public static func reason(errno code: Int32, writing: Bool = false) -> String {
+        switch code {
+        case ENOENT: return writing ? "the directory does not exist" : "no such file"
+        case EACCES, EPERM: return "permission denied"
+        case EISDIR: return "it is a directory"
+        case ENOTDIR: return "a part of the path is not a directory"
+        case ENOSPC: return "no space left on the device"
+        case EDQUOT: return "disk quota exceeded"
+        case EROFS: return "read-only file system"
+        case EEXIST: return "it already exists"
+        case ENOTEMPTY: return "the directory is not empty"
+        case ENAMETOOLONG: return "the name is too long"
+        case ELOOP: return "too many levels of symbolic links"
+        case EFBIG: return "the file is too large"
+        case EIO: return "input/output error"
+        case EMFILE, ENFILE: return "too many open files"
+        case ENXIO, ENODEV: return "no such device"
+        case ETXTBSY, EBUSY: return "the file is busy"
+        case EXDEV: return "it is on another file system"
+        case ENOMEM: return "out of memory"
+        case EINVAL: return "invalid argument"
+        default:
+            let text = String(cString: strerror(code))
+            return text.prefix(1).lowercased() + text.dropFirst()
         }
-        return ns.localizedDescription
     }
+
+    /// A Foundation or system error in words ("no such file", "permission denied", "no space left on the device"),
+    /// never Foundation's own sentence.
+    public static func reason(_ error: any Error) -> String {
+        if let file = error as? FileError { return file.reason }
+        if let input = error as? InvalidInput { return input.message }
+        let ns = error as NSError
+        if ns.domain == NSPOSIXErrorDomain { return reason(errno: Int32(ns.code)) }
+        if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+            return reason(errno: Int32(posix.code))
+        }
+        if ns.domain == NSCocoaErrorDomain {
+            switch ns.code {
+            case NSFileNoSuchFileError, NSFileReadNoSuchFileError: return "no such file"
+            case NSFileReadNoPermissionError, NSFileWriteNoPermissionError: return "permission denied"
+            case NSFileWriteOutOfSpaceError: return "no space left on the device"
+            case NSFileWriteVolumeReadOnlyError: return "read-only file system"
+            case NSFileWriteFileExistsError: return "it already exists"
+            case NSFileReadTooLargeError: return "the file is too large"
+            case NSFileReadInvalidFileNameError, NSFileWriteInvalidFileNameError: return "invalid file name"
+            case NSFileReadCorruptFileError: return "the file is corrupt"
+            case NSFileReadInapplicableStringEncodingError, NSFileWriteInapplicableStringEncodingError:
+                return "not text in the expected encoding"
+            case NSFileReadUnknownError: return "an unknown read error"
+            case NSFileWriteUnknownError: return "an unknown write error"
+            default: break
+            }
+        }
+        // A Swift error of some library says what it is itself; a Foundation error is never shown in its own words.
+        guard ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain else { return "\(error)" }
+        return "an unexpected file error (code \(ns.code))"
+    }
+}
+
+/// `read(2)`, named apart from `InputFile.read`.
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(fd, buffer, count)
 }

@@ -14,6 +14,36 @@ public enum RecordingSchedule: Sendable, Equatable {
     /// The default of both kinds of run: about 200 log-spaced states.
     public static let standard = RecordingSchedule.log(200)
 
+    /// The most states a trajectory may keep: 10^7 (a row is about a hundred bytes before its beta, and
+    /// trajectory.csv about as much again). A schedule that would keep more is refused when the spec is validated,
+    /// before anything runs, instead of being discovered by swapping.
+    public static let maximumStates = 10_000_000
+
+    /// How many states this schedule keeps, at most, over a run of `extent` steps (`clock` .step) or `extent` time
+    /// (.time), the first and the last included. A bound, not an exact count: the checks compare it with
+    /// `maximumStates`.
+    public func stateCount(clock: Clock, extent: Double) -> Double {
+        switch self {
+        case .every(let k):
+            // Steps 0, k, 2k, ... and the last; times k dt below the end, with 0 and the end.
+            return clock == .step ? (extent / k).rounded(.down) + (extent.truncatingRemainder(dividingBy: k) == 0 ? 1 : 2)
+                                  : (extent / k).rounded(.up) + 1
+        case .log(let n): return clock == .step ? min(Double(n) + 2, extent + 1) : Double(n) + 2
+        case .times(let t): return Double(t.count) + 2
+        }
+    }
+
+    /// Checks that the schedule keeps at most `maximumStates` states over a run of `extent` (steps or time).
+    /// The error names the field `record`.
+    public func validateSize(clock: Clock, extent: Double) throws(SpecError) {
+        let states = stateCount(clock: clock, extent: extent)
+        guard states <= Double(Self.maximumStates) else {
+            let count = states < 1e15 ? "\(Int(states))" : "\(states)"
+            let over = clock == .step ? "\(Int(extent)) steps" : "a time of \(extent)"
+            throw .inconsistent(field: "record", detail: "\(text(clock: clock)) would keep \(count) states over \(over), more than the limit of \(Self.maximumStates): record less often (a larger every= or log=N)")
+        }
+    }
+
     /// Parses `every=10`, `log=200` or (flows) `times=0.5,1,2` (`times=` alone: only the first and the last state).
     /// Errors name the field `record`.
     public init(parsing text: String, clock: Clock) throws(SpecError) {

@@ -62,7 +62,7 @@ public struct RunSpec: Sendable, Equatable {
     // MARK: - Validation
 
     /// Checks every value that can be checked without the data: names against the registry, scalars against their
-    /// domains, the recording schedule against the clock. The data and the model check themselves when built.
+    /// domains, the recording schedule against the clock and its size (`RecordingSchedule.maximumStates`). The data and the model check themselves when built.
     public func validate(registry: Registry = .standard) throws(SpecError) {
         if let discrete = dynamics.discrete {
             guard discrete.learningRate.isFinite, discrete.learningRate > 0 else {
@@ -78,6 +78,7 @@ public struct RunSpec: Sendable, Equatable {
         try dynamics.flow?.validate()
         try data.validate()
         try record.validate(clock: clock)
+        try record.validateSize(clock: clock, extent: dynamics.discrete.map { Double($0.steps) } ?? dynamics.flow?.time ?? 0)
         let entry = try registry.rule(named: rule.name)
         for key in rule.parameters.keys.sorted() where !entry.parameters.contains(where: { $0.key == key }) {
             let owners = registry.rules.filter { $0.parameters.contains { $0.key == key } }.map(\.name)
