@@ -160,4 +160,35 @@ import Testing
             #expect(abs(period.start - t) < 1e-6, "\(period.coordinate) at \(period.start), truth \(t)")
         }
     }
+
+    /// Default accuracy does not depend on the scale of the weights (issue 12): the rescaled l2-SAM flow is
+    /// invariant under (alpha, rho) -> (c alpha, c rho), so its collapse time from (1e-10, 1e-9), (1e-5, 1e-4) and
+    /// (0.1, 1) is one number, s = 0.190288569801... (rtol 1e-14 gives 0.19028856980110). With an absolute atol the
+    /// first ended 7% late.
+    @Test(arguments: [(1e-10, 1e-9), (1e-5, 1e-4), (0.1, 1.0), (10.0, 100.0)])
+    func collapseTimeDoesNotDependOnTheScale(_ scale: (alpha: Double, rho: Double)) throws {
+        let c = RunSpec(data: .singleExample(mu: [1, 2]), model: ModelSpec(alpha: [scale.alpha]),
+                        rule: RuleSpec(name: L2SAM.name, rho: scale.rho), dynamics: .flow(FlowSettings(time: 10, rescaled: true, blowupNorm: 1e300)))
+        let outcome = try FlowRunner(spec: c, dataset: try c.data.load()).run()
+        #expect(outcome.status == .collapsed)
+        let time = try #require(outcome.eventClock)
+        #expect(Self.relative(time, 0.19028856980110) < 1e-8, "collapse at \(time)")
+    }
+
+    /// Finite-time blow-ups at depth L >= 4 end as `blow-up` at the closed-form time (issue 12): GD on D_mu from
+    /// alpha blows up at s* = 1/((L-2) mu_max alpha^(L-2)), l_inf-SAM at 1/((L-2) mu_max (alpha - rho)^(L-2))
+    /// (THEORY.md §4.9). The default blow-up norm cannot be reached before the step size underflows; the time is
+    /// extrapolated from the growth rate (before, these runs ended `stalled`). L = 3: `depthThreeBlowUpTimes`.
+    @Test(arguments: [(4, GradientDescent.name, 0.0), (5, GradientDescent.name, 0.0), (6, GradientDescent.name, 0.0),
+                      (4, LInfSAM.name, 0.2)])
+    func blowUpsAtDepthFourAndMoreEndAtTheirClosedFormTime(_ depth: Int, _ optimizer: String, _ rho: Double) throws {
+        let alpha = 0.7, mu = 3.0
+        let c = RunSpec(data: .singleExample(mu: [1, 2, mu]), model: ModelSpec(depth: depth, alpha: [alpha]),
+                        rule: RuleSpec(name: optimizer, rho: rho), dynamics: .flow(FlowSettings(time: 50, rescaled: true)))
+        let outcome = try FlowRunner(spec: c, dataset: try c.data.load()).run()
+        let closedForm = 1 / (Double(depth - 2) * mu * Foundation.pow(alpha - rho, Double(depth - 2)))
+        #expect(outcome.status == .blowUp, "\(outcome.reason ?? "")")
+        let time = try #require(outcome.eventClock)
+        #expect(Self.relative(time, closedForm) < 1e-8, "blow-up at \(time), closed form \(closedForm)")
+    }
 }

@@ -75,7 +75,9 @@ public struct FlowSettings: Sendable, Equatable {
     public var logTime: Bool
     /// Relative and absolute tolerances of the adaptive solver.
     public var rtol: Double
-    /// The absolute tolerance (key `atol`); `rtol` above is the relative one.
+    /// The absolute tolerance (key `atol`), relative to the initial weight scale s0 = max_i |w_i(0)|: the solver's
+    /// error test is |e_i| <= atol s0 + rtol |w_i|, so that the default accuracy does not depend on the scale of the
+    /// weights (1 when every weight starts at 0). `rtol` above is the relative one.
     public var atol: Double
     /// Stop with status blow-up when ||w||_2 reaches this (key `blowup_norm`).
     public var blowupNorm: Double
@@ -88,7 +90,7 @@ public struct FlowSettings: Sendable, Equatable {
         public static let time = 10.0
         /// Relative tolerance 1e-10.
         public static let rtol = 1e-10
-        /// Absolute tolerance 1e-12.
+        /// Absolute tolerance 1e-12 (times the initial weight scale).
         public static let atol = 1e-12
         /// Blow-up at ||w||_2 = 1e8 (THEORY.md §2.3).
         public static let blowupNorm = 1e8

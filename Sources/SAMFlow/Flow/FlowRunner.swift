@@ -48,7 +48,10 @@ public final class FlowRunner {
     /// Integrates the flow to its end time or a terminal event and returns the result: recorded rows, leader periods located on the dense output, slides, status (THEORY.md §2.3) and solver work.
     public func run() -> RunResult {
         let c = settings
-        let controller = StepSizeController(rtol: c.rtol, atol: c.atol)
+        // atol is relative to the initial weight scale, so that the default accuracy does not depend on the scale
+        // of the weights: the rescaled l2-SAM flow from (c alpha, c rho) is the flow from (alpha, rho) scaled by c,
+        // and with the tolerance scaled too the solver takes the same steps (THEORY.md §6.2).
+        let controller = StepSizeController(rtol: c.rtol, atol: c.atol * Self.weightScale(model.initialWeights))
         let end = solverTime(c.time)
         let grid = spec.record.times(end: c.time).map(solverTime).filter { $0 > 0 && $0 < end }
         var tau = 0.0
@@ -141,6 +144,11 @@ public final class FlowRunner {
                         eventTime = flowTime(tau)
                         reason = "every coordinate's predictor is held at 0 from t = \(flowTime(tau))"
                     }
+                } else if let blowUp = extrapolatedBlowUp(state, held: field.held, at: tau, end: end) {
+                    // A finite-time blow-up that the norm cannot reach in Float64 time before the step underflows.
+                    status = .blowUp
+                    eventTime = flowTime(blowUp.time)
+                    reason = "||w||_2 = \(blowUp.norm) could not reach \(c.blowupNorm) before the step size underflowed at t = \(flowTime(tau)); blow-up at t = \(flowTime(blowUp.time)), extrapolated from the growth of beta_\(blowUp.coordinate) (t* = t + L/((L-2) d log|beta_j|/dt))"
                 } else {
                     status = .stalled
                     reason = why
@@ -156,6 +164,11 @@ public final class FlowRunner {
                     status = .blowUp
                     eventTime = t
                     reason = "||w||_2 reached \(c.blowupNorm) at t = \(t)"
+                    // At L >= 3 the rescaled flow blows up at a finite time just after; the reason gives it (the
+                    // event is the crossing of the bound).
+                    if let blowUp = extrapolatedBlowUp(state, held: field.held, at: time, end: .infinity, within: 1e-3) {
+                        reason! += "; the flow blows up at t = \(flowTime(blowUp.time)), extrapolated from the growth of beta_\(blowUp.coordinate) (t* = t + L/((L-2) d log|beta_j|/dt))"
+                    }
                 case .lossTolerance:
                     status = .converged
                     eventTime = t
@@ -201,9 +214,41 @@ public final class FlowRunner {
                          solver: statistics, mu: dataset.singleExampleMu)
     }
 
+    /// The time of a finite-time blow-up whose norm cannot be reached before the solver's step underflows (depth
+    /// L >= 3, rescaled flows), or the blow-up time just after the norm reached `blowup_norm`, extrapolated from the
+    /// state at solver time `tau`: near the blow-up each layer of the leading
+    /// coordinate grows as a' ~ c a^(L-1), so a ~ ((L-2) c (t* - t))^(-1/(L-2)) and beta_j ~ a^L, whence
+    /// d log|beta_j|/dt = L / ((L-2)(t* - t)) and t* = t + L / ((L-2) d log|beta_j|/dt) (THEORY.md §6.2; exact for
+    /// balanced GD on D_mu, where t* = 1/((L-2) mu_max alpha^(L-2)); otherwise its error is a small fraction of the
+    /// remainder, since the other coordinates and the perturbation (of size rho against weights near the blow-up
+    /// norm) fall behind). Nil unless the extrapolated remainder is below `within` times the time already run (1e-8
+    /// when the solver stalled: a blow-up imminent at rounding level) and t* is before `end`.
+    func extrapolatedBlowUp(_ state: [Double], held: [Bool], at tau: Double, end: Double,
+                            within: Double = 1e-8) -> (time: Double, coordinate: Int, norm: Double)? {
+        let depth = Double(model.depth)
+        guard settings.rescaled, model.depth >= 3, tau > 0, let (observation, velocity) = field.observe(state, held: held),
+              let beta = observation.beta else { return nil }
+        var best = 0.0, coordinate = 0
+        for j in 0..<beta.count where beta[j] != 0 && beta[j].isFinite {
+            let rate = velocity[j] / beta[j]
+            if rate.isFinite, rate > best { best = rate; coordinate = j + 1 }
+        }
+        guard best > 0 else { return nil }
+        let remainder = depth / ((depth - 2) * best)
+        guard remainder <= within * tau, tau + remainder <= end else { return nil }
+        return (tau + remainder, coordinate, state.reduce(0) { $0 + $1 * $1 }.squareRoot())
+    }
+
     /// Whether coordinate j's predictor is pinned at 0 by held weights (the model's algebra decides).
     func pinned(_ j: Int, d: Int) -> Bool {
         algebra.pinsPredictor(held: (0..<model.layerCount).map { field.held[$0 * d + j] })
+    }
+
+    /// The initial weight scale s0 = max_i |w_i(0)| (1 when every weight starts at 0): the solver's absolute
+    /// tolerance is `atol` times s0.
+    public static func weightScale(_ weights: [Double]) -> Double {
+        let scale = weights.map(abs).max() ?? 0
+        return scale > 0 && scale.isFinite ? scale : 1
     }
 
     /// The offset at which one-sided fields are taken: far below the solver's resolution of the weights.
