@@ -87,6 +87,7 @@ public struct FloatRuleAdapter: Sendable {
                     // eps = 0; w + 0 (not w itself) so that a weight -0 becomes +0 exactly as w + eps would.
                     return addingTo ? weights.map { $0 + 0 } : [Float](repeating: 0, count: n)
                 }
+                if rule.selectsOneComponent { return oneComponent(rule, c, g, w, addingTo: addingTo) }
                 // Pass 2: eps = Float(c * shape), or w + eps.
                 return [Float](unsafeUninitializedCapacity: n) { out, count in
                     for b in 0..<full {
@@ -112,13 +113,41 @@ public struct FloatRuleAdapter: Sendable {
     }
 }
 
+extension FloatRuleAdapter {
+    /// A one-component rule's eps (lp-SAM at p = 1, `Rule.selectsOneComponent`): Float(c * shape_k) at the first k,
+    /// in parameter order, of largest positive `selectionScore`, and 0 elsewhere (0 everywhere when no score is
+    /// positive); with `addingTo`, w + eps.
+    static func oneComponent<R: Rule>(_ rule: R, _ c: Double, _ g: UnsafeBufferPointer<Float>, _ w: UnsafeBufferPointer<Float>,
+                                      addingTo: Bool) -> [Float] {
+        let n = g.count, width = Lanes.scalarCount
+        var best = 0.0, at = -1, value = 0.0
+        for start in stride(from: 0, to: n, by: width) {
+            let count = min(width, n - start)
+            var gl = Lanes.zero, wl = Lanes.zero
+            for j in 0..<count {
+                gl[j] = Double(g[start + j])
+                wl[j] = Double(w[start + j])
+            }
+            let score = rule.selectionScore(gradient: gl, weight: wl)
+            for j in 0..<count where score[j] > best {
+                (best, at) = (score[j], start + j)
+                value = c * rule.shape(gradient: gl, weight: wl)[j]
+            }
+        }
+        var out = addingTo ? w.map { $0 + 0 } : [Float](repeating: 0, count: n)
+        if at >= 0 { out[at] = addingTo ? w[at] + Float(value) : Float(value) }
+        return out
+    }
+}
+
 /// The optimizer a SAMVision run trains with: plain SGD, or SAM with any rule of the core's `Registry.standard`
-/// (today l2-SAM, l_inf-SAM and unnormalized SAM), applied through `FloatRuleAdapter`.
+/// (today l2-SAM, l_inf-SAM, unnormalized SAM, ASAM and lp-SAM), applied through `FloatRuleAdapter`.
 ///
 /// It is the rule's name, and is saved as that string (`"optimizer": "l2-sam"`). The core's gradient descent ("gd",
 /// alias "gf") is SGD on mini-batches, and is named "sgd" here, as runs have always recorded it; "gd" and "gf" are
 /// accepted for it. Aliases of the other rules are accepted and stored under the rule's name. A rule's parameters
-/// beyond rho take their defaults. The formulas are the rules' own (THEORY.md §1.4; SAM: Foret et al. 2021).
+/// beyond rho are `VisionTrainingConfig.ruleParameters` (their defaults when left out). The formulas are the rules'
+/// own (THEORY.md §1.4; SAM: Foret et al. 2021; ASAM: Kwon et al. 2021).
 public struct VisionOptimizer: RawRepresentable, Hashable, Codable, CaseIterable, Sendable, CustomStringConvertible {
     /// The name runs record: "sgd", or the registered rule's name.
     public let rawValue: String
@@ -163,19 +192,24 @@ public struct VisionOptimizer: RawRepresentable, Hashable, Codable, CaseIterable
         try! Registry.standard.rule(named: ruleName)
     }
 
-    /// The core rule at radius `rho`, its other parameters at their defaults.
-    public func rule(rho: Double) throws(SpecError) -> any Rule {
-        try entry.rule(RuleSpec(name: ruleName, rho: rho))
+    /// The core rule at radius `rho` with `parameters` (`asam_eta`, `p`), the others at their defaults; a key that
+    /// is not one of the rule's parameters, or a value outside its domain, is an error.
+    public func rule(rho: Double, parameters: [String: Double] = [:]) throws(SpecError) -> any Rule {
+        for key in parameters.keys.sorted() where !entry.parameters.contains(where: { $0.key == key }) {
+            throw .inapplicable(field: SpecField(key), reason: "is not a parameter of \(rawValue)")
+        }
+        return try entry.rule(RuleSpec(name: ruleName, rho: rho, parameters: parameters))
     }
 
-    /// The adapter that applies the rule at radius `rho` to Float32 parameters.
-    public func adapter(rho: Double) throws(SpecError) -> FloatRuleAdapter {
-        FloatRuleAdapter(try rule(rho: rho))
+    /// The adapter that applies the rule at radius `rho` (with `parameters`) to Float32 parameters.
+    public func adapter(rho: Double, parameters: [String: Double] = [:]) throws(SpecError) -> FloatRuleAdapter {
+        FloatRuleAdapter(try rule(rho: rho, parameters: parameters))
     }
 
     /// SAM's ascent step eps for gradient `g` at radius `rho` (see `FloatRuleAdapter`); nil for SGD (no second
-    /// pass). `weights` defaults to zeros, which is exact for rules whose eps does not read the weights (all
-    /// built-ins: l2-SAM eps = rho g / ||g||_2, l_inf-SAM eps = rho sign(g), unnormalized SAM eps = rho g).
+    /// pass). `weights` defaults to zeros, which is exact for rules whose eps does not read the weights (l2-SAM
+    /// eps = rho g / ||g||_2, l_inf-SAM eps = rho sign(g), unnormalized SAM eps = rho g, lp-SAM; not ASAM, whose T
+    /// is diag(|w| + eta)). The rule's parameters take their defaults.
     /// A rule whose default parameters fail its own validation is a programming error here.
     public func perturbation(gradient g: [Float], rho: Double, weights: [Float]? = nil) -> [Float]? {
         let adapter: FloatRuleAdapter

@@ -12,6 +12,10 @@ public struct VisionTrainingConfig: Codable, Sendable, Equatable {
     public var learningRate: Double
     /// SAM radius (ignored by SGD).
     public var rho: Double
+    /// The rule's parameters beyond rho by key (`asam_eta`, `p`; p = inf is saved as "inf"), or nil when none was
+    /// given: keys left out take the rule's defaults, and a configuration without any is saved without the key, as
+    /// before rules had parameters.
+    public var ruleParameters: [String: RuleParameterValue]?
     /// Examples per step; 0 means full batch (one step per epoch on the whole training set).
     public var batchSize: Int
     /// Passes over the training set; 0 makes a run that is complete from the start.
@@ -22,20 +26,25 @@ public struct VisionTrainingConfig: Codable, Sendable, Equatable {
     /// A configuration from its fields, checked when a `TrainingRun` is made from it. The defaults train
     /// `Architecture.mnistDefault` with SGD at learning rate 0.05 for one epoch in batches of 128, seed 0.
     public init(architecture: Architecture = .mnistDefault, optimizer: VisionOptimizer = .sgd, learningRate: Double = 0.05,
-                rho: Double = 0.05, batchSize: Int = 128, epochs: Int = 1, seed: UInt64 = 0) {
+                rho: Double = 0.05, ruleParameters: [String: Double] = [:], batchSize: Int = 128, epochs: Int = 1, seed: UInt64 = 0) {
         self.architecture = architecture
         self.optimizer = optimizer
         self.learningRate = learningRate
         self.rho = rho
+        self.ruleParameters = ruleParameters.isEmpty ? nil : ruleParameters.mapValues(RuleParameterValue.init)
         self.batchSize = batchSize
         self.epochs = epochs
         self.seed = seed
     }
 
+    /// `ruleParameters` as numbers (empty when none was given).
+    public var parameterValues: [String: Double] { ruleParameters?.mapValues(\.value) ?? [:] }
+
     func validate() throws(InvalidInput) {
         _ = try architecture.featureSize()
         guard learningRate > 0, learningRate.isFinite else { throw InvalidInput("learning rate must be positive, got \(learningRate)") }
         guard rho >= 0, rho.isFinite else { throw InvalidInput("rho must be non-negative, got \(rho)") }
+        do { _ = try optimizer.rule(rho: rho, parameters: parameterValues) } catch { throw InvalidInput("\(optimizer): \(error)") }
         guard batchSize >= 0 else { throw InvalidInput("batch size must be 0 (full batch) or positive, got \(batchSize)") }
         guard epochs >= 0 else { throw InvalidInput("epochs must be non-negative, got \(epochs)") }
     }
@@ -100,6 +109,8 @@ public struct TrainingRun: Codable, Sendable, Equatable {
     public var epochProgress: EpochProgress?
     /// The Grad-CAM foreground share over training, if it was measured (`train(observer:)`).
     public var camShare: ForegroundShareSeries?
+    /// lambda_max of the training loss over training, if it was measured (`train(sharpness:)`).
+    public var sharpness: VisionSharpnessSeries?
 
     /// A fresh run with He-initialized parameters from `config.seed` (status `.interrupted` until trained).
     public init(config: VisionTrainingConfig) throws(InvalidInput) {
@@ -137,7 +148,7 @@ public struct TrainingRun: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case config, status, completedEpochs, steps, records, parameters, parameterCount, note, epochProgress, camShare
+        case config, status, completedEpochs, steps, records, parameters, parameterCount, note, epochProgress, camShare, sharpness
     }
 
     /// Reads the JSON form: `parameters` is base64 of `parameterCount` little-endian Float32 bit patterns;
@@ -153,6 +164,7 @@ public struct TrainingRun: Codable, Sendable, Equatable {
         // Absent from checkpoints written before these existed: those stopped at epoch ends, without a series.
         epochProgress = try c.decodeIfPresent(EpochProgress.self, forKey: .epochProgress)
         camShare = try c.decodeIfPresent(ForegroundShareSeries.self, forKey: .camShare)
+        sharpness = try c.decodeIfPresent(VisionSharpnessSeries.self, forKey: .sharpness)
         let count = try c.decode(Int.self, forKey: .parameterCount)
         let text = try c.decode(String.self, forKey: .parameters)
         guard let data = Data(base64Encoded: text), data.count == 4 * count else {
@@ -178,6 +190,7 @@ public struct TrainingRun: Codable, Sendable, Equatable {
         try c.encodeIfPresent(note, forKey: .note)
         try c.encodeIfPresent(epochProgress, forKey: .epochProgress)
         try c.encodeIfPresent(camShare, forKey: .camShare)
+        try c.encodeIfPresent(sharpness, forKey: .sharpness)
         try c.encode(parameters.count, forKey: .parameterCount)
         var bytes = [UInt8]()
         bytes.reserveCapacity(4 * parameters.count)

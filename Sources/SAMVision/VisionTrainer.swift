@@ -11,13 +11,16 @@ extension TrainingRun {
     /// `checkpoint` is called with the run after every epoch and, if `checkpointEvery` > 0, every that many steps
     /// inside an epoch, for instance to save it. `observer` measures the Grad-CAM foreground share at step 0,
     /// every `observer.every` steps and after every epoch, appending to `camShare`; it only reads the network,
-    /// so a run trains to the same bits with or without it. `progress` is called with the total step count after
-    /// every step (for a progress bar).
+    /// so a run trains to the same bits with or without it. `sharpness` measures lambda_max of the loss on its fixed
+    /// images at the same moments (step 0, every `sharpness.every` steps, epoch ends), appending to `sharpness`; it
+    /// restores the parameters it probes, so it does not change the training bits either. `progress` is called with
+    /// the total step count after every step (for a progress bar).
     ///
     /// A SAM step costs two forward/backward passes: the gradient g at w gives eps, and the gradient at w + eps
     /// moves w, w <- w - lr * grad L(w + eps) (THEORY.md §1.4). The recorded training loss is the one at w.
     public mutating func train(on train: ImageSet, test: ImageSet, untilEpoch: Int? = nil, untilStep: Int? = nil,
                                checkpointEvery: Int = 0, observer: ForegroundShareObserver? = nil,
+                               sharpness sharpnessObserver: VisionSharpnessObserver? = nil,
                                shouldStop: () -> Bool = { false },
                                progress: ((_ steps: Int) -> Void)? = nil,
                                checkpoint: ((TrainingRun) throws(InvalidInput) -> Void)? = nil) throws(InvalidInput) {
@@ -35,13 +38,15 @@ extension TrainingRun {
         let batch = config.batchSize == 0 ? train.count : min(config.batchSize, train.count)
         try checkProgress(trainCount: train.count, batch: batch)
         try startSeries(observer)
+        try startSharpness(sharpnessObserver)
         let net = try makeNetwork()
         let stepsPerEpoch = (train.count + batch - 1) / batch
         let last = min(untilEpoch ?? config.epochs, config.epochs)
         let lr = Float(config.learningRate)
         let rule: FloatRuleAdapter
-        do { rule = try config.optimizer.adapter(rho: config.rho) } catch { throw InvalidInput("\(config.optimizer): \(error)") }
+        do { rule = try config.optimizer.adapter(rho: config.rho, parameters: config.parameterValues) } catch { throw InvalidInput("\(config.optimizer): \(error)") }
         if completedEpochs < last { try observe(net, observer, stepsPerEpoch: stepsPerEpoch, due: steps == 0) }
+        if completedEpochs < last { try observeSharpness(net, sharpnessObserver, stepsPerEpoch: stepsPerEpoch, due: steps == 0) }
         while completedEpochs < last {
             let order = Self.shuffledOrder(count: train.count, seed: config.seed, epoch: completedEpochs)
             var p = epochProgress ?? EpochProgress()
@@ -78,6 +83,9 @@ extension TrainingRun {
                 if let observer, observer.every > 0, steps % observer.every == 0 {
                     try observe(net, observer, stepsPerEpoch: stepsPerEpoch, due: true)
                 }
+                if let every = sharpnessObserver?.every, every > 0, steps % every == 0 {
+                    try observeSharpness(net, sharpnessObserver, stepsPerEpoch: stepsPerEpoch, due: true)
+                }
                 if checkpointEvery > 0, steps % checkpointEvery == 0 {
                     pause(p)
                     try checkpoint?(self)
@@ -95,6 +103,7 @@ extension TrainingRun {
                                        trainAccuracy: Double(p.correct) / Double(p.examples),
                                        testLoss: evaluation.loss, testAccuracy: evaluation.accuracy))
             try observe(net, observer, stepsPerEpoch: stepsPerEpoch, due: true)
+            try observeSharpness(net, sharpnessObserver, stepsPerEpoch: stepsPerEpoch, due: true)
             try checkpoint?(self)
         }
         status = completedEpochs >= config.epochs ? .completed : .interrupted

@@ -11,13 +11,22 @@ struct BenchCommand: ParsableCommand {
     )
 }
 
-/// `samlab bench dynamics`: discrete l2-SAM steps per second, depth 2, Float64, one thread.
+/// `samlab bench dynamics`: discrete l2-SAM (or `--optimizer`) steps per second, depth 2, Float64, one thread.
 struct DynamicsBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dynamics",
         abstract: "Discrete l2-SAM steps per second (depth 2, Float64, one thread) next to NumPy and JAX.",
-        discussion: "The problem is DynamicsBenchmark in SAMCore, the same as bench/python/bench_dynamics.py."
+        discussion: """
+        The problem is DynamicsBenchmark in SAMCore, the same as bench/python/bench_dynamics.py. --optimizer (with \
+        its parameters, e.g. --p 3) times another rule on the same problem; the NumPy and JAX peers are l2-SAM's.
+        """
     )
+
+    @Option(name: .customLong("optimizer"), parsing: .unconditional,
+            help: ArgumentHelp("The rule timed: \(Registry.standard.ruleNames.joined(separator: ", ")). (default: \(DynamicsBenchmark.rule.name))", valueName: "optimizer"))
+    var optimizer: RuleName?
+
+    @OptionGroup var parameters: RuleParameterOptions
 
     @Option(name: .customLong("dims"), parsing: .unconditional, help: "Dimensions d to measure.")
     var dims: String = "6,1000,1000000"
@@ -38,12 +47,21 @@ struct DynamicsBench: ParsableCommand {
             return Int(v)
         }
         guard minTime.isFinite, minTime > 0 else { throw InvalidInput("--min-time must be positive (got \(minTime))") }
-        let peerRates = try peers.map(Self.readPeers) ?? [:]
-        print("samlab bench dynamics: l2-SAM, depth 2, Float64, 1 thread\(buildLabel.map { ", build \($0)" } ?? "") (\(Self.today()))")
+        var rule = DynamicsBenchmark.rule
+        if let optimizer { rule.name = optimizer.name }
+        for (key, value) in try parameters.values() { rule.parameters[key] = value }
+        // Checked as train checks a run: "--p must be at least 1.0", "--asam-eta is a parameter of asam, not of ...".
+        try FlagNames().checking { try DynamicsBenchmark.spec(dimension: 1, rule: rule).validate() }
+        let entry = try FlagNames().checking { try Registry.standard.rule(named: rule.name) }
+        // The peers time l2-SAM: they stand beside l2-SAM only.
+        let peerRates = rule.name == L2SAM.name ? try peers.map(Self.readPeers) ?? [:] : [:]
+        let values = entry.parameters.map { "\($0.key) = \(ValueParsing.text(rule.value(of: $0)))" }
+        let title = entry.displayName + (values.isEmpty ? "" : " (\(values.joined(separator: ", ")))")
+        print("samlab bench dynamics: \(title), depth 2, Float64, 1 thread\(buildLabel.map { ", build \($0)" } ?? "") (\(Self.today()))")
         print("d          swift steps/s  +leaders/s    numpy/s       jax/s         swift/jax  bound/s     swift/bound")
         for d in dimensions {
-            let plain = try DynamicsBenchmark.measure(dimension: d, tracksLeaders: false, minimumSeconds: minTime)
-            let tracked = try DynamicsBenchmark.measure(dimension: d, tracksLeaders: true, minimumSeconds: minTime)
+            let plain = try DynamicsBenchmark.measure(dimension: d, rule: rule, tracksLeaders: false, minimumSeconds: minTime)
+            let tracked = try DynamicsBenchmark.measure(dimension: d, rule: rule, tracksLeaders: true, minimumSeconds: minTime)
             let bound = DynamicsBenchmark.streamBandwidth(dimension: d, minimumSeconds: minTime) / (40 * Double(d))
             let numpy = peerRates["numpy", default: [:]][d], jax = peerRates["jax", default: [:]][d]
             func f(_ v: Double?) -> String { v.map { String(format: "%.4g", $0) } ?? "-" }

@@ -51,6 +51,9 @@ struct FlowCommand: ParsableCommand {
 
     @OptionGroup var files: RunFileOptions
 
+    @Flag(name: .customLong("sharpness"), help: ArgumentHelp(SharpnessFlag.help))
+    var sharpness = false
+
     func run() throws {
         let (out, json) = (files.out, files.json)
         Interrupt.install()
@@ -65,6 +68,7 @@ struct FlowCommand: ParsableCommand {
             if let blowupNorm { c.blowupNorm = blowupNorm; names.fromFlags.insert("blowup_norm") }
             if let lossTolerance { c.lossTolerance = lossTolerance; names.fromFlags.insert("loss_tolerance") }
             spec.dynamics = .flow(c)
+            SharpnessFlag.apply(sharpness, to: &spec, names: &names)
         }
         let runner = try Phase.run("setting up the flow (d = \(prepared.dataset.dimension))") {
             try names.checking { try FlowRunner(spec: prepared.spec, dataset: prepared.dataset) }
@@ -87,6 +91,7 @@ struct FlowCommand: ParsableCommand {
             // The watcher is writing the interrupted folder; it ends the process.
             while true { Thread.sleep(forTimeInterval: 1) }
         }
+        SharpnessFlag.warn(result)
         let summary = RunSummary(result, version: SAMLabCommand.version)
         if let out { try Phase.run("writing \(out)") { try RunFolder.write(result, to: out, version: SAMLabCommand.version) } }
         if json {
@@ -101,6 +106,7 @@ struct FlowCommand: ParsableCommand {
             leaders (relative): \(leaders.joined(separator: " -> "))
             solver: \(solver.acceptedSteps) steps accepted, \(solver.rejectedSteps) rejected, \(solver.functionEvaluations) evaluations
             """)
+            if let sharpness = SharpnessFlag.line(summary) { print(sharpness) }
         }
     }
 

@@ -85,6 +85,8 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("rho"), parsing: .unconditional, help: "Perturbation radius rho >= 0. (default: \(RuleSpec.Defaults.rho))")
     var rho: Double?
 
+    @OptionGroup var parameters: RuleParameterOptions
+
     /// Applies the flags that were given on top of `spec`; the keys they set go into `names.fromFlags`.
     func apply(to spec: inout RunSpec, names: inout FlagNames) throws(InvalidInput) {
         let sources = [mu, dataFile, gaussian].compactMap { $0 }
@@ -116,8 +118,48 @@ struct ModelOptions: ParsableArguments {
             set("layer_init")
         }
         if let loss { spec.loss = loss.name; set("loss") }
-        if let optimizer { spec.rule.name = optimizer.name; set("optimizer") }
+        if let optimizer {
+            // A --config's rule parameters belong to its own rule: another --optimizer starts from its defaults.
+            if optimizer.name != spec.rule.name { spec.rule.parameters = [:] }
+            spec.rule.name = optimizer.name
+            set("optimizer")
+        }
         if let rho { spec.rule.rho = rho; set("rho") }
+        for (key, value) in try parameters.values() {
+            spec.rule.parameters[key] = value
+            set(key)
+        }
+    }
+}
+
+/// The flags of the registered rules' parameters (`--asam-eta`, `--p`), shared by `train`, `flow` and `bench dynamics`.
+///
+/// One flag per parameter, named by its key (`FlagNames.flag`: `asam_eta` is `--asam-eta`): ArgumentParser needs its
+/// options declared, so each parameter has a line here and in `given` (a test checks that every parameter of
+/// `Registry.standard` has one). Values are numbers, or `inf` where the parameter admits it (lp-sam's p).
+struct RuleParameterOptions: ParsableArguments {
+    @Option(name: .customLong("asam-eta"), parsing: .unconditional, help: ArgumentHelp(RuleParameterOptions.help("asam_eta"), valueName: "eta"))
+    var asamEta: String?
+
+    @Option(name: .customLong("p"), parsing: .unconditional, help: ArgumentHelp(RuleParameterOptions.help("p"), valueName: "p"))
+    var p: String?
+
+    /// The flags that were given, by spec key, as typed.
+    var given: [String: String] { ["asam_eta": asamEta, "p": p].compactMapValues { $0 } }
+
+    /// The values of the flags that were given, by spec key, in key order; a value that is not a number is an error
+    /// naming its flag (the domain is the spec's to check).
+    func values() throws(InvalidInput) -> [(key: String, value: Double)] {
+        try given.sorted { $0.key < $1.key }.map { key, text throws(InvalidInput) in
+            (key, try ValueParsing.parameter(text, flag: FlagNames.flag(key)))
+        }
+    }
+
+    /// The help of a rule parameter's flag: its rule, its line and its default (`inf` spelt out).
+    static func help(_ key: String) -> String {
+        guard let entry = Registry.standard.rules.first(where: { $0.parameters.contains { $0.key == key } }),
+              let parameter = entry.parameters.first(where: { $0.key == key }) else { return "" }
+        return "--optimizer \(entry.name): \(parameter.summary). (default: \(ValueParsing.text(parameter.defaultValue)))"
     }
 }
 

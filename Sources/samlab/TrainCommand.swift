@@ -35,6 +35,9 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var files: RunFileOptions
 
+    @Flag(name: .customLong("sharpness"), help: ArgumentHelp(SharpnessFlag.help))
+    var sharpness = false
+
     @Flag(name: .customLong("resume"), help: "Continue from --out's checkpoint.json when there is one (same configuration required).")
     var resume = false
 
@@ -63,6 +66,7 @@ struct TrainCommand: ParsableCommand {
             if let learningRate { settings.learningRate = learningRate; names.fromFlags.insert("lr") }
             if let steps { settings.steps = steps; names.fromFlags.insert("steps") }
             spec.dynamics = .discrete(settings)
+            SharpnessFlag.apply(sharpness, to: &spec, names: &names)
         }
         let spec = prepared.spec, dataset = prepared.dataset, settings = spec.discrete!
         if let rule = try? Registry.standard.rule(named: spec.rule.name), !rule.usesRadius, model.rho != nil, !quiet {
@@ -129,6 +133,7 @@ struct TrainCommand: ParsableCommand {
         progress.finish()
 
         let result = runner.result
+        SharpnessFlag.warn(result)
         let summary = RunSummary(result, version: SAMLabCommand.version)
         if let out {
             try Phase.run("writing \(out)", quiet: quiet) { try RunFolder.write(result, to: out, version: SAMLabCommand.version) }
@@ -152,6 +157,7 @@ struct TrainCommand: ParsableCommand {
                      "loss: \(s.loss.map { "\($0)" } ?? "overflow") (log \(s.logLoss)), margin: \(s.margin)",
                      "leaders (relative): \(list(s.leaders))",
                      "leaders (absolute): \(list(s.leadersAbsolute))"]
+        if let sharpness = SharpnessFlag.line(s) { lines.append(sharpness) }
         if let direction = s.direction {
             lines.insert("direction: \(direction.prefix(8).map { "\($0)" }.joined(separator: ", "))", at: 3)
         }

@@ -21,6 +21,21 @@ enum ValueParsing {
         return try parse(tokens, flag: flag)
     }
 
+    /// A rule parameter's value: a number, or `inf` (+infinity, which only a parameter such as lp-sam's p admits:
+    /// the spec's check refuses it elsewhere).
+    static func parameter(_ text: String, flag: String) throws(InvalidInput) -> Double {
+        let token = text.trimmingCharacters(in: .whitespaces)
+        if token.lowercased() == RuleParameter.infinitySpelling || token.lowercased() == "infinity" { return .infinity }
+        guard let v = Double(token), !v.isNaN, !v.isInfinite else { throw InvalidInput("\(flag) must be a number (got '\(text)')") }
+        return v
+    }
+
+    /// A parameter value as the command line spells it: `inf`, or the shortest number (2 rather than 2.0).
+    static func text(_ value: Double) -> String {
+        if value == .infinity { return RuleParameter.infinitySpelling }
+        return value == value.rounded() && abs(value) < 1e15 ? "\(Int(value))" : "\(value)"
+    }
+
     static func parse(_ tokens: [String], flag: String) throws(InvalidInput) -> [Double] {
         var values = [Double]()
         values.reserveCapacity(tokens.count)

@@ -37,6 +37,7 @@ struct VisionTrain: ParsableCommand {
     @Option(name: .customLong("rho"), parsing: .unconditional,
             help: "SAM radius. l_inf-SAM's step rho*sign(g) has l2 norm rho*sqrt(#parameters) (about 474 rho for the default network), so it needs a far smaller rho than l2-SAM.")
     var rho: Double = 0.05
+    @OptionGroup var parameters: RuleParameterOptions
     @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Examples per step; 0 = full batch (GD, as in the theory).") var batchSize: Int = 128
     @Option(name: .customLong("epochs"), parsing: .unconditional, help: "Epochs.") var epochs: Int = 1
     @Option(name: .customLong("seed"), parsing: .unconditional, help: "Seed of the initialization and the shuffling.") var seed: UInt64 = 1
@@ -54,6 +55,7 @@ struct VisionTrain: ParsableCommand {
     var camImages: Int?
     @Option(name: .customLong("cam-threshold"), parsing: .unconditional, help: "With --cam-every: foreground is input intensity above this. (default: 0.1)")
     var camThreshold: Double?
+    @OptionGroup var sharpness: VisionSharpnessOptions
     @Option(name: .customLong("conv-channels"), parsing: .unconditional,
             help: "Output channels of each conv(k x k)+ReLU+pool2 stage; 'none' for no convolution (then no Grad-CAM).")
     var convChannels: String = "32,64"
@@ -97,15 +99,19 @@ struct VisionTrain: ParsableCommand {
         if camEvery == nil && (camImages != nil || camThreshold != nil) {
             Terminal.warn("--cam-images and --cam-threshold are ignored without --cam-every")
         }
+        try sharpness.validate()
         guard (1...64).contains(blasThreads) else { throw InvalidInput("--blas-threads must be in 1...64 (got \(blasThreads))") }
         if resume && force { throw InvalidInput("give only one of --resume (continue the run in --out) and --force (replace it)") }
+        let ruleParameters = Dictionary(uniqueKeysWithValues: try parameters.values().map { ($0.key, $0.value) })
+        // The rule's parameters, checked before anything is read: "--p must be at least 1.0", "--p is not a parameter of l2-sam".
+        do { _ = try optimizer.rule(rho: rho, parameters: ruleParameters) } catch { throw InvalidInput(error.rendered { FlagNames.flag($0.key) }) }
         Interrupt.install()
         try checkOut()
         let data = try Phase.run("reading \(dataDirectory)") { try MNISTDataset(directory: dataDirectory) }
         let train = trainLimit.map { data.train.prefix($0) } ?? data.train
         let test = trainLimit.map { data.test.prefix(max(1, $0 / 6)) } ?? data.test
         let config = VisionTrainingConfig(architecture: try architecture(for: data.train), optimizer: optimizer, learningRate: learningRate,
-                                          rho: rho, batchSize: batchSize, epochs: epochs, seed: seed)
+                                          rho: rho, ruleParameters: ruleParameters, batchSize: batchSize, epochs: epochs, seed: seed)
         if camEvery != nil, config.architecture.convChannels.isEmpty {
             throw InvalidInput("--cam-every needs a convolution (Grad-CAM reads the last conv layer); --conv-channels is 'none'")
         }
@@ -114,6 +120,7 @@ struct VisionTrain: ParsableCommand {
         let observer = try camEvery.map { every throws(InvalidInput) in
             try ForegroundShareObserver(every: every, images: test, count: camImages ?? 200, threshold: camThreshold ?? 0.1)
         }
+        let sharpnessObserver = try sharpness.observer(training: train)
         try AtomicFile.makeDirectory(out)
         let checkpoint = path("checkpoint.json")
         if resume, FileManager.default.fileExists(atPath: checkpoint) {
@@ -122,6 +129,9 @@ struct VisionTrain: ParsableCommand {
             run = saved
             let inside = run.epochProgress.map { ", \($0.steps) steps into epoch \(run.completedEpochs + 1)" } ?? ""
             Terminal.note("resuming after epoch \(run.completedEpochs)\(inside) (step \(run.steps))")
+        }
+        if sharpnessObserver == nil, run.sharpness != nil {
+            Terminal.warn("the checkpoint has a sharpness series; without --sharpness-every it is not continued")
         }
         if observer == nil, run.camShare != nil {
             Terminal.warn("the checkpoint has a foreground-share series; without --cam-every it is not continued")
@@ -132,7 +142,7 @@ struct VisionTrain: ParsableCommand {
         let batch = batchSize == 0 ? train.count : min(batchSize, train.count)
         let bar = ProgressLine(total: epochs * ((train.count + batch - 1) / batch), label: "vision train (\(optimizer.rawValue)) steps")
         defer { bar.finish() }
-        try run.train(on: train, test: test, checkpointEvery: checkpointEvery, observer: observer,
+        try run.train(on: train, test: test, checkpointEvery: checkpointEvery, observer: observer, sharpness: sharpnessObserver,
                       shouldStop: { Interrupt.requested }, progress: { bar.update($0) }) { r throws(InvalidInput) in
             try r.save(to: checkpoint)
             if r.epochProgress == nil, let last = r.records.last {
@@ -151,7 +161,7 @@ struct VisionTrain: ParsableCommand {
     func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
 
     /// The files of a vision run's folder.
-    static let runFiles = ["checkpoint.json", "summary.json", "history.csv", "cam_share.csv"]
+    static let runFiles = ["checkpoint.json", "summary.json", "history.csv", "cam_share.csv", "sharpness.csv"]
 
     /// Refuses an --out that already holds a run unless --resume or --force says what to do with it, and one that
     /// could not be written (not a directory, read-only), before the data is read. Nothing is created.
@@ -168,20 +178,24 @@ struct VisionTrain: ParsableCommand {
 
     /// history.csv, cam_share.csv (when measured) and summary.json, each written atomically.
     func writeResults(_ run: TrainingRun, config: VisionTrainingConfig, trainImages: Int, testImages: Int) throws {
-        var csv = "epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy\n"
-        for r in run.records { csv += "\(r.epoch),\(r.steps),\(r.trainLoss),\(r.trainAccuracy),\(r.testLoss),\(r.testAccuracy)\n" }
-        try AtomicFile.write(csv, to: path("history.csv"))
+        try AtomicFile.write(VisionSharpnessOptions.history(run), to: path("history.csv"))
         if let series = run.camShare {
             try AtomicFile.write(series.csv, to: path("cam_share.csv"))
         } else if FileManager.default.fileExists(atPath: path("cam_share.csv")) {
             // Left by the run this one replaced (--force): it is not this run's series.
             unlink(path("cam_share.csv"))
         }
-        let summary = VisionSummary(status: run.status.rawValue, note: run.note, epochs: run.completedEpochs, steps: run.steps,
+        if let series = run.sharpness {
+            try AtomicFile.write(series.csv, to: path("sharpness.csv"))
+        } else if FileManager.default.fileExists(atPath: path("sharpness.csv")) {
+            unlink(path("sharpness.csv"))
+        }
+        var summary = VisionSummary(status: run.status.rawValue, note: run.note, epochs: run.completedEpochs, steps: run.steps,
                                     testAccuracy: run.records.last?.testAccuracy, testLoss: run.records.last?.testLoss,
                                     trainLoss: run.records.last?.trainLoss, dataDirectory: dataDirectory, trainImages: trainImages,
                                     testImages: testImages, config: config, camShare: run.camShare,
                                     blasCore: BLAS.coreName, blasThreads: BLAS.threads)
+        summary.sharpness = run.sharpness
         try AtomicFile.write(try JSONOutput.encode(summary), to: path("summary.json"))
     }
 }
@@ -200,6 +214,8 @@ struct VisionSummary: Codable {
     var config: VisionTrainingConfig
     /// Absent unless the run measured it (--cam-every), and in summaries written before it existed.
     var camShare: ForegroundShareSeries?
+    /// Absent unless the run measured it (--sharpness-every).
+    var sharpness: VisionSharpnessSeries?
     /// The OpenBLAS kernels and threads that computed the run: bit-for-bit repeats need the same ones.
     var blasCore: String?
     var blasThreads: Int?
@@ -207,6 +223,6 @@ struct VisionSummary: Codable {
     enum CodingKeys: String, CodingKey {
         case status, note, epochs, steps, testAccuracy = "test_accuracy", testLoss = "test_loss", trainLoss = "train_loss"
         case dataDirectory = "data_dir", trainImages = "train_images", testImages = "test_images", config, camShare = "cam_share"
-        case blasCore = "blas_core", blasThreads = "blas_threads"
+        case blasCore = "blas_core", blasThreads = "blas_threads", sharpness
     }
 }

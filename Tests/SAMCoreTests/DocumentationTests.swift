@@ -125,7 +125,7 @@ import Testing
 
     /// Every ``link`` is a SAMCore symbol; every `Module.Type.member` a symbol of that module.
     @Test func everySymbolExists() throws {
-        let modules = ["SAMCore", "SAMFlow", "SAMAnalysis", "SAMPlot", "SAMExperiments"]
+        let modules = ["SAMCore", "SAMFlow", "SAMAnalysis", "SAMPlot", "SAMExperiments", "SAMVision"]
         for row in try Self.rows() where row.cells.count == 4 {
             let spans = Self.codeSpans(row.cells[2])
             #expect(!spans.isEmpty, "TheoryToCode.md:\(row.line) names no symbol")

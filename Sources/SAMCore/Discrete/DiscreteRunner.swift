@@ -17,6 +17,8 @@ public final class DiscreteRunner {
     let recordedSteps: [Int]
     /// Whether rows carry the full beta (off for very large d unless asked).
     public let recordsBeta: Bool
+    /// Measures each recorded row's sharpness when the spec asks for it (nil otherwise: rows cost what they did).
+    public let sharpness: SharpnessProbe?
     /// What the run has produced so far (save it to checkpoint; `restore(_:)` continues from it).
     public private(set) var state: DiscreteState
 
@@ -33,6 +35,7 @@ public final class DiscreteRunner {
                                     learningRate: settings.learningRate, registry: registry, forceGeneral: forceGeneralKernel)
         recordedSteps = spec.record.steps(total: settings.steps)
         self.recordsBeta = recordsBeta ?? (dataset.dimension <= 1000)
+        sharpness = SharpnessProbe.forRun(spec, components: components, dataset: dataset)
         let initial = kernel.observe(includeBeta: false)
         state = DiscreteState(step: 0, weights: model.initialWeights, initialLogLoss: initial.logLoss, initialMargin: initial.margin,
                               rows: [], leaders: [], leadersAbsolute: [],
@@ -149,7 +152,7 @@ public final class DiscreteRunner {
     func makeRow(step: Int) -> TrajectoryRow {
         let o = kernel.observe(includeBeta: recordsBeta)
         return TrajectoryRow(clock: Double(step), logLoss: o.logLoss, margin: o.margin, norm: o.norm, beta: o.beta,
-                             leader: 0, leaderAbsolute: 0)
+                             leader: 0, leaderAbsolute: 0, sharpness: sharpness?.measure(kernel.weights))
     }
 
     /// beta and the observables of the current state.

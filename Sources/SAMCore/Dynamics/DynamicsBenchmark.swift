@@ -2,31 +2,36 @@ import Foundation
 
 /// The benchmark problem of `samlab bench dynamics`, shared with bench/python/bench_dynamics.py: discrete l2-SAM,
 /// depth 2, logistic loss, one example mu_j = (1 + (j-1)/(d-1)) / d (margin O(1) at every d), alpha = 0.5,
-/// eta = 0.1, rho = 0.05.
+/// eta = 0.1, rho = 0.05. Any other rule can take l2-SAM's place (`samlab bench dynamics --optimizer`), on the same
+/// problem.
 public enum DynamicsBenchmark {
     /// mu_j = (1 + (j-1)/(d-1)) / d, j = 1..d: a single example whose margin stays O(1) at every d.
     public static func mu(dimension d: Int) -> [Double] {
         (0..<d).map { j in (1 + Double(j) / Double(max(d - 1, 1))) / Double(d) }
     }
 
-    /// The benchmark's specification at dimension d.
-    public static func spec(dimension d: Int) -> RunSpec {
+    /// The benchmark's rule: l2-SAM with rho = 0.05.
+    public static let rule = RuleSpec(name: L2SAM.name, rho: 0.05)
+
+    /// The benchmark's specification at dimension d, with `rule` (l2-SAM by default).
+    public static func spec(dimension d: Int, rule: RuleSpec = DynamicsBenchmark.rule) -> RunSpec {
         RunSpec(data: .singleExample(mu: mu(dimension: d)), model: ModelSpec(depth: 2, alpha: [0.5]),
-                rule: RuleSpec(name: L2SAM.name, rho: 0.05), dynamics: .discrete(DiscreteSettings(learningRate: 0.1)))
+                rule: rule, dynamics: .discrete(DiscreteSettings(learningRate: 0.1)))
     }
 
     /// The benchmark's kernel, built from its spec through the standard registry (as every run's is).
-    public static func kernel(dimension d: Int) throws -> any DynamicsKernel {
-        let spec = spec(dimension: d)
+    public static func kernel(dimension d: Int, rule: RuleSpec = DynamicsBenchmark.rule) throws -> any DynamicsKernel {
+        let spec = spec(dimension: d, rule: rule)
         let dataset = try spec.data.load()
         let components = try spec.components(dimension: d)
         return KernelFactory.make(rule: components.rule, model: components.model, dataset: dataset, loss: components.loss,
                                   learningRate: 0.1)
     }
 
-    /// Steps per second, best of `repeats` timings of at least `minimumSeconds` each (after one warm-up batch).
-    public static func measure(dimension d: Int, tracksLeaders: Bool, minimumSeconds: Double, repeats: Int = 3) throws -> Double {
-        let kernel = try kernel(dimension: d)
+    /// Steps per second with `rule`, best of `repeats` timings of at least `minimumSeconds` each (after one warm-up batch).
+    public static func measure(dimension d: Int, rule: RuleSpec = DynamicsBenchmark.rule, tracksLeaders: Bool, minimumSeconds: Double,
+                               repeats: Int = 3) throws -> Double {
+        let kernel = try kernel(dimension: d, rule: rule)
         var scan = GrowthScan(dimension: d, tracksLeaders: tracksLeaders)
         let batch = max(1, 10_000_000 / max(d, 1) / 10)
         func runBatch() {

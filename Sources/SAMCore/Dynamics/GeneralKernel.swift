@@ -122,6 +122,13 @@ public final class GeneralKernel: DynamicsKernel {
             perturbed = theta
             return s
         }
+        if rule.selectsOneComponent {
+            guard perturbOneComponent(rule, algebra, logScale: s) else { return nil }
+            computeBeta(algebra, of: perturbed, into: &perturbedBeta)
+            computeMargins(of: perturbedBeta, into: &perturbedMargins)
+            guard perturbedMargins.allSatisfy(\.isFinite) else { return nil }
+            return gradient(at: perturbedMargins)
+        }
         // ghat_l = g_beta_j d beta_j / d theta_l over all parameters; eps = c shape(ghat, theta).
         var normalizer = Lanes.zero
         theta.withUnsafeBufferPointer { w in
@@ -146,6 +153,36 @@ public final class GeneralKernel: DynamicsKernel {
         computeMargins(of: perturbedBeta, into: &perturbedMargins)
         guard perturbedMargins.allSatisfy(\.isFinite) else { return nil }
         return gradient(at: perturbedMargins)
+    }
+
+    /// A one-component rule's perturbed weights (`Rule.selectsOneComponent`): `perturbed` is theta with only the
+    /// first component of largest score moved, by c times its shape (none when no score is positive); false when
+    /// the coefficient or the normalizer is not finite.
+    func perturbOneComponent<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, logScale s: Double) -> Bool {
+        let m = layerCount, blocks = self.blocks
+        var normalizer = Lanes.zero
+        var selection = ComponentSelection()
+        theta.withUnsafeBufferPointer { w in
+            for b in 0..<blocks {
+                let old = algebra.load(w.baseAddress!, block: b, blocks: blocks)
+                let grad = algebra.betaGradient(old)
+                for l in 0..<m {
+                    normalizer += rule.normalizerTerm(gradient: betaGradient[b] * grad[l], weight: old[l])
+                    selection.observe(rule.selectionScore(gradient: betaGradient[b] * grad[l], weight: old[l]),
+                                      firstPosition: ComponentSelection.position(layer: l, block: b, blocks: blocks))
+                }
+            }
+        }
+        let c = rule.coefficient(logGradientScale: s, normalizer: normalizer.sum())
+        guard c.isFinite, normalizer.sum().isFinite else { return false }
+        perturbed = theta
+        if let position = selection.winner() {
+            let (l, b, lane) = ComponentSelection.location(position, blocks: blocks)
+            let old = theta.withUnsafeBufferPointer { algebra.load($0.baseAddress!, block: b, blocks: blocks) }
+            let shape = rule.shape(gradient: betaGradient[b] * algebra.betaGradient(old)[l], weight: old[l])
+            perturbed[l * blocks + b][lane] = old[l][lane] + c * shape[lane]
+        }
+        return true
     }
 
     func step<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, _ scan: inout GrowthScan) -> Bool {

@@ -90,19 +90,21 @@ public enum FastAlgebras {
 
 /// Builds the kernel that suits a dataset: one fused pass per step for a single example, a general one otherwise.
 public enum KernelFactory {
-    /// A discrete-step kernel for `rule` on `model` and `dataset`. `forceGeneral` uses the n-example kernel even for
-    /// one example (for tests that compare the two).
+    /// A discrete-step kernel for `rule` (run as its `kernelRule`) on `model` and `dataset`. `forceGeneral` uses the
+    /// n-example kernel even for one example (for tests that compare the two).
     public static func make(rule: any Rule, model: any Model, dataset: Dataset, loss: any MarginLoss, learningRate: Double,
                             registry: Registry = .standard, forceGeneral: Bool = false) -> any DynamicsKernel {
+        let rule = rule.kernelRule
         let inputs = KernelInputs(initialWeights: model.initialWeights, dataset: dataset, loss: loss, learningRate: learningRate)
         let builders = registry.kernelBuilders(for: rule)
         if dataset.count == 1 && !forceGeneral { return builders.makeSingle(rule, model.laneAlgebra, inputs) }
         return builders.makeGeneral(rule, model.laneAlgebra, inputs)
     }
 
-    /// The n-example kernel (also the flows' field), with learning rate 1 unless given.
+    /// The n-example kernel (also the flows' field), with learning rate 1 unless given; `rule` runs as its `kernelRule`.
     public static func makeGeneral(rule: any Rule, model: any Model, dataset: Dataset, loss: any MarginLoss,
                                    learningRate: Double = 1, registry: Registry = .standard) -> GeneralKernel {
+        let rule = rule.kernelRule
         let inputs = KernelInputs(initialWeights: model.initialWeights, dataset: dataset, loss: loss, learningRate: learningRate)
         return registry.kernelBuilders(for: rule).makeGeneral(rule, model.laneAlgebra, inputs)
     }

@@ -31,6 +31,11 @@ public final class SingleExampleKernel: DynamicsKernel {
     var moments: [Double]
     var normalizer = 0.0
     var stateIsFinite = true
+    /// For a one-component rule (`Rule.selectsOneComponent`): the block and layer of the perturbed weight and its
+    /// direction D (zero but in its lane), chosen for the current weights; block -1 when eps = 0.
+    var selectedBlock = -1
+    var selectedLayer = 0
+    var selectedDirection = Lanes.zero
     private var prepareOperation: (SingleExampleKernel) -> Void = { _ in }
     private var stepOperation: (SingleExampleKernel, inout GrowthScan) -> Bool = { _, _ in false }
     private var betaOperation: (SingleExampleKernel, Int) -> Lanes = { _, _ in .zero }
@@ -101,6 +106,16 @@ public final class SingleExampleKernel: DynamicsKernel {
     /// a restored state continues bit for bit as if it had never been interrupted).
     func prepare<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A) {
         var sums = Sums<A.Storage>()
+        if rule.selectsOneComponent {
+            var selection = ComponentSelection()
+            for b in 0..<blocks {
+                Self.accumulateSelecting(algebra, rule, algebra.load(theta, block: b, blocks: blocks), feature: feature[b],
+                                         block: b, blocks: blocks, into: &sums, &selection)
+            }
+            finish(sums, degree: algebra.degree)
+            select(rule, algebra, selection)
+            return
+        }
         for b in 0..<blocks {
             Self.accumulate(algebra, rule, algebra.load(theta, block: b, blocks: blocks), feature: feature[b], into: &sums)
         }
@@ -141,6 +156,37 @@ public final class SingleExampleKernel: DynamicsKernel {
         for k in 0...algebra.degree { sums.moments[k] += a * poly[k] }
     }
 
+    /// For a one-component rule: adds block b's share of m_0 and offers its components' scores to the selection
+    /// (`select` then adds m_1...m_L, which only the selected coordinate has).
+    @inline(__always)
+    static func accumulateSelecting<R: Rule, A: LaneAlgebra>(_ algebra: A, _ rule: R, _ theta: A.Storage, feature a: Lanes,
+                                                              block b: Int, blocks: Int, into sums: inout Sums<A.Storage>,
+                                                              _ selection: inout ComponentSelection) {
+        sums.moments[0] += a * algebra.beta(theta)
+        let grad = algebra.betaGradient(theta)
+        for l in 0..<algebra.layerCount {
+            selection.observe(rule.selectionScore(gradient: -a * grad[l], weight: theta[l]),
+                              firstPosition: ComponentSelection.position(layer: l, block: b, blocks: blocks))
+        }
+    }
+
+    /// A one-component rule's perturbation for the current weights: the selected weight's direction D (its shape
+    /// at the selected lane, 0 elsewhere) and m_1...m_L, the selected coordinate's polynomial beyond m_0 (every
+    /// other coordinate has D = 0, so it adds nothing there). No winner (a zero gradient): eps = 0.
+    func select<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, _ selection: ComponentSelection) {
+        selectedBlock = -1
+        guard let position = selection.winner() else { return }
+        let (l, b, lane) = ComponentSelection.location(position, blocks: blocks)
+        let old = algebra.load(theta, block: b, blocks: blocks)
+        let shape = rule.shape(gradient: -feature[b] * algebra.betaGradient(old)[l], weight: old[l])
+        var direction = A.Storage()
+        direction[l][lane] = shape[lane]
+        let poly = algebra.perturbedBetaPolynomial(old, direction: direction)
+        for k in 1...algebra.degree { moments[k] = feature[b][lane] * poly[k][lane] }
+        (selectedBlock, selectedLayer, selectedDirection) = (b, l, direction[l])
+        stateIsFinite = stateIsFinite && moments.allSatisfy(\.isFinite)
+    }
+
     @inline(__always)
     func step<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, _ scan: inout GrowthScan) -> Bool {
         guard stateIsFinite else { return false }
@@ -163,6 +209,7 @@ public final class SingleExampleKernel: DynamicsKernel {
         let m = algebra.layerCount, blocks = self.blocks, d = dimension
         let tracks = scan.tracksLeaders
         var sums = Sums<A.Storage>()
+        var selection = ComponentSelection()
         let w = theta, a = feature
         for b in 0..<blocks {
             let ab = a[b]
@@ -170,7 +217,12 @@ public final class SingleExampleKernel: DynamicsKernel {
             // Perturbed weights theta + c D, the gradient there, and the update theta + f u.
             let grad = algebra.betaGradient(old)
             var moved = A.Storage()
-            for l in 0..<m { moved[l] = old[l] + c * rule.shape(gradient: -ab * grad[l], weight: old[l]) }
+            if rule.selectsOneComponent {
+                for l in 0..<m { moved[l] = old[l] }
+                if b == selectedBlock { moved[selectedLayer] = old[selectedLayer] + c * selectedDirection }
+            } else {
+                for l in 0..<m { moved[l] = old[l] + c * rule.shape(gradient: -ab * grad[l], weight: old[l]) }
+            }
             let gradMoved = algebra.betaGradient(moved)
             var direction = A.Storage(), new = A.Storage()
             // A weight that crosses zero has old * new <= 0 (a cheap test, exact up to underflow false alarms);
@@ -189,8 +241,13 @@ public final class SingleExampleKernel: DynamicsKernel {
                              scaledIncrement: algebra.scaledIncrement(old, direction: direction, factor: factor, gradient: grad),
                              factor: factor, crossedZero: crossed)
             }
-            Self.accumulate(algebra, rule, new, feature: ab, into: &sums)
+            if rule.selectsOneComponent {
+                Self.accumulateSelecting(algebra, rule, new, feature: ab, block: b, blocks: blocks, into: &sums, &selection)
+            } else {
+                Self.accumulate(algebra, rule, new, feature: ab, into: &sums)
+            }
         }
         finish(sums, degree: algebra.degree)
+        if rule.selectsOneComponent { select(rule, algebra, selection) }
     }
 }

@@ -14,4 +14,8 @@ public struct ExponentialLoss: MarginLoss {
     /// log |l'(z)| = -z, since l'(z) = -e^-z.
     @inline(__always)
     public func logSlope(margin z: Double) -> Double { -z }
+
+    /// l''(z) / |l'(z)| = 1, since l'' = e^-z = |l'|.
+    @inline(__always)
+    public func curvatureRatio(margin z: Double) -> Double { 1 }
 }

@@ -20,4 +20,11 @@ public struct LogisticLoss: MarginLoss {
     /// log |l'(z)| = -softplus(z), since |l'| = 1 / (1 + e^z).
     @inline(__always)
     public func logSlope(margin z: Double) -> Double { -LogSumExp.softplus(z) }
+
+    /// l''(z) / |l'(z)| = sigma(z) = 1 / (1 + e^-z), since l'' = sigma(z) sigma(-z) and |l'| = sigma(-z); written so
+    /// that the exponential never overflows.
+    @inline(__always)
+    public func curvatureRatio(margin z: Double) -> Double {
+        z >= 0 ? 1 / (1 + Foundation.exp(-z)) : Foundation.exp(z) / (1 + Foundation.exp(z))
+    }
 }

@@ -17,6 +17,20 @@ public protocol MarginLoss: Sendable {
     func logValue(margin z: Double) -> Double
     /// log |l'(z)|.
     func logSlope(margin z: Double) -> Double
+    /// The curvature ratio l''(z) / |l'(z)| = -d/dz log |l'(z)| (THEORY.md §8.1): with |l'| in log space it gives
+    /// l'' without overflow, and it carries the sign of l'' (negative where a loss is concave). The default
+    /// differentiates `logSlope` by central differences; the built-in losses override it exactly.
+    func curvatureRatio(margin z: Double) -> Double
+}
+
+extension MarginLoss {
+    /// -d/dz log |l'(z)| by a central difference of `logSlope` with step h = 6e-6 max(1, |z|) (about the cube
+    /// root of the Double epsilon, which balances truncation, O(h^2), against rounding, O(eps / h)): about 1e-10
+    /// relative for a smooth loss. Losses with a closed form override it.
+    public func curvatureRatio(margin z: Double) -> Double {
+        let h = 6e-6 * max(1, abs(z))
+        return -(logSlope(margin: z + h) - logSlope(margin: z - h)) / (2 * h)
+    }
 }
 
 extension MarginLoss {

@@ -27,9 +27,37 @@ public protocol LaneAlgebra: Sendable {
     /// Whether beta of a coordinate is held at 0 whatever its other weights do, when the weights of the layers
     /// flagged in `held` are held at 0 (a collapse of the l_inf flow's sliding modes).
     func pinsPredictor(held: [Bool]) -> Bool
+    /// The Hessian of beta with respect to the block's weights, d^2 beta / d theta_l d theta_k, as `layerCount`^2
+    /// lanes, row-major (entry `l * layerCount + k`); THEORY.md §8.1. The default obtains it from
+    /// `perturbedBetaPolynomial` by polarization, so an algebra of one's own has it without writing it.
+    func betaHessian(_ theta: Storage) -> [Lanes]
 }
 
 extension LaneAlgebra {
+    /// d^2 beta / d theta_l d theta_k by polarization of the c^2 coefficient p_2(D) = (1/2) D^T (Hess beta) D of
+    /// c -> beta(theta + c D): the diagonal is 2 p_2(e_l), the rest p_2(e_l + e_k) - p_2(e_l) - p_2(e_k). Exact for
+    /// a polynomial algebra up to the rounding of those coefficients; zero when beta has degree below 2.
+    public func betaHessian(_ theta: Storage) -> [Lanes] {
+        let m = layerCount
+        var hessian = [Lanes](repeating: .zero, count: m * m)
+        guard degree >= 2 else { return hessian }
+        func second(_ layers: Int...) -> Lanes {
+            var direction = Storage()
+            for l in layers { direction[l] = Lanes(repeating: 1) }
+            return perturbedBetaPolynomial(theta, direction: direction)[2]
+        }
+        let diagonal = (0..<m).map { second($0) }
+        for l in 0..<m {
+            hessian[l * m + l] = 2 * diagonal[l]
+            for k in (l + 1)..<m {
+                let mixed = second(l, k) - diagonal[l] - diagonal[k]
+                hessian[l * m + k] = mixed
+                hessian[k * m + l] = mixed
+            }
+        }
+        return hessian
+    }
+
     /// Block b of every layer from layer-major storage with `blocks` blocks per layer.
     @inline(__always)
     public func load(_ weights: UnsafePointer<Lanes>, block b: Int, blocks: Int) -> Storage {

@@ -46,6 +46,14 @@ extension SignedLaneAlgebra {
         Self.powerIncrement(theta[0], delta[0], depth) - Self.powerIncrement(theta[1], delta[1], depth)
     }
 
+    /// d^2 beta / du^2 = L (L-1) u^(L-2), d^2 beta / dv^2 = -L (L-1) v^(L-2), and no mixed term: exact, where
+    /// polarization would leave the rounding of u^(L-2) - v^(L-2) off the diagonal.
+    public func betaHessian(_ theta: Storage) -> [Lanes] {
+        guard depth >= 2 else { return [Lanes](repeating: .zero, count: 4) }
+        let c = Lanes(repeating: Double(depth * (depth - 1)))
+        return [c * Self.power(theta[0], depth - 2), .zero, .zero, -c * Self.power(theta[1], depth - 2)]
+    }
+
     /// u^L - v^L is held at 0 only when both u and v are.
     public func pinsPredictor(held: [Bool]) -> Bool { held.count == 2 && held[0] && held[1] }
 }

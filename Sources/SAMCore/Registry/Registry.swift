@@ -26,6 +26,8 @@ public struct Registry: Sendable {
         let type: any Rule.Type
         let make: @Sendable (RuleSpec) throws(SpecError) -> any Rule
         let kernels: KernelBuilders
+        /// The kernels of the types the rule's `kernelRule` can be (`Rule.visitKernelRuleTypes`), by type.
+        let kernelRuleKernels: [ObjectIdentifier: KernelBuilders]
 
         init<R: Rule>(_ type: R.Type) {
             name = R.name
@@ -37,6 +39,15 @@ public struct Registry: Sendable {
             self.type = type
             make = { spec throws(SpecError) in try R(spec: spec) }
             kernels = KernelBuilders(type)
+            var collector = KernelCollector()
+            R.visitKernelRuleTypes(&collector)
+            kernelRuleKernels = collector.kernels
+        }
+
+        /// Builds the kernels of each type it is shown, in the context where that type is concrete.
+        struct KernelCollector: RuleTypeVisitor {
+            var kernels: [ObjectIdentifier: KernelBuilders] = [:]
+            mutating func visit<T: Rule>(_ type: T.Type) { kernels[ObjectIdentifier(type)] = KernelBuilders(type) }
         }
 
         /// The rule of `spec`, its parameters validated.
@@ -158,10 +169,12 @@ public struct Registry: Sendable {
         return entry
     }
 
-    /// The kernels of a rule's type: its registered entry's, or (for a type that was never registered) built now.
+    /// The kernels of a rule's type: its registered entry's, those a registered rule built for it (a type its
+    /// `kernelRule` can be), or (for a type that was never registered) built now.
     func kernelBuilders(for rule: any Rule) -> KernelBuilders {
         let type = Swift.type(of: rule)
         if let entry = rules.first(where: { $0.type == type }) { return entry.kernels }
+        for entry in rules { if let kernels = entry.kernelRuleKernels[ObjectIdentifier(type)] { return kernels } }
         return Self.builders(type)
     }
 
@@ -194,6 +207,8 @@ extension Registry {
         .registering(rule: L2SAM.self)
         .registering(rule: LInfSAM.self)
         .registering(rule: UnnormalizedSAM.self)
+        .registering(rule: AdaptiveSAM.self)
+        .registering(rule: LpSAM.self)
         .registering(loss: LogisticLoss.self)
         .registering(loss: ExponentialLoss.self)
         .registering(model: ProductNetwork.self)

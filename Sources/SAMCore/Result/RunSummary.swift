@@ -6,7 +6,8 @@ import Foundation
 /// Stable keys that later tools read: beta, direction (null when beta = 0), loss (null only if it overflows a
 /// Double; log_loss is always finite), margin, normalized_margin, norm, status, reason, leaders, leaders_absolute,
 /// weights, dataset, config; discrete runs add steps, steps_requested, event_step and zero_crossings, flows add time,
-/// time_requested, event_time, slides and solver.
+/// time_requested, event_time, slides and solver. Runs with `sharpness` add lambda_max and hessian_trace (and discrete
+/// l2-SAM runs gd_edge and sam_edge) of the last recorded state.
 public struct RunSummary: Codable, Sendable {
     /// `samlab_version`: the SAMLab version that wrote the summary.
     public var version: String
@@ -56,6 +57,9 @@ public struct RunSummary: Codable, Sendable {
     public var dataset: DatasetShape
     /// `config`: the full run specification, so that the summary alone repeats the run.
     public var config: RunSpec
+    /// `lambda_max`, `hessian_trace` (and `gd_edge`, `sam_edge`) of the last recorded state, when the run records
+    /// sharpness; its values are null where they could not be computed.
+    public var sharpness: SharpnessRecord?
 
     /// The `dataset` key: n examples of dimension d.
     public struct DatasetShape: Codable, Equatable, Sendable {
@@ -101,6 +105,9 @@ public struct RunSummary: Codable, Sendable {
         weights = result.weightLayers
         dataset = DatasetShape(n: result.examples, d: result.dimension)
         config = result.spec
+        sharpness = result.spec.sharpness
+            ? (result.rows.last?.sharpness ?? SharpnessRecord(lambdaMax: nil, hessianTrace: nil, hasEdges: result.spec.hasStabilityEdges))
+            : nil
     }
 
     enum Key: String, CodingKey {
@@ -108,7 +115,7 @@ public struct RunSummary: Codable, Sendable {
         case stepsRequested = "steps_requested", timeRequested = "time_requested", beta, direction, norm, loss
         case logLoss = "log_loss", margin, normalizedMargin = "normalized_margin", leader, leaderAbsolute = "leader_absolute"
         case leaders, leadersAbsolute = "leaders_absolute", zeroCrossings = "zero_crossings", slides, solver, weights
-        case dataset, config
+        case dataset, config, lambdaMax = "lambda_max", hessianTrace = "hessian_trace", gdEdge = "gd_edge", samEdge = "sam_edge"
     }
 
     /// Keys that are null rather than absent when they have no value; the clock decides which keys a run has.
@@ -144,6 +151,14 @@ public struct RunSummary: Codable, Sendable {
         try c.encode(weights, forKey: .weights)
         try c.encode(dataset, forKey: .dataset)
         try c.encode(config, forKey: .config)
+        if let sharpness {
+            try c.encode(sharpness.lambdaMax, forKey: .lambdaMax)
+            try c.encode(sharpness.hessianTrace, forKey: .hessianTrace)
+            if sharpness.hasEdges {
+                try c.encode(sharpness.gdEdge, forKey: .gdEdge)
+                try c.encode(sharpness.samEdge, forKey: .samEdge)
+            }
+        }
     }
 
     /// Reads a summary of either kind (the clock from its keys: `steps` or `time`). Summaries of flows written
@@ -183,6 +198,12 @@ public struct RunSummary: Codable, Sendable {
         dataset = try c.decodeIfPresent(DatasetShape.self, forKey: .dataset) ?? DatasetShape(n: 0, d: d)
         let configValue = try c.decode(JSONValue.self, forKey: .config)
         config = try RunSpec(json: configValue, clock: clock, registry: Registry.from(decoder), path: "config")
+        sharpness = c.contains(.lambdaMax)
+            ? SharpnessRecord(lambdaMax: try c.decodeIfPresent(Double.self, forKey: .lambdaMax),
+                              hessianTrace: try c.decodeIfPresent(Double.self, forKey: .hessianTrace), hasEdges: c.contains(.gdEdge),
+                              gdEdge: try c.decodeIfPresent(Double.self, forKey: .gdEdge),
+                              samEdge: try c.decodeIfPresent(Double.self, forKey: .samEdge))
+            : nil
     }
 }
 

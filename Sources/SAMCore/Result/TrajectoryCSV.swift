@@ -1,6 +1,7 @@
 import Foundation
 
-/// `trajectory.csv`: step (or time), loss, log_loss, margin, norm, leader, leader_absolute, beta_1..beta_d.
+/// `trajectory.csv`: step (or time), loss, log_loss, margin, norm, leader, leader_absolute, beta_1..beta_d; rows
+/// with sharpness add lambda_max and hessian_trace (and gd_edge, sam_edge) before the beta columns.
 ///
 /// Numbers use Swift's shortest round-trip form; a loss that overflows a Double (only the exponential loss at a
 /// hugely negative margin) is left empty, and `log_loss` carries it.
@@ -8,13 +9,18 @@ public enum TrajectoryCSV {
     /// The CSV text of `rows` counted in `clock`; beta columns when the rows have beta and `includeBeta` allows.
     public static func render(_ rows: [TrajectoryRow], clock: Clock, dimension d: Int, includeBeta: Bool = true) -> String {
         let hasBeta = includeBeta && rows.first?.beta != nil
+        let hasSharpness = rows.contains { $0.sharpness != nil }, hasEdges = rows.contains { $0.sharpness?.hasEdges == true }
         var header = [clock.rawValue, "loss", "log_loss", "margin", "norm", "leader", "leader_absolute"]
+        if hasSharpness { header += SharpnessRecord.columns(edges: hasEdges) }
         if hasBeta { header += (1...d).map { "beta_\($0)" } }
         var out = header.joined(separator: ",") + "\n"
         for row in rows {
             let loss = Foundation.exp(row.logLoss)
             var fields = [clock.text(row.clock), loss.isFinite ? "\(loss)" : "", "\(row.logLoss)", "\(row.margin)",
                           "\(row.norm)", "\(row.leader)", "\(row.leaderAbsolute)"]
+            if hasSharpness {
+                fields += (row.sharpness ?? SharpnessRecord(lambdaMax: nil, hessianTrace: nil)).cells(edges: hasEdges)
+            }
             if hasBeta, let beta = row.beta { fields += beta.map { "\($0)" } }
             out += fields.joined(separator: ",") + "\n"
         }
@@ -35,6 +41,7 @@ public enum TrajectoryCSV {
               let logLossColumn = header.firstIndex(of: "log_loss") else {
             throw InvalidInput("\(source): missing a 'log_loss', 'margin', 'norm', 'leader' or 'leader_absolute' column")
         }
+        let sharpnessColumns = SharpnessRecord.columns(edges: true).map { header.firstIndex(of: $0) }
         var rows: [TrajectoryRow] = []
         for (k, line) in lines.dropFirst().enumerated() {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
@@ -52,8 +59,19 @@ public enum TrajectoryCSV {
                 }
                 beta = b
             }
+            var sharpness: SharpnessRecord? = nil
+            if let lambdaColumn = sharpnessColumns[0], let traceColumn = sharpnessColumns[1] {
+                func value(_ column: Int?) throws(InvalidInput) -> Double? {
+                    guard let column, !fields[column].isEmpty else { return nil }
+                    guard let v = Double(fields[column]), v.isFinite else { throw InvalidInput("\(source):\(k + 2): malformed \(header[column])") }
+                    return v
+                }
+                sharpness = SharpnessRecord(lambdaMax: try value(lambdaColumn), hessianTrace: try value(traceColumn),
+                                            hasEdges: sharpnessColumns[2] != nil, gdEdge: try value(sharpnessColumns[2]),
+                                            samEdge: try value(sharpnessColumns[3]))
+            }
             rows.append(TrajectoryRow(clock: t, logLoss: logLoss, margin: margin, norm: norm, beta: beta, leader: leader,
-                                      leaderAbsolute: absolute))
+                                      leaderAbsolute: absolute, sharpness: sharpness))
         }
         return (clock, rows)
     }

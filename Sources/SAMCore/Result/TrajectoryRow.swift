@@ -14,9 +14,13 @@ public struct TrajectoryRow: Equatable, Sendable {
     public var leader: Int
     /// The leader by absolute growth.
     public var leaderAbsolute: Int
+    /// The Hessian's largest eigenvalue and trace (and the stability edges) at this state, when the run records
+    /// sharpness (`RunSpec.sharpness`).
+    public var sharpness: SharpnessRecord?
 
     /// A row from its values.
-    public init(clock: Double, logLoss: Double, margin: Double, norm: Double, beta: [Double]?, leader: Int, leaderAbsolute: Int) {
+    public init(clock: Double, logLoss: Double, margin: Double, norm: Double, beta: [Double]?, leader: Int, leaderAbsolute: Int,
+                sharpness: SharpnessRecord? = nil) {
         self.clock = clock
         self.logLoss = logLoss
         self.margin = margin
@@ -24,6 +28,7 @@ public struct TrajectoryRow: Equatable, Sendable {
         self.beta = beta
         self.leader = leader
         self.leaderAbsolute = leaderAbsolute
+        self.sharpness = sharpness
     }
 
     /// The clock as a step number (discrete runs).
@@ -32,7 +37,7 @@ public struct TrajectoryRow: Equatable, Sendable {
 
 extension TrajectoryRow: Codable {
     enum CodingKeys: String, CodingKey {
-        case step, time, logLoss = "log_loss", margin, norm, beta, leader, leaderAbsolute = "leader_absolute"
+        case step, time, logLoss = "log_loss", margin, norm, beta, leader, leaderAbsolute = "leader_absolute", sharpness
     }
 
     /// Rows of discrete runs are stored with `step` (an integer), rows of flows with `time`.
@@ -47,6 +52,7 @@ extension TrajectoryRow: Codable {
         beta = try c.decodeIfPresent([Double].self, forKey: .beta)
         leader = try c.decode(Int.self, forKey: .leader)
         leaderAbsolute = try c.decode(Int.self, forKey: .leaderAbsolute)
+        sharpness = try c.decodeIfPresent(SharpnessRecord.self, forKey: .sharpness)
     }
 
     /// Writes the row with its clock under `step`, as an integer (the form of discrete runs' rows).
@@ -59,5 +65,6 @@ extension TrajectoryRow: Codable {
         try c.encodeIfPresent(beta, forKey: .beta)
         try c.encode(leader, forKey: .leader)
         try c.encode(leaderAbsolute, forKey: .leaderAbsolute)
+        try c.encodeIfPresent(sharpness, forKey: .sharpness)
     }
 }

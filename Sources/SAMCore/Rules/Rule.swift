@@ -11,8 +11,12 @@
 /// where the gradient over all parameters is g = e^s * ghat: the kernels hand over its direction `ghat` (moderate in
 /// size) and its log-scale `s` separately, because e^s underflows for large margins while the normalized rules (l2,
 /// l_inf) do not depend on it at all. l2-SAM is shape g, normalizer g^2, coefficient rho / sqrt(sum); l_inf-SAM is
-/// shape sign(g), coefficient rho; ASAM would be shape (|w| + eta)^2 g with normalizer ((|w| + eta) g)^2. The
+/// shape sign(g), coefficient rho; ASAM (`AdaptiveSAM`) is shape (|w| + eta)^2 g with normalizer ((|w| + eta) g)^2. The
 /// elementwise parts act on four components at once (`Lanes`), so that the kernels run them as vector code.
+///
+/// One form is not elementwise: a rule may put eps on a single component, picked by a score over all parameters
+/// (`selectsOneComponent`; lp-SAM at p = 1). Every other rule leaves that hook at its default, and its kernels are
+/// the elementwise ones.
 ///
 /// A new rule is one type conforming to this protocol plus one registration line (`Registry.registering(rule:)`).
 public protocol Rule: Sendable {
@@ -44,6 +48,34 @@ public protocol Rule: Sendable {
     /// The common coefficient, from the gradient's log-scale and the normalizer sum. Must be finite and must be 0
     /// (not NaN) when the gradient is zero.
     func coefficient(logGradientScale s: Double, normalizer: Double) -> Double
+
+    /// Whether eps lives on one component only: the first component k, in parameter order (layer by layer: w_1
+    /// before w_2, or u before v; coordinates in order within a layer), whose `selectionScore` is largest and
+    /// positive gets eps_k = coefficient * shape(ghat_k, w_k), every other component 0, and eps = 0 when no score is
+    /// positive. This is the one whole-vector form besides the elementwise one (l1-SAM: the maximizer of <g, eps>
+    /// over ||eps||_1 <= rho is rho sign(g_k) e_k at the largest |g_k|). False by default: the rule is elementwise,
+    /// and the kernels never look at the score.
+    var selectsOneComponent: Bool { get }
+
+    /// The score whose first largest positive value picks the component of a one-component rule (|g| for l1-SAM);
+    /// not used by elementwise rules.
+    func selectionScore(gradient g: Lanes, weight w: Lanes) -> Lanes
+
+    /// The rule whose kernels take this rule's steps: the rule itself by default. A rule whose arithmetic depends on
+    /// a parameter in a way the kernels should not branch on returns the rule of that case: another registered rule
+    /// (lp-SAM at p = 2 is `L2SAM`, at p = inf `LInfSAM`, bit for bit), or a type it lists in
+    /// `visitKernelRuleTypes`. Either way the kernels run specialized for that type.
+    var kernelRule: any Rule { get }
+
+    /// Shows `visitor` every unregistered type that `kernelRule` can return (none by default), so that registering
+    /// the rule builds their kernels too, specialized (as `FastAlgebras` lists the algebras).
+    static func visitKernelRuleTypes<V: RuleTypeVisitor>(_ visitor: inout V)
+}
+
+/// Something that wants to see rule types as concrete types (`Rule.visitKernelRuleTypes`).
+public protocol RuleTypeVisitor {
+    /// Called once with each type.
+    mutating func visit<R: Rule>(_ type: R.Type)
 }
 
 extension Rule {
@@ -57,6 +89,14 @@ extension Rule {
     public static var parameters: [RuleParameter] { [] }
     /// False by default: a rule perturbs.
     public var isZero: Bool { false }
+    /// False by default: the rule is elementwise.
+    public var selectsOneComponent: Bool { false }
+    /// Zero by default (only one-component rules have a score).
+    public func selectionScore(gradient g: Lanes, weight w: Lanes) -> Lanes { .zero }
+    /// The rule itself by default.
+    public var kernelRule: any Rule { self }
+    /// None by default: `kernelRule` is the rule itself.
+    public static func visitKernelRuleTypes<V: RuleTypeVisitor>(_ visitor: inout V) {}
 
     /// eps(w) for the gradient g = e^s ghat over all parameters (`weights` and `ghat` of equal length), or nil
     /// when the coefficient is not finite (the normalizer overflowed).
@@ -68,6 +108,15 @@ extension Rule {
         let total = normalizer.sum()
         let c = isZero ? 0 : coefficient(logGradientScale: s, normalizer: total)
         guard c.isFinite, total.isFinite else { return nil }
+        if selectsOneComponent {
+            var result = [Double](repeating: 0, count: weights.count)
+            var selection = ComponentSelection()
+            for i in 0..<w.count {
+                selection.observe(selectionScore(gradient: g[i], weight: w[i]), firstPosition: i * Lanes.scalarCount)
+            }
+            if let k = selection.winner() { result[k] = c * shape(gradient: g[k / Lanes.scalarCount], weight: w[k / Lanes.scalarCount])[k % Lanes.scalarCount] }
+            return result
+        }
         let eps = (0..<w.count).map { c * shape(gradient: g[$0], weight: w[$0]) }
         return (0..<weights.count).map { eps[$0 / Lanes.scalarCount][$0 % Lanes.scalarCount] }
     }

@@ -10,7 +10,8 @@ import Foundation
 ///      "loss": "logistic", "optimizer": "l2-sam", "rho": 0.1, "lr": 0.1, "steps": 1000, "record": "log=200"}
 ///
 /// (a flow has `time`, `rescaled`, `log_time`, `rtol`, `atol`, `blowup_norm` and `loss_tolerance` in place of `lr`
-/// and `steps`; a rule's own parameters are keys of their own). Reading is strict and total: an unknown key
+/// and `steps`; a rule's own parameters are keys of their own; `"sharpness": true` adds the Hessian's largest
+/// eigenvalue and trace to every recorded state). Reading is strict and total: an unknown key
 /// anywhere is refused with its JSON path and the known keys, and a key left out takes its default.
 public struct RunSpec: Sendable, Equatable {
     /// Where the examples come from (key `data`).
@@ -25,6 +26,9 @@ public struct RunSpec: Sendable, Equatable {
     public var dynamics: DynamicsSpec
     /// Which states the trajectory keeps (key `record`).
     public var record: RecordingSchedule
+    /// Whether every recorded state gets `lambda_max` and `hessian_trace` (and discrete l2-SAM runs `gd_edge` and
+    /// `sam_edge`) (key `sharpness`, false by default and then not written; THEORY.md §8).
+    public var sharpness: Bool
 
     /// The values a spec takes when it leaves a key out (the parts have their own `Defaults`).
     public enum Defaults {
@@ -35,13 +39,14 @@ public struct RunSpec: Sendable, Equatable {
     /// A spec from its parts; each defaults to the value a JSON spec without that key gets.
     public init(data: DataSource = .standard, model: ModelSpec = ModelSpec(), loss: String = Defaults.loss,
                 rule: RuleSpec = RuleSpec(), dynamics: DynamicsSpec = .discrete(DiscreteSettings()),
-                record: RecordingSchedule = .standard) {
+                record: RecordingSchedule = .standard, sharpness: Bool = false) {
         self.data = data
         self.model = model
         self.loss = loss
         self.rule = rule
         self.dynamics = dynamics
         self.record = record
+        self.sharpness = sharpness
     }
 
     /// What the run counts in (steps or time).
@@ -87,6 +92,16 @@ public struct RunSpec: Sendable, Equatable {
                 : "is a parameter of \(owners.joined(separator: ", ")), not of \(entry.name)")
         }
         for parameter in entry.parameters { try parameter.validate(rule.value(of: parameter)) }
+        if clock == .time, try entry.rule(rule).selectsOneComponent {
+            // A one-component rule (lp-sam at p = 1) moves eps from one weight to another as the largest score changes hands.
+            let values = entry.parameters.map { p in
+                let v = rule.value(of: p)
+                return "\(p.key) = " + (v == v.rounded() && abs(v) < 1e15 ? "\(Int(v))" : "\(v)")
+            }
+            throw .inapplicable(field: "optimizer", reason: "\(entry.name)\(values.isEmpty ? "" : " with " + values.joined(separator: ", ")) puts eps "
+                + "on a single component, chosen over all parameters, so its flow field jumps wherever that choice changes: a "
+                + "discontinuous field that SAMLab's flows do not handle yet (discrete runs take it)")
+        }
         _ = try registry.loss(named: loss)
         let modelEntry = try registry.model(named: model.name)
         guard model.depth <= modelEntry.maximumDepth else {
@@ -114,7 +129,7 @@ public struct RunSpec: Sendable, Equatable {
     // MARK: - JSON keys
 
     /// Keys every run has.
-    public static let commonKeys = ["data", "param", "depth", "alpha", "layer_init", "loss", "optimizer", "rho", "record"]
+    public static let commonKeys = ["data", "param", "depth", "alpha", "layer_init", "loss", "optimizer", "rho", "record", "sharpness"]
 
     /// Every key a spec counted in `clock` may have (with the rule parameters the registry knows).
     public static func knownKeys(clock: Clock, registry: Registry = .standard) -> [String] {
@@ -163,8 +178,14 @@ public struct RunSpec: Sendable, Equatable {
                           layerInit: try object.doubleLists("layer_init"))
         loss = try object.string("loss") ?? Defaults.loss
         var parameters: [String: Double] = [:]
+        let ownParameters = (try? registry.rule(named: (try? object.string("optimizer")) ?? nil ?? RuleSpec.Defaults.name))?.parameters ?? []
         for key in registry.ruleParameterKeys where object.contains(key) {
-            guard let value = try object.double(key) else { continue }
+            guard let json = object.values[key], json != .null else { continue }
+            // A number, or "inf" for a parameter that admits infinity (lp-sam's p); the spec's own rule decides.
+            let parameter = ownParameters.first { $0.key == key } ?? registry.rules.flatMap(\.parameters).first { $0.key == key }!
+            guard let value = parameter.value(of: json) else {
+                throw .wrongType(path: object.path(of: key), expected: parameter.admitsInfinity ? "a number or \"\(RuleParameter.infinitySpelling)\"" : "a number")
+            }
             parameters[key] = value
         }
         rule = RuleSpec(name: try object.string("optimizer") ?? RuleSpec.Defaults.name,
@@ -189,6 +210,7 @@ public struct RunSpec: Sendable, Equatable {
         } else {
             record = .standard
         }
+        sharpness = try object.bool("sharpness") ?? false
     }
 
     /// Reads a spec from JSON text: a bare spec, or a summary (its `config`, with the clock read off the summary).
@@ -255,7 +277,8 @@ public struct RunSpec: Sendable, Equatable {
             try c.encode(s.loss, forKey: Key("loss"))
             try c.encode(s.rule.name, forKey: Key("optimizer"))
             try c.encode(s.rule.rho, forKey: Key("rho"))
-            for (key, value) in parameters { try c.encode(value, forKey: Key(key)) }
+            // JSON has no infinity: lp-sam's p = inf is written "inf", as it is read.
+            for (key, value) in parameters { try c.encode(RuleParameterValue(value), forKey: Key(key)) }
             switch s.dynamics {
             case .discrete(let d):
                 try c.encode(d.learningRate, forKey: Key("lr"))
@@ -270,6 +293,8 @@ public struct RunSpec: Sendable, Equatable {
                 try c.encodeIfPresent(f.lossTolerance, forKey: Key("loss_tolerance"))
             }
             try c.encode(s.record.text(clock: s.clock), forKey: Key("record"))
+            // Written only when on, so that the configurations of runs without it keep their bytes.
+            if s.sharpness { try c.encode(true, forKey: Key("sharpness")) }
         }
     }
 }

@@ -123,8 +123,10 @@ public enum SweepRunner {
         let place = "point \(point.index) (\(zip(spec.axes, point.values).map { "\($0.key) = \($1)" }.joined(separator: ", ")))"
         var run: RunSpec
         do { run = try spec.runSpec(for: point) } catch { throw InvalidInput("\(place): \(error)") }
-        // A sweep keeps summaries only: no trajectory rows for flows, no beta in the rows of discrete runs.
+        // A sweep keeps summaries only: no trajectory rows for flows, no beta in the rows of discrete runs. With
+        // sharpness, which is measured at every recorded row, a discrete run records only its first and last steps.
         if run.clock == .time { run.record = .times([]) }
+        if run.sharpness, let steps = run.discrete?.steps { run.record = .every(Double(max(steps, 1))) }
         let result: RunResult
         do {
             let prepared = try PreparedRun(run)
@@ -137,7 +139,7 @@ public enum SweepRunner {
         let summary = RunSummary(result, version: "sweep")
         let kept = fields(result, summary: summary).filter { spec.keep.contains($0.key) }
         var axes: [String: JSONValue] = [:]
-        for (axis, value) in zip(spec.axes, point.values) { axes[axis.key] = .number(value) }
+        for (axis, value) in zip(spec.axes, point.values) { axes[axis.key] = RuleParameter.json(value) }
         var line: [String: JSONValue] = ["index": .number(Double(point.index)), "key": .string(fnv1a(data)), "axes": .object(axes),
                                          "result": .object(kept)]
         if let seed = point.seed { line["seed"] = .number(Double(seed)) }
@@ -150,7 +152,7 @@ public enum SweepRunner {
             .array(l.map { .object(["coordinate": .number(Double($0.coordinate)), "start": .number($0.start)]) })
         }
         let order = result.leaders.map(\.coordinate)
-        return ["status": .string(result.status.rawValue), "regime": .string(result.regime.rawValue),
+        var fields: [String: JSONValue] = ["status": .string(result.status.rawValue), "regime": .string(result.regime.rawValue),
                 "event_time": result.eventClock.map(JSONValue.number) ?? .null,
                 result.clock == .step ? "steps" : "time": .number(result.endClock),
                 "loss": summary.loss.map(JSONValue.number) ?? .null, "log_loss": .number(summary.logLoss),
@@ -159,6 +161,11 @@ public enum SweepRunner {
                 "leader_absolute": .number(Double(result.leadersAbsolute.last?.coordinate ?? 0)), "leaders": list(result.leaders),
                 "leaders_absolute": list(result.leadersAbsolute),
                 "first_leader": .number(Double(order.first ?? 0)), "leader_count": .number(Double(order.count))]
+        if let s = summary.sharpness {
+            let values = ["lambda_max": s.lambdaMax, "hessian_trace": s.hessianTrace, "gd_edge": s.gdEdge, "sam_edge": s.samEdge]
+            for (key, value) in values { fields[key] = value.map(JSONValue.number) ?? .null }
+        }
+        return fields
     }
 
     final class Counter: @unchecked Sendable {

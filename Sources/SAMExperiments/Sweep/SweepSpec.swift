@@ -51,9 +51,12 @@ public struct SweepSpec: Sendable, Equatable {
     /// The keys of a sweep spec.
     public static let knownKeys = ["kind", "base", "axes", "combine", "seeds", "keep"]
     /// The result fields `keep` may name.
-    public static let resultFields: Set<String> = ["status", "regime", "event_time", "event_step", "time", "steps", "loss", "log_loss",
-                                                   "margin", "norm", "beta", "direction", "leader", "leader_absolute", "leaders",
-                                                   "leaders_absolute", "first_leader", "leader_count"]
+    public static let resultFields = Set(["status", "regime", "event_time", "event_step", "time", "steps", "loss", "log_loss",
+                                          "margin", "norm", "beta", "direction", "leader", "leader_absolute", "leaders",
+                                          "leaders_absolute", "first_leader", "leader_count"]).union(sharpnessFields)
+    /// The result fields of a base with `"sharpness": true` (the final state's; `gd_edge` and `sam_edge` of
+    /// discrete l2-SAM only).
+    public static let sharpnessFields: Set<String> = ["lambda_max", "hessian_trace", "gd_edge", "sam_edge"]
 
     /// Reads a spec; errors carry JSON paths and name no file (`init(json:source:)` adds the file's name).
     public init(json data: Data, registry: Registry = .standard) throws(SpecError) {
@@ -77,6 +80,11 @@ public struct SweepSpec: Sendable, Equatable {
         for (i, value) in axisValues.enumerated() {
             let axis = try Self.axis(value, at: "axes[\(i)]")
             try Self.checkKey(axis.key, at: "axes[\(i)].key", base: baseSpec, registry: registry)
+            // "inf" only where a rule parameter admits it (lp-sam's p).
+            if axis.values.contains(.infinity),
+               !registry.rules.contains(where: { $0.parameters.contains { $0.key == axis.key && $0.admitsInfinity } }) {
+                throw .invalid(path: "axes[\(i)]", detail: "('\(axis.key)'): 'values' must be a non-empty list of numbers")
+            }
             if let j = axes.firstIndex(where: { $0.key == axis.key }) {
                 throw .invalid(path: "axes[\(i)].key", detail: "'\(axis.key)' is already axes[\(j)]: give each key one axis")
             }
@@ -120,6 +128,14 @@ public struct SweepSpec: Sendable, Equatable {
         if let bad = keep.first(where: { !Self.resultFields.contains($0) }) {
             throw .invalid(path: "", detail: "'keep' has unknown field '\(bad)' (known: \(Self.resultFields.sorted().joined(separator: ", ")))")
         }
+        if let field = keep.first(where: { Self.sharpnessFields.contains($0) }) {
+            guard baseSpec.sharpness else {
+                throw .invalid(path: "keep", detail: "'\(field)' needs \"sharpness\": true in 'base'")
+            }
+            if let edge = keep.first(where: { $0 == "gd_edge" || $0 == "sam_edge" }), !baseSpec.hasStabilityEdges {
+                throw .invalid(path: "keep", detail: "'\(edge)' is kept only by discrete l2-SAM runs (kind train, optimizer l2-sam)")
+            }
+        }
         self.keep = keep
         try validateValues(registry: registry)
     }
@@ -158,6 +174,11 @@ public struct SweepSpec: Sendable, Equatable {
             }
             var values: [Double] = []
             for entry in entries {
+                // A number, or "inf" (+inf) for a parameter that admits it; the caller checks which.
+                if entry == .string(RuleParameter.infinitySpelling) {
+                    values.append(.infinity)
+                    continue
+                }
                 guard case .number(let x) = entry else { throw .invalid(path: place, detail: "('\(key)'): 'values' must be a non-empty list of numbers") }
                 values.append(x)
             }
@@ -309,7 +330,7 @@ public struct SweepSpec: Sendable, Equatable {
             } else if axis.key == "alpha" {
                 object[axis.key] = .array([.number(value)])
             } else {
-                object[axis.key] = .number(value)
+                object[axis.key] = RuleParameter.json(value)  // "inf" for lp-sam's p = inf
             }
         }
         if let seed = point.seed, case .object(var data) = object["data"] ?? .null {

@@ -21,7 +21,11 @@ public struct SweepTable {
         _ = try SweepStore.scanObjects((directory as NSString).appendingPathComponent("results.jsonl")) { record, object throws(InvalidInput) in
             guard seen.insert(record.index).inserted else { return }
             let axes = object["axes"] as? [String: Any] ?? [:]
-            rows.append((record.index, spec.axes.map { (axes[$0.key] as? NSNumber)?.doubleValue ?? .nan },
+            func value(_ key: String) -> Double {
+                if let n = axes[key] as? NSNumber { return n.doubleValue }
+                return axes[key] as? String == RuleParameter.infinitySpelling ? .infinity : .nan  // lp-sam's p = inf
+            }
+            rows.append((record.index, spec.axes.map { value($0.key) },
                          (object["seed"] as? NSNumber).map { UInt64($0.int64Value) }, object["result"] as? [String: Any] ?? [:]))
         }
         rows.sort { $0.index < $1.index }

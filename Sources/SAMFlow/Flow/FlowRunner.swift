@@ -15,6 +15,8 @@ public final class FlowRunner {
     public let model: any Model
     let algebra: any LaneAlgebra
     let field: FlowField
+    /// Measures each recorded row's sharpness after the solve, when the spec asks for it.
+    let sharpness: SharpnessProbe?
 
     /// Restarts (events handled) before the run is declared stalled.
     static let maximumSegments = 100_000
@@ -25,6 +27,7 @@ public final class FlowRunner {
         let settings = spec.flow!
         (self.spec, self.settings, self.dataset, model) = (spec, settings, dataset, components.model)
         algebra = components.model.laneAlgebra
+        sharpness = SharpnessProbe.forRun(spec, components: components, dataset: dataset)
         field = FlowField(rule: components.rule, model: components.model, dataset: dataset, loss: components.loss,
                           rescaled: settings.rescaled, logTime: settings.logTime, registry: registry)
         let norm = model.initialWeights.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -202,7 +205,7 @@ public final class FlowRunner {
             guard let (o, v) = field.observe(s, held: held) else { return nil }
             let l = Self.leaders(beta: o.beta!, velocity: v)
             return TrajectoryRow(clock: flowTime(tau), logLoss: o.logLoss, margin: o.margin, norm: o.norm, beta: o.beta,
-                                 leader: l.relative, leaderAbsolute: l.absolute)
+                                 leader: l.relative, leaderAbsolute: l.absolute, sharpness: sharpness?.measure(s))
         }
         statistics.segments = segments
         let last = rows.last

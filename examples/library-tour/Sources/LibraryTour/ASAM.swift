@@ -5,13 +5,15 @@ import SAMLab
 ///     eps = rho T_w^2 g / ||T_w g||_2,   T_w = diag(|w| + eta),
 ///
 /// in SAMLab's elementwise form: shape (|w| + eta)^2 g, normalizer ((|w| + eta) g)^2, coefficient rho / sqrt(sum).
-/// eta is the rule's own parameter, the key `asam_eta` of a run specification.
+/// eta is the rule's own parameter, the key `my_asam_eta` of a run specification. SAMLab has ASAM built in
+/// (`asam`, `asam_eta`); this one-file copy shows how a rule of one's own is made, and the tour checks that it takes
+/// the built-in rule's steps.
 struct ASAM: Rule {
-    static let name = "asam"
+    static let name = "my-asam"
     static let summary = "eps = rho (|w|+eta)^2 g / ||(|w|+eta) g||_2"
-    static let displayName = "ASAM"
+    static let displayName = "ASAM (defined here)"
     static let parameters = [
-        RuleParameter(key: "asam_eta", defaultValue: 0.01, summary: "the offset eta of T_w = diag(|w| + eta)",
+        RuleParameter(key: "my_asam_eta", defaultValue: 0.01, summary: "the offset eta of T_w = diag(|w| + eta)",
                       minimum: 0, minimumIncluded: true),
     ]
 

@@ -126,10 +126,10 @@ func tour(output: URL) throws {
     let registry = Registry.standard.registering(rule: ASAM.self)
     let json = Data("""
         {"data": {"kind": "single", "mu": [1, 2, 3, 4, 5, 6]}, "param": "product", "depth": 2, "alpha": [0.35],
-         "loss": "logistic", "optimizer": "asam", "rho": 1, "asam_eta": 0.01, "lr": 0.05, "steps": 30000, "record": "log=200"}
+         "loss": "logistic", "optimizer": "my-asam", "rho": 1, "my_asam_eta": 0.01, "lr": 0.05, "steps": 30000, "record": "log=200"}
         """.utf8)
     do {
-        _ = try RunSpec(jsonData: json, clock: .step)  // the standard registry knows neither asam nor asam_eta
+        _ = try RunSpec(jsonData: json, clock: .step)  // the standard registry knows neither my-asam nor my_asam_eta
         throw TourFailure(description: "the standard registry read a spec naming an unregistered rule")
     } catch let error as SpecError {
         print("with Registry.standard the spec is refused: \(error)")
@@ -155,6 +155,12 @@ func tour(output: URL) throws {
     let radius = (alpha + eta) * rho
     print("at the start ASAM is l2-SAM with radius (alpha + eta) rho = \(fmt(radius)): alpha / radius = \(fmt(alpha / radius, 4)) >= alpha* / rho = \(fmt(theory.alphaStar / rho, 4)), so \(L2Theory(mu: mu, rho: radius).regime(alpha: alpha, alphaC: alphaC * radius / rho).rawValue)")
     try expect(asam.regime == .majorFirst, "the ASAM run shows \(asam.regime.rawValue), not major-first")
+    // SAMLab's built-in ASAM (`asam`, `asam_eta`) takes the same steps: the same beta, bit for bit.
+    let builtinJSON = String(decoding: json, as: UTF8.self).replacingOccurrences(of: "my-asam", with: "asam")
+        .replacingOccurrences(of: "my_asam_eta", with: "asam_eta")
+    let builtin = try RunSpec(jsonData: Data(builtinJSON.utf8), clock: .step).run()
+    print("the built-in asam from the same spec: final beta \(vector(builtin.beta)), equal bit for bit: \(builtin.beta == asam.beta)")
+    try expect(builtin.beta == asam.beta && builtin.leaders == asam.leaders, "the built-in asam differs from the rule defined here")
     // A run folder of the new rule, read back with the same registry.
     let folder = output.appendingPathComponent("asam-run").path
     try RunFolder.write(asam, to: folder)
