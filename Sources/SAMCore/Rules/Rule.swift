@@ -70,6 +70,17 @@ public protocol Rule: Sendable {
     /// Shows `visitor` every unregistered type that `kernelRule` can return (none by default), so that registering
     /// the rule builds their kernels too, specialized (as `FastAlgebras` lists the algebras).
     static func visitKernelRuleTypes<V: RuleTypeVisitor>(_ visitor: inout V)
+
+    /// m-sharpness (Foret et al. 2021; Andriushchenko & Flammarion, ICML 2022): when set to M, the examples, in
+    /// data order, form consecutive groups of M (the last may be smaller); group b gets its own eps_b, the rule's
+    /// elementwise form applied to the gradient g_b of the group's mean loss, and the step direction is
+    /// sum_b (n_b / n) grad L_b(w + eps_b). Nil by default (one group of all n examples); M >= n is the same as nil.
+    var exampleGroupSize: Int? { get }
+
+    /// GSAM's alpha (Zhuang et al., ICLR 2022): with g the gradient at w and g_p the gradient at w + eps, the step
+    /// direction is g_p - alpha g_perp, g_perp = g - (<g, g_p> / ||g_p||^2) g_p (g_perp = g when g_p = 0). 0 by
+    /// default: the direction is g_p.
+    var surrogateGapWeight: Double { get }
 }
 
 /// Something that wants to see rule types as concrete types (`Rule.visitKernelRuleTypes`).
@@ -97,6 +108,10 @@ extension Rule {
     public var kernelRule: any Rule { self }
     /// None by default: `kernelRule` is the rule itself.
     public static func visitKernelRuleTypes<V: RuleTypeVisitor>(_ visitor: inout V) {}
+    /// Nil by default: one perturbation from the gradient over all examples.
+    public var exampleGroupSize: Int? { nil }
+    /// 0 by default: the step direction is the perturbed gradient itself.
+    public var surrogateGapWeight: Double { 0 }
 
     /// eps(w) for the gradient g = e^s ghat over all parameters (`weights` and `ghat` of equal length), or nil
     /// when the coefficient is not finite (the normalizer overflowed).
