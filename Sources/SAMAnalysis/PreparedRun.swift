@@ -40,7 +40,8 @@ public enum RunSetupError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// A run specification with its data loaded and checked, the way every entry point loads data (`samlab train`,
 /// `flow`, sweeps, the catalog): a small CSV file's examples are embedded in the spec (so that its summary repeats
-/// the run), a Gaussian draw must be linearly separable through the origin, the recorded states must fit in memory
+/// the run), labels must be +1 / -1 unless the loss is a regression loss, a Gaussian draw for a margin loss must be
+/// linearly separable through the origin, the recorded states must fit in memory
 /// (`checkRecordingSize`), and a non-positive mu or a non-separable CSV file gives a warning.
 public struct PreparedRun: Sendable {
     /// The spec, with a small CSV file's examples embedded.
@@ -54,18 +55,23 @@ public struct PreparedRun: Sendable {
     public init(_ spec: RunSpec, registry: Registry = .standard) throws(RunSetupError) {
         do { try spec.validate(registry: registry) } catch { throw .spec(error) }
         let dataset: Dataset
-        do { dataset = try spec.data.load() } catch { throw .data(error) }
+        let labels = (try? registry.loss(named: spec.loss))?.labels ?? .classes
+        do { dataset = try spec.data.load(labels: labels) } catch { throw .data(error) }
         var warnings: [DataWarning] = []
         var prepared = spec
+        // Separability is a question about classes: a regression loss's data need none.
+        let classifies = labels == .classes
         switch spec.data {
         case .singleExample(let mu):
             if let j = mu.firstIndex(where: { $0 <= 0 }) { warnings.append(.nonPositiveMu(index: j, value: mu[j])) }
         case .csv(let path, nil):
             prepared.data = spec.data.embedding(dataset)
-            if let report = try? Separability.check(points: dataset.points, labels: dataset.labels), !report.separable {
+            if classifies, let report = try? Separability.check(points: dataset.points, labels: dataset.labels), !report.separable {
                 warnings.append(.notSeparable(origin: .file(path), bestMargin: report.bestMargin))
             }
         case .csv:
+            break
+        case .gaussian where !classifies:
             break
         case .gaussian(let draw):
             let report: SeparabilityReport

@@ -135,9 +135,14 @@ public enum RunAnalysis {
         }
         // Limit directions of the max-margin kind (Thm 3.1 at L = 1: the l2 one; GD on deep diagonal networks: the l1
         // one for small init), when the data are separable.
-        if let dataset = try? m.data.load(), let direction = run.direction {
-            for (norm, applies, claim) in [(MarginNorm.l2, m.model.depth == 1, "Thm 3.1: l2 max-margin direction (L = 1)"),
-                                           (.l1, m.model.depth >= 2 && gd, "GD, L >= 2: l1 max-margin direction (small-init limit)")] where applies {
+        // A regression loss has no margins, so none of this applies; GD on a dense deep linear network turns to the l2
+        // direction (Ji & Telgarsky, ICLR 2019).
+        let dense = m.model.name == DenseNetwork.name
+        let margins = (try? Registry.standard.loss(named: m.loss))?.isMarginLoss ?? true
+        if margins, let dataset = try? m.data.load(), let direction = run.direction {
+            for (norm, applies, claim) in [(MarginNorm.l2, m.model.depth == 1 && !dense, "Thm 3.1: l2 max-margin direction (L = 1)"),
+                                           (.l2, dense && gd, "GD on a dense deep linear network: l2 max-margin direction (Ji & Telgarsky 2019)"),
+                                           (.l1, m.model.depth >= 2 && gd && !dense, "GD, L >= 2: l1 max-margin direction (small-init limit)")] where applies {
                 guard let reference = try? MaxMargin.solve(points: dataset.points, labels: dataset.labels, norm: norm) else { continue }
                 let cosine = cosines([direction], to: reference.direction)[0] ?? .nan
                 let trend = cosines(betas, to: reference.direction).compactMap { $0 }

@@ -13,7 +13,7 @@ struct FlagNames {
 
     static let flags: [String: String] = [
         "lr": "--lr", "steps": "--steps", "rho": "--rho", "depth": "--depth", "alpha": "--alpha", "layer_init": "--layer-init",
-        "param": "--param", "loss": "--loss", "optimizer": "--optimizer", "record": "--record", "time": "--time",
+        "param": "--param", "width": "--width", "seed": "--seed", "loss": "--loss", "optimizer": "--optimizer", "record": "--record", "time": "--time",
         "rtol": "--rtol", "atol": "--atol", "blowup_norm": "--blowup-norm", "loss_tolerance": "--loss-tol",
         "rescaled": "--rescaled", "log_time": "--log-time", "data.mu": "--mu", "data.gaussian": "--gaussian",
         "data.n": "--gaussian: n", "data.mean": "--gaussian: mean", "data.sigma": "--gaussian: sigma",

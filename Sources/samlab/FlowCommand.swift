@@ -146,9 +146,10 @@ struct FlowCommand: ParsableCommand {
                          reason: "stopped by \(Interrupt.name) before the end; a flow keeps no checkpoint, so this is the state at t = 0",
                          eventClock: nil, endClock: 0, rows: [row], leaders: first(start.leaders),
                          leadersAbsolute: first(start.leadersAbsolute),
-                         final: StateObservation(logLoss: row.logLoss, margin: row.margin, norm: row.norm, beta: row.beta ?? []),
+                         final: StateObservation(logLoss: row.logLoss, margin: row.margin, norm: row.norm, beta: row.beta ?? [], mse: row.mse),
                          finalWeights: runner.model.initialWeights,
-                         layerCount: start.layerCount, examples: start.examples, dimension: start.dimension, mu: prepared.dataset.singleExampleMu)
+                         layerCount: start.layerCount, examples: start.examples, dimension: start.dimension, mu: prepared.dataset.singleExampleMu,
+                         layerShapes: start.layerShapes)
     }
 }
 

@@ -64,8 +64,20 @@ struct ModelOptions: ParsableArguments {
                                valueName: "param"))
     var parametrization: ModelName?
 
+    @Option(name: .customLong("model"), parsing: .unconditional,
+            help: ArgumentHelp("diagonal (the paper's diagonal networks; --param picks the parametrization) or dense (f(x) = W_L...W_1 x with hidden width --width, Gaussian init with standard deviation --alpha from --seed; depth >= 2). (default: diagonal)",
+                               valueName: "diagonal|dense"))
+    var modelKind: String?
+
+    @Option(name: .customLong("width"), parsing: .unconditional, help: "--model dense: the hidden width H >= 1.")
+    var width: Int?
+
+    @Option(name: .customLong("seed"), parsing: .unconditional,
+            help: "--model dense: the seed of the Gaussian init. (default: \(ModelSpec.Defaults.seed))")
+    var seed: Int?
+
     @Option(name: .customLong("alpha"), parsing: .unconditional,
-            help: "Initial weight of every layer: a scalar, or one value per coordinate (e.g. 1.5,0.5). (default: \(ModelSpec.Defaults.alpha[0]))")
+            help: "Initial weight of every layer: a scalar, or one value per coordinate (e.g. 1.5,0.5); for --model dense, the standard deviation of the Gaussian init. (default: \(ModelSpec.Defaults.alpha[0]))")
     var alpha: String?
 
     @Option(name: .customLong("layer-init"), parsing: .unconditionalSingleValue,
@@ -105,7 +117,28 @@ struct ModelOptions: ParsableArguments {
             set("data.gaussian"); set("data")
         }
         if let depth { spec.model.depth = depth; set("depth") }
+        if let modelKind {
+            switch modelKind {
+            case "dense":
+                if let parametrization, parametrization.name != DenseNetwork.name {
+                    throw InvalidInput("--param \(parametrization.name) is a diagonal parametrization; --model dense has none (give --param only with --model diagonal)")
+                }
+                spec.model.name = DenseNetwork.name
+            case "diagonal":
+                if spec.model.name == DenseNetwork.name { spec.model.name = ModelSpec.Defaults.name; spec.model.width = nil; spec.model.seed = nil }
+                if parametrization?.name == DenseNetwork.name { throw InvalidInput("--param dense is --model dense, not a diagonal parametrization") }
+            default:
+                throw InvalidInput("--model must be diagonal or dense (got '\(modelKind)')")
+            }
+            set("param")
+        }
         if let parametrization { spec.model.name = parametrization.name; set("param") }
+        if let width { spec.model.width = width; set("width") }
+        if let seed {
+            guard seed >= 0 else { throw InvalidInput("--seed must be a non-negative integer (got \(seed))") }
+            spec.model.seed = UInt64(seed)
+            set("seed")
+        }
         if let alpha {
             spec.model.alpha = try ValueParsing.numbers(alpha, flag: "--alpha")
             spec.model.layerInit = nil

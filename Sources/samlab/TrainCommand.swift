@@ -154,7 +154,8 @@ struct TrainCommand: ParsableCommand {
         var lines = ["status: \(s.status.rawValue)\(s.reason.map { " (\($0))" } ?? "")",
                      "steps: \(Int(s.endClock))",
                      "beta: \(s.beta.prefix(8).map { "\($0)" }.joined(separator: ", "))\(s.beta.count > 8 ? ", ..." : "")",
-                     "loss: \(s.loss.map { "\($0)" } ?? "overflow") (log \(s.logLoss)), margin: \(s.margin)",
+                     "loss: \(s.loss.map { "\($0)" } ?? "overflow") (log \(s.logLoss)), "
+                        + (s.mse.map { "mse: \($0)" } ?? "margin: \(s.margin)"),
                      "leaders (relative): \(list(s.leaders))",
                      "leaders (absolute): \(list(s.leadersAbsolute))"]
         if let sharpness = SharpnessFlag.line(s) { lines.append(sharpness) }

@@ -12,7 +12,7 @@ import Testing
     }
 
     static let configs: [(command: String, json: String, message: String)] = [
-        ("train", #"{"data": {"kind": "single", "mu": [1, 2]}, "stpes": 10}"#, "cfg.json: unknown key 'stpes' (known: data, param, depth, alpha, layer_init, loss, optimizer, rho, record, sharpness, lr, steps, asam_eta, p)"),
+        ("train", #"{"data": {"kind": "single", "mu": [1, 2]}, "stpes": 10}"#, "cfg.json: unknown key 'stpes' (known: data, param, depth, alpha, layer_init, width, seed, loss, optimizer, rho, record, sharpness, lr, steps, asam_eta, p)"),
         ("flow", #"{"data": {"kind": "single", "mus": [1, 2]}}"#, "cfg.json: data: unknown key 'mus' (known: kind, mu)"),
         ("flow", #"{"data": {"kind": "gaussian", "n": 20, "mean": [1, 2], "sigma": 0.3, "seed": 7, "sigam": 1}}"#, "cfg.json: data: unknown key 'sigam'"),
         ("train", #"{"time": 3}"#, "cfg.json: time is a setting of flows, not of discrete runs"),

@@ -89,7 +89,7 @@ import Testing
     @Test func badCSVNamesFileAndLine() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let cases = [("x1,x2,y\n1,2,1\n1,2,3\n", ":3: label '3' must be +1 or -1"),
+        let cases = [("x1,x2,y\n1,2,1\n1,2,3\n", ":3: label '3' must be +1 or -1 (real-valued labels need the squared loss)"),
                      ("x1,x2,y\n1,2,1\n1,2\n", ":3: expected 3 fields, found 2"),
                      ("", ": the file is empty"),
                      ("x1,x2,y\n1,NaN,1\n", ":2: non-finite value 'NaN' in column x2")]

@@ -27,7 +27,7 @@ import Testing
                 let gp = plain.gradient(plus), gm = plain.gradient(minus)
                 for k in 0..<p { fd[k][i] = (gp[k] - gm[k]) / (2 * h) }
             }
-            let oracle = try DiagonalHessian(model: components.model, loss: components.loss, dataset: dataset, weights: w)
+            let oracle = try DiagonalHessian(model: components.model as! any DiagonalModel, loss: components.loss as! any MarginLoss, dataset: dataset, weights: w)
             var column = [Double](repeating: 0, count: p), largestError = 0.0
             for i in 0..<p {
                 var e = [Double](repeating: 0, count: p)

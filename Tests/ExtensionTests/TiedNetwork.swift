@@ -2,7 +2,7 @@ import SAMCore
 
 /// A model defined outside the library: the weight-tied diagonal network beta_j = w_j^L (every layer shares one
 /// weight vector), one layer of d weights. One file (model and its algebra); one registration line.
-struct TestTiedNetwork: Model {
+struct TestTiedNetwork: DiagonalModel {
     static let name = "test-tied"
     static let summary = "beta = w^L (tied layers)"
     static func layerCount(depth: Int) -> Int { 1 }

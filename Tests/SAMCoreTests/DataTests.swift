@@ -11,7 +11,7 @@ import Testing
             ("", "f.csv: the file is empty"),
             ("x1,x2,y\n", "f.csv: no data rows after the header"),
             ("x1,x2,y\n1,2\n", "f.csv:2: expected 3 fields, found 2"),
-            ("x1,x2,y\n1,2,0\n", "f.csv:2: label '0' must be +1 or -1"),
+            ("x1,x2,y\n1,2,0\n", "f.csv:2: label '0' must be +1 or -1 (real-valued labels need the squared loss)"),
             ("x1,x2,y\n1,nan,1\n", "f.csv:2: non-finite value 'nan' in column x2"),
             ("x1,x2,y\n1,inf,1\n", "f.csv:2: non-finite value 'inf' in column x2"),
             ("x1,x2,y\n1,abc,1\n", "f.csv:2: 'abc' in column x2 is not a number"),

@@ -129,7 +129,7 @@ import Testing
             #expect(try CSVDataset.parse(text, origin: .file("a.csv")) == lf, "\(text.debugDescription)")
         }
         let error = #expect(throws: DataError.self) { try CSVDataset.parse("x1,x2,y\r\n1,2,1\r\n1,2,3\r\n", origin: .file("a.csv")) }
-        #expect(error?.description == "a.csv:3: label '3' must be +1 or -1")
+        #expect(error?.description == "a.csv:3: label '3' must be +1 or -1 (real-valued labels need the squared loss)")
     }
 
     /// The bound on recorded states matches what the runs keep, and a schedule over the limit is refused.

@@ -69,18 +69,18 @@ struct ReferenceModel {
 }
 
 enum Fixtures {
-    static func network(_ parametrization: Parametrization, depth: Int, d: Int, seed: UInt64) throws -> any Model {
+    static func network(_ parametrization: Parametrization, depth: Int, d: Int, seed: UInt64) throws -> any DiagonalModel {
         var rng = SplitMix64(seed: seed)
         let layers = parametrization.layerCount(depth: depth)
         let init0 = (0..<layers).map { _ in (0..<d).map { _ in 0.3 + 0.9 * rng.nextUniform() } }
         return try Registry.standard.model(named: parametrization.rawValue)
-            .model(ModelSpec(name: parametrization.rawValue, depth: depth, layerInit: init0), dimension: d)
+            .model(ModelSpec(name: parametrization.rawValue, depth: depth, layerInit: init0), dimension: d) as! any DiagonalModel
     }
 
     /// A model with scalar init alpha.
-    static func network(_ parametrization: Parametrization, depth: Int, alpha: [Double], d: Int) throws -> any Model {
+    static func network(_ parametrization: Parametrization, depth: Int, alpha: [Double], d: Int) throws -> any DiagonalModel {
         try Registry.standard.model(named: parametrization.rawValue)
-            .model(ModelSpec(name: parametrization.rawValue, depth: depth, alpha: alpha), dimension: d)
+            .model(ModelSpec(name: parametrization.rawValue, depth: depth, alpha: alpha), dimension: d) as! any DiagonalModel
     }
 
     static let threePoints = try! Dataset(points: [[1.0, 0.5, -0.2], [0.3, 1.2, 0.4], [-0.8, -0.1, -0.9]],

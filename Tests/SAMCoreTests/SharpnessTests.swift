@@ -11,6 +11,11 @@ import Testing
 
     /// The Hessian by central differences of the reference gradient, column by column, symmetrized.
     static func finiteDifferenceHessian(_ reference: ReferenceModel, at w: [Double]) -> [[Double]] {
+        finiteDifferenceHessian(of: reference.gradient, at: w)
+    }
+
+    /// The Hessian by central differences of any gradient, column by column, symmetrized.
+    static func finiteDifferenceHessian(of gradient: ([Double]) -> [Double], at w: [Double]) -> [[Double]] {
         let p = w.count
         var h = [[Double]](repeating: [Double](repeating: 0, count: p), count: p)
         for i in 0..<p {
@@ -18,7 +23,7 @@ import Testing
             var plus = w, minus = w
             plus[i] += step
             minus[i] -= step
-            let gp = reference.gradient(plus), gm = reference.gradient(minus)
+            let gp = gradient(plus), gm = gradient(minus)
             for k in 0..<p { h[k][i] = (gp[k] - gm[k]) / (2 * step) }
         }
         for i in 0..<p { for k in 0..<i { let m = 0.5 * (h[i][k] + h[k][i]); h[i][k] = m; h[k][i] = m } }

@@ -18,7 +18,7 @@ enum Optimizer: String, CaseIterable {
 enum Loss: String, CaseIterable {
     case logistic, exponential
 
-    var margin: any MarginLoss { try! Registry.standard.loss(named: rawValue).loss() }
+    var margin: any MarginLoss { try! Registry.standard.loss(named: rawValue).marginLoss()! }
     func logValue(margin z: Double) -> Double { margin.logValue(margin: z) }
     func logSlope(margin z: Double) -> Double { margin.logSlope(margin: z) }
 }

@@ -1,22 +1,23 @@
 import Foundation
 
-/// Reads a dataset from CSV text: a header `x1,...,xd,y`, then one example per line, labels +1 or -1.
+/// Reads a dataset from CSV text: a header `x1,...,xd,y`, then one example per line, labels +1 or -1 (any finite
+/// real for `LabelKind.real`, the squared loss's regression data).
 ///
 /// Every error names the file and the line, so that a user can find the bad value at once. Lines may end in LF,
 /// CRLF or CR. Blank lines (and a trailing newline) are skipped; anything else that is not a finite number is an error.
 public enum CSVDataset {
     /// Reads and parses the CSV file at `path`; an unreadable file is `DataError.unreadable`.
-    public static func read(path: String) throws(DataError) -> Dataset {
+    public static func read(path: String, labels kind: LabelKind = .classes) throws(DataError) -> Dataset {
         let data: Data
         do { data = try InputFile.contents(path) } catch { throw .unreadable(path: path, reason: error.reason) }
         guard let text = String(data: data, encoding: .utf8) else {
             throw .malformed(origin: .file(path), line: nil, detail: "not UTF-8 text")
         }
-        return try parse(text, origin: .file(path))
+        return try parse(text, origin: .file(path), labels: kind)
     }
 
     /// Parses CSV text; `origin` names the file in errors.
-    public static func parse(_ text: String, origin: DataOrigin) throws(DataError) -> Dataset {
+    public static func parse(_ text: String, origin: DataOrigin, labels kind: LabelKind = .classes) throws(DataError) -> Dataset {
         func fail(_ line: Int?, _ detail: String) -> DataError { .malformed(origin: origin, line: line, detail: detail) }
         // Lines end in LF, CRLF (Windows) or CR; Swift reads "\r\n" as one Character, so it is named on its own.
         // A byte-order mark (spreadsheets write one) is not part of the header.
@@ -51,13 +52,15 @@ public enum CSVDataset {
                 guard let value = Double(token) else { throw fail(line.number, "'\(token)' in column \(columns[j]) is not a number") }
                 guard value.isFinite else { throw fail(line.number, "non-finite value '\(token)' in column \(columns[j])") }
                 if j < d { x.append(value) } else {
-                    guard value == 1 || value == -1 else { throw fail(line.number, "label '\(token)' must be +1 or -1") }
+                    guard kind == .real || value == 1 || value == -1 else {
+                        throw fail(line.number, "label '\(token)' must be +1 or -1 (real-valued labels need the squared loss)")
+                    }
                     labels.append(value)
                 }
             }
             points.append(x)
         }
         guard !points.isEmpty else { throw fail(nil, "no data rows after the header") }
-        return try Dataset(points: points, labels: labels, origin: origin)
+        return try Dataset(points: points, labels: labels, origin: origin, labelKind: kind)
     }
 }

@@ -27,14 +27,15 @@ public enum DataSource: Equatable, Sendable {
         }
     }
 
-    /// Loads or generates the dataset (no separability check here: that needs an LP, see SAMAnalysis).
-    public func load() throws(DataError) -> Dataset {
+    /// Loads or generates the dataset (no separability check here: that needs an LP, see SAMAnalysis). A CSV file's
+    /// labels must be +1 or -1 unless `labels` is `.real` (the squared loss's regression data).
+    public func load(labels kind: LabelKind = .classes) throws(DataError) -> Dataset {
         switch self {
         case .singleExample(let mu):
             return try Dataset.singleExample(mu: mu)
         case .csv(let path, let embedded):
-            if let embedded { return try Dataset(points: embedded.points, labels: embedded.labels, origin: .file(path)) }
-            return try CSVDataset.read(path: path)
+            if let embedded { return try Dataset(points: embedded.points, labels: embedded.labels, origin: .file(path), labelKind: kind) }
+            return try CSVDataset.read(path: path, labels: kind)
         case .gaussian(let spec):
             return try spec.generate()
         }

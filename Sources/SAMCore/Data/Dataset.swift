@@ -1,15 +1,25 @@
-/// A binary classification dataset: points x_n in R^d with labels y_n in {-1, +1}.
+/// What labels a dataset may have: classes +1 / -1 (margin losses) or any finite real (regression, `SquaredLoss`).
+public enum LabelKind: Sendable, Equatable {
+    /// Labels +1 or -1.
+    case classes
+    /// Any finite real label.
+    case real
+}
+
+/// A dataset: points x_n in R^d with labels y_n, in {-1, +1} for classification (the default) or any finite real
+/// for regression (`LabelKind.real`).
 ///
-/// The models of SAMLab see a dataset only through its signed features a_n = y_n x_n, since the margin of
-/// example n is y_n <beta, x_n> = <beta, a_n> (THEORY.md §1.1).
+/// The lane kernels of margin losses see a dataset only through its signed features a_n = y_n x_n, since the margin
+/// of example n is y_n <beta, x_n> = <beta, a_n> (THEORY.md §1.1).
 public struct Dataset: Sendable, Equatable {
     /// The points x_n, each of the same dimension d.
     public let points: [[Double]]
-    /// The labels y_n, each +1 or -1.
+    /// The labels y_n: each +1 or -1 unless the dataset was made with `LabelKind.real`.
     public let labels: [Double]
 
-    /// Validates the points and labels; `origin` names the file or spec field in errors.
-    public init(points: [[Double]], labels: [Double], origin: DataOrigin = .field("data")) throws(DataError) {
+    /// Validates the points and labels (+1 / -1, or any finite real for `.real`); `origin` names the file or spec
+    /// field in errors.
+    public init(points: [[Double]], labels: [Double], origin: DataOrigin = .field("data"), labelKind: LabelKind = .classes) throws(DataError) {
         func fail(_ detail: String) -> DataError { .invalid(origin: origin, detail: detail) }
         guard !points.isEmpty else { throw fail("the dataset has no examples") }
         guard points.count == labels.count else { throw fail("\(points.count) points but \(labels.count) labels") }
@@ -20,7 +30,8 @@ public struct Dataset: Sendable, Equatable {
             if let j = x.firstIndex(where: { !$0.isFinite }) {
                 throw fail("example \(n + 1) has a non-finite value in coordinate \(j + 1)")
             }
-            guard labels[n] == 1 || labels[n] == -1 else {
+            guard labelKind == .real ? labels[n].isFinite : labels[n] == 1 || labels[n] == -1 else {
+                if labelKind == .real { throw fail("example \(n + 1) has a non-finite label") }
                 throw fail("example \(n + 1) has label \(labels[n]); labels must be +1 or -1")
             }
         }
@@ -52,6 +63,9 @@ public struct Dataset: Sendable, Equatable {
     public var usedCoordinates: [Int] {
         (0..<dimension).filter { j in points.contains { $0[j] != 0 } }
     }
+
+    /// Whether every label is +1 or -1 (a classification dataset).
+    public var hasClassLabels: Bool { labels.allSatisfy { $0 == 1 || $0 == -1 } }
 
     /// The single example's features when the dataset is one example with label +1 (D_mu), else nil.
     public var singleExampleMu: [Double]? {

@@ -37,7 +37,7 @@ public final class DiscreteRunner {
         self.recordsBeta = recordsBeta ?? (dataset.dimension <= 1000)
         sharpness = SharpnessProbe.forRun(spec, components: components, dataset: dataset)
         let initial = kernel.observe(includeBeta: false)
-        state = DiscreteState(step: 0, weights: model.initialWeights, initialLogLoss: initial.logLoss, initialMargin: initial.margin,
+        state = DiscreteState(step: 0, weights: model.initialWeights, initialLogLoss: initial.logLoss, initialMargin: initial.margin.isFinite ? initial.margin : 0,
                               rows: [], leaders: [], leadersAbsolute: [],
                               firstZeroCrossing: Array(repeating: -1, count: dataset.dimension),
                               status: nil, eventStep: nil, reason: nil)
@@ -141,7 +141,8 @@ public final class DiscreteRunner {
         // Collapse: every coordinate that the data uses has had its weights pass through zero, the loss is no
         // lower than at the start, and the margin has shrunk towards 0 (not run off to -infinity).
         let used = dataset.usedCoordinates
-        if !used.isEmpty, used.allSatisfy({ state.firstZeroCrossing[$0] >= 0 }), row.logLoss >= state.initialLogLoss,
+        // (A regression loss has no margin: its runs do not collapse in this sense.)
+        if row.margin.isFinite, !used.isEmpty, used.allSatisfy({ state.firstZeroCrossing[$0] >= 0 }), row.logLoss >= state.initialLogLoss,
            abs(row.margin) <= abs(state.initialMargin) {
             state.status = .collapsed
             state.eventStep = used.map { state.firstZeroCrossing[$0] }.max()! + 1
@@ -152,7 +153,7 @@ public final class DiscreteRunner {
     func makeRow(step: Int) -> TrajectoryRow {
         let o = kernel.observe(includeBeta: recordsBeta)
         return TrajectoryRow(clock: Double(step), logLoss: o.logLoss, margin: o.margin, norm: o.norm, beta: o.beta,
-                             leader: 0, leaderAbsolute: 0, sharpness: sharpness?.measure(kernel.weights))
+                             leader: 0, leaderAbsolute: 0, sharpness: sharpness?.measure(kernel.weights), mse: o.mse)
     }
 
     /// beta and the observables of the current state.
@@ -169,6 +170,6 @@ public final class DiscreteRunner {
                          layerCount: model.layerCount, examples: dataset.count, dimension: dataset.dimension,
                          zeroCrossings: state.firstZeroCrossing.enumerated().filter { $0.element >= 0 }
                             .map { ZeroCrossing(coordinate: $0.offset + 1, step: $0.element) },
-                         mu: dataset.singleExampleMu)
+                         mu: dataset.singleExampleMu, layerShapes: model is any DiagonalModel ? nil : model.layerShapes)
     }
 }

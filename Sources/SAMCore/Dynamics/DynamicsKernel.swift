@@ -15,22 +15,39 @@ public protocol DynamicsKernel: AnyObject {
     func step(scan: inout GrowthScan) -> Bool
 }
 
+/// A kernel that also gives the flow's field dw/dt = -(step direction) at any weights (`FlowField` runs on it).
+public protocol FieldKernel: AnyObject {
+    /// The data dimension d.
+    var dimension: Int { get }
+    /// Writes the field at `weights` into `out` (divided by the mean |l'| at the perturbed points when `rescaled`);
+    /// false when it is not finite. The kernel's weights become `weights`.
+    func velocity(at weights: UnsafeBufferPointer<Double>, rescaled: Bool, into out: UnsafeMutableBufferPointer<Double>) -> Bool
+    /// d beta / dt for a velocity of the weights, at the kernel's current weights.
+    func betaVelocity(_ velocity: UnsafeBufferPointer<Double>) -> [Double]
+    /// The observables of the current state.
+    func observe(includeBeta: Bool) -> StateObservation
+}
+
 /// What can be read off a state without stepping.
 public struct StateObservation: Sendable, Equatable {
     /// log of the mean loss.
     public var logLoss: Double
-    /// min_n y_n <beta, x_n>.
+    /// min_n y_n <beta, x_n> for a margin loss; NaN where margins do not apply (a regression loss, which has `mse`).
     public var margin: Double
     /// ||beta||_2.
     public var norm: Double
     /// beta, when asked for.
     public var beta: [Double]?
+    /// The mean squared error (1/n) sum_n (<beta, x_n> - y_n)^2 of a regression loss (`SquaredLoss`); nil for a
+    /// margin loss.
+    public var mse: Double?
 
     /// An observation from its values.
-    public init(logLoss: Double, margin: Double, norm: Double, beta: [Double]?) {
+    public init(logLoss: Double, margin: Double, norm: Double, beta: [Double]?, mse: Double? = nil) {
         self.logLoss = logLoss
         self.margin = margin
         self.norm = norm
         self.beta = beta
+        self.mse = mse
     }
 }

@@ -9,7 +9,7 @@ import Foundation
 /// Coordinates go four at a time (`Lanes`), padded with zero weights and features.
 ///
 /// As in `SingleExampleKernel`, the arithmetic is generic over the rule and the algebra and bound at construction.
-public final class GeneralKernel: DynamicsKernel {
+public final class GeneralKernel: DynamicsKernel, FieldKernel {
     /// The data dimension d.
     public let dimension: Int
     let count: Int

@@ -88,24 +88,40 @@ public enum FastAlgebras {
     }
 }
 
-/// Builds the kernel that suits a dataset: one fused pass per step for a single example, a general one otherwise.
+/// Builds the kernel that suits a run: the lane kernels for a diagonal model with a margin loss (one fused pass per
+/// step for a single example, a general one otherwise), `ParameterKernel` for everything else (dense models,
+/// regression losses).
 public enum KernelFactory {
     /// A discrete-step kernel for `rule` (run as its `kernelRule`) on `model` and `dataset`. `forceGeneral` uses the
     /// n-example kernel even for one example (for tests that compare the two).
-    public static func make(rule: any Rule, model: any Model, dataset: Dataset, loss: any MarginLoss, learningRate: Double,
+    public static func make(rule: any Rule, model: any Model, dataset: Dataset, loss: any TrainingLoss, learningRate: Double,
                             registry: Registry = .standard, forceGeneral: Bool = false) -> any DynamicsKernel {
+        guard let diagonal = model as? any DiagonalModel, let margin = loss as? any MarginLoss else {
+            return ParameterKernel(rule: rule, model: model, dataset: dataset, loss: loss, learningRate: learningRate)
+        }
         let rule = rule.kernelRule
-        let inputs = KernelInputs(initialWeights: model.initialWeights, dataset: dataset, loss: loss, learningRate: learningRate)
+        let inputs = KernelInputs(initialWeights: model.initialWeights, dataset: dataset, loss: margin, learningRate: learningRate)
         let builders = registry.kernelBuilders(for: rule)
-        if dataset.count == 1 && !forceGeneral { return builders.makeSingle(rule, model.laneAlgebra, inputs) }
-        return builders.makeGeneral(rule, model.laneAlgebra, inputs)
+        if dataset.count == 1 && !forceGeneral { return builders.makeSingle(rule, diagonal.laneAlgebra, inputs) }
+        return builders.makeGeneral(rule, diagonal.laneAlgebra, inputs)
     }
 
-    /// The n-example kernel (also the flows' field), with learning rate 1 unless given; `rule` runs as its `kernelRule`.
-    public static func makeGeneral(rule: any Rule, model: any Model, dataset: Dataset, loss: any MarginLoss,
+    /// The n-example lane kernel (also the flows' field for diagonal models with margin losses), with learning
+    /// rate 1 unless given; `rule` runs as its `kernelRule`.
+    public static func makeGeneral(rule: any Rule, model: any DiagonalModel, dataset: Dataset, loss: any MarginLoss,
                                    learningRate: Double = 1, registry: Registry = .standard) -> GeneralKernel {
         let rule = rule.kernelRule
         let inputs = KernelInputs(initialWeights: model.initialWeights, dataset: dataset, loss: loss, learningRate: learningRate)
         return registry.kernelBuilders(for: rule).makeGeneral(rule, model.laneAlgebra, inputs)
+    }
+
+    /// The kernel of a flow's field: the n-example lane kernel for a diagonal model with a margin loss,
+    /// `ParameterKernel` otherwise.
+    public static func makeField(rule: any Rule, model: any Model, dataset: Dataset, loss: any TrainingLoss,
+                                 registry: Registry = .standard) -> any FieldKernel {
+        guard let diagonal = model as? any DiagonalModel, let margin = loss as? any MarginLoss else {
+            return ParameterKernel(rule: rule, model: model, dataset: dataset, loss: loss, learningRate: 1)
+        }
+        return makeGeneral(rule: rule, model: diagonal, dataset: dataset, loss: margin, registry: registry)
     }
 }

@@ -86,10 +86,12 @@ public enum RunFolder {
         let mu: [Double]? = if case .singleExample(let mu) = summary.config.data { mu } else { nil }
         return RunResult(spec: summary.config, status: summary.status, reason: summary.reason, eventClock: summary.eventClock,
                          endClock: summary.endClock, rows: rows, leaders: summary.leaders, leadersAbsolute: summary.leadersAbsolute,
-                         final: StateObservation(logLoss: summary.logLoss, margin: summary.margin, norm: summary.norm, beta: summary.beta),
+                         final: StateObservation(logLoss: summary.logLoss, margin: summary.margin, norm: summary.norm, beta: summary.beta,
+                                                 mse: summary.mse),
                          finalWeights: summary.weights.flatMap { $0 }, layerCount: summary.weights.count,
                          examples: summary.dataset.n, dimension: summary.beta.count, zeroCrossings: summary.zeroCrossings ?? [],
-                         slides: summary.slides ?? [], solver: summary.solver, mu: mu)
+                         slides: summary.slides ?? [], solver: summary.solver, mu: mu,
+                         layerShapes: summary.weightMatrices.map { $0.map { .matrix(rows: $0.count, columns: $0.first?.count ?? 0) } })
     }
 
     /// Saves an unfinished run's checkpoint in its folder (created if missing), next to whatever the folder holds.

@@ -6,13 +6,7 @@
 /// fields exact. The objective is the mean over examples.
 ///
 /// A new loss is one type conforming to this protocol plus one registration line (`Registry.registering(loss:)`).
-public protocol MarginLoss: Sendable {
-    /// The loss's name in specifications (the key `loss`) and on the command line.
-    static var name: String { get }
-    /// One line for help texts.
-    static var summary: String { get }
-    /// The loss (margin losses have no parameters; the registry builds them with this initializer).
-    init()
+public protocol MarginLoss: TrainingLoss {
     /// log l(z).
     func logValue(margin z: Double) -> Double
     /// log |l'(z)|.
@@ -34,21 +28,23 @@ extension MarginLoss {
 }
 
 extension MarginLoss {
-    /// The registered name of this loss.
-    public var name: String { Self.name }
-
     /// log of the mean loss over examples, (1/n) sum_n l(z_n), by log-sum-exp.
     public func logMeanValue(margins: UnsafeBufferPointer<Double>) -> Double {
         LogSumExp.mean(count: margins.count) { logValue(margin: margins[$0]) }
     }
 }
 
-extension MarginLoss where Self == LogisticLoss {
+extension TrainingLoss where Self == LogisticLoss {
     /// l(z) = log(1 + e^-z).
     public static var logistic: LogisticLoss { LogisticLoss() }
 }
 
-extension MarginLoss where Self == ExponentialLoss {
+extension TrainingLoss where Self == ExponentialLoss {
     /// l(z) = e^-z.
     public static var exponential: ExponentialLoss { ExponentialLoss() }
+}
+
+extension TrainingLoss where Self == SquaredLoss {
+    /// l_n(p) = (p - y_n)^2 / 2.
+    public static var squared: SquaredLoss { SquaredLoss() }
 }

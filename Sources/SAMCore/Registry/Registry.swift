@@ -57,22 +57,31 @@ public struct Registry: Sendable {
         }
     }
 
-    /// A registered margin loss.
+    /// A registered loss (a margin loss or another `TrainingLoss`).
     public struct LossEntry: Sendable {
-        /// The loss's name (`MarginLoss.name`).
+        /// The loss's name (`TrainingLoss.name`).
         public let name: String
         /// Its formula, for help texts.
         public let summary: String
-        let make: @Sendable () -> any MarginLoss
+        /// Whether it is a margin loss (labels +1 / -1, margins apply).
+        public let isMarginLoss: Bool
+        let make: @Sendable () -> any TrainingLoss
 
-        init<L: MarginLoss>(_ type: L.Type) {
+        init<L: TrainingLoss>(_ type: L.Type) {
             name = L.name
             summary = L.summary
+            isMarginLoss = L.isMarginLoss
             make = { L() }
         }
 
         /// A new instance of the loss.
-        public func loss() -> any MarginLoss { make() }
+        public func loss() -> any TrainingLoss { make() }
+
+        /// The loss as a margin loss, or nil when it is not one.
+        public func marginLoss() -> (any MarginLoss)? { make() as? any MarginLoss }
+
+        /// What labels a dataset for this loss may have.
+        public var labels: LabelKind { isMarginLoss ? .classes : .real }
     }
 
     /// A registered model.
@@ -120,7 +129,7 @@ public struct Registry: Sendable {
     }
 
     /// This registry with a loss added.
-    public func registering<L: MarginLoss>(loss type: L.Type) -> Registry {
+    public func registering<L: TrainingLoss>(loss type: L.Type) -> Registry {
         precondition(!lossNames.contains(L.name), "loss '\(L.name)' is registered twice")
         var copy = self
         copy.losses.append(LossEntry(type))
@@ -211,6 +220,8 @@ extension Registry {
         .registering(rule: LpSAM.self)
         .registering(loss: LogisticLoss.self)
         .registering(loss: ExponentialLoss.self)
+        .registering(loss: SquaredLoss.self)
         .registering(model: ProductNetwork.self)
         .registering(model: SignedNetwork.self)
+        .registering(model: DenseNetwork.self)
 }

@@ -39,12 +39,15 @@ public struct RunResult: Sendable {
     public var solver: SolverReport?
     /// The coordinates with a non-zero feature (for the regime of a single-example run and collapse checks).
     public var mu: [Double]?
+    /// The layers' shapes when they are not `layerCount` vectors of length d (the dense model's matrices).
+    public var layerShapes: [LayerShape]?
 
     /// A result from its parts (the runners build it; tests and extensions may too).
     public init(spec: RunSpec, status: RunStatus, reason: String?, eventClock: Double?, endClock: Double, rows: [TrajectoryRow],
                 leaders: [LeaderPeriod], leadersAbsolute: [LeaderPeriod], final: StateObservation, finalWeights: [Double],
                 layerCount: Int, examples: Int, dimension: Int, zeroCrossings: [ZeroCrossing] = [], slides: [SlideRecord] = [],
-                solver: SolverReport? = nil, mu: [Double]? = nil) {
+                solver: SolverReport? = nil, mu: [Double]? = nil, layerShapes: [LayerShape]? = nil) {
+        self.layerShapes = layerShapes
         self.spec = spec
         self.status = status
         self.reason = reason
@@ -73,9 +76,23 @@ public struct RunResult: Sendable {
     /// beta / ||beta||_2 (nil when beta = 0).
     public var direction: [Double]? { Self.direction(of: beta) }
 
-    /// The final weights as one list per layer.
+    /// The final weights as one list per layer (for matrix layers, each layer's entries row-major).
     public var weightLayers: [[Double]] {
-        (0..<layerCount).map { Array(finalWeights[$0 * dimension..<($0 + 1) * dimension]) }
+        guard let shapes = layerShapes else { return (0..<layerCount).map { Array(finalWeights[$0 * dimension..<($0 + 1) * dimension]) } }
+        var offset = 0
+        return shapes.map { shape in
+            defer { offset += shape.count }
+            return Array(finalWeights[offset..<offset + shape.count])
+        }
+    }
+
+    /// The final weights of matrix layers as one list of rows per layer (out x in); nil when the layers are vectors.
+    public var weightMatrices: [[[Double]]]? {
+        guard let shapes = layerShapes, shapes.contains(where: { if case .matrix = $0 { true } else { false } }) else { return nil }
+        return zip(shapes, weightLayers).map { shape, entries in
+            guard case .matrix(let rows, let columns) = shape else { return [entries] }
+            return (0..<rows).map { Array(entries[$0 * columns..<($0 + 1) * columns]) }
+        }
     }
 
     /// The coordinates that led, in order, without the periods in which nothing grew (leader 0) and without

@@ -4,7 +4,8 @@ import Foundation
 /// specification under `config`, so that the summary alone repeats the run.
 ///
 /// Stable keys that later tools read: beta, direction (null when beta = 0), loss (null only if it overflows a
-/// Double; log_loss is always finite), margin, normalized_margin, norm, status, reason, leaders, leaders_absolute,
+/// Double; log_loss is finite but for a regression loss's exact fit, where it is null), margin, normalized_margin
+/// (both null for a regression loss, which adds mse), norm, status, reason, leaders, leaders_absolute,
 /// weights, dataset, config; discrete runs add steps, steps_requested, event_step and zero_crossings, flows add time,
 /// time_requested, event_time, slides and solver. Runs with `sharpness` add lambda_max and hessian_trace (and discrete
 /// l2-SAM runs gd_edge and sam_edge) of the last recorded state.
@@ -33,8 +34,12 @@ public struct RunSummary: Codable, Sendable {
     public var loss: Double?
     /// `log_loss`: log of the mean loss, always finite.
     public var logLoss: Double
-    /// `margin`: min_n y_n <beta, x_n>.
+    /// `margin`: min_n y_n <beta, x_n>; NaN (written null) where margins do not apply (a regression loss).
     public var margin: Double
+    /// `mse`: the mean squared error of a regression loss (nil, and the key absent, for a margin loss).
+    public var mse: Double?
+    /// The dense model's final weights, one list of rows per layer (written under `weights` in place of the vectors).
+    public var weightMatrices: [[[Double]]]?
     /// `normalized_margin`: margin / ||beta||_2, null when beta = 0.
     public var normalizedMargin: Double?
     /// `leader`: the relative leader at the last recorded state (0 when nothing grows).
@@ -94,6 +99,8 @@ public struct RunSummary: Codable, Sendable {
         let value = Foundation.exp(logLoss)
         loss = value.isFinite ? value : nil
         margin = result.final.margin
+        mse = result.final.mse
+        weightMatrices = result.weightMatrices
         normalizedMargin = norm > 0 && (margin / norm).isFinite ? margin / norm : nil
         leader = result.rows.last?.leader ?? 0
         leaderAbsolute = result.rows.last?.leaderAbsolute ?? 0
@@ -115,7 +122,7 @@ public struct RunSummary: Codable, Sendable {
         case stepsRequested = "steps_requested", timeRequested = "time_requested", beta, direction, norm, loss
         case logLoss = "log_loss", margin, normalizedMargin = "normalized_margin", leader, leaderAbsolute = "leader_absolute"
         case leaders, leadersAbsolute = "leaders_absolute", zeroCrossings = "zero_crossings", slides, solver, weights
-        case dataset, config, lambdaMax = "lambda_max", hessianTrace = "hessian_trace", gdEdge = "gd_edge", samEdge = "sam_edge"
+        case dataset, config, mse, lambdaMax = "lambda_max", hessianTrace = "hessian_trace", gdEdge = "gd_edge", samEdge = "sam_edge"
     }
 
     /// Keys that are null rather than absent when they have no value; the clock decides which keys a run has.
@@ -138,8 +145,9 @@ public struct RunSummary: Codable, Sendable {
         try c.encode(direction, forKey: .direction)
         try c.encode(norm, forKey: .norm)
         try c.encode(loss, forKey: .loss)
-        try c.encode(logLoss, forKey: .logLoss)
-        try c.encode(margin, forKey: .margin)
+        try c.encode(logLoss.isFinite ? logLoss : nil, forKey: .logLoss)
+        try c.encodeIfPresent(mse, forKey: .mse)
+        try c.encode(margin.isFinite ? margin : nil, forKey: .margin)
         try c.encode(normalizedMargin, forKey: .normalizedMargin)
         try c.encode(leader, forKey: .leader)
         try c.encode(leaderAbsolute, forKey: .leaderAbsolute)
@@ -148,7 +156,7 @@ public struct RunSummary: Codable, Sendable {
         try c.encodeIfPresent(zeroCrossings, forKey: .zeroCrossings)
         try c.encodeIfPresent(slides, forKey: .slides)
         try c.encodeIfPresent(solver, forKey: .solver)
-        try c.encode(weights, forKey: .weights)
+        if let weightMatrices { try c.encode(weightMatrices, forKey: .weights) } else { try c.encode(weights, forKey: .weights) }
         try c.encode(dataset, forKey: .dataset)
         try c.encode(config, forKey: .config)
         if let sharpness {
@@ -183,8 +191,9 @@ public struct RunSummary: Codable, Sendable {
         direction = try c.decodeIfPresent([Double].self, forKey: .direction)
         norm = try c.decode(Double.self, forKey: .norm)
         loss = try c.decodeIfPresent(Double.self, forKey: .loss)
-        logLoss = try c.decode(Double.self, forKey: .logLoss)
-        margin = try c.decode(Double.self, forKey: .margin)
+        logLoss = try c.decodeIfPresent(Double.self, forKey: .logLoss) ?? -.infinity
+        mse = try c.decodeIfPresent(Double.self, forKey: .mse)
+        margin = try c.decodeIfPresent(Double.self, forKey: .margin) ?? .nan
         normalizedMargin = try c.decodeIfPresent(Double.self, forKey: .normalizedMargin)
         leader = try c.decode(Int.self, forKey: .leader)
         leaderAbsolute = try c.decode(Int.self, forKey: .leaderAbsolute)
@@ -193,7 +202,14 @@ public struct RunSummary: Codable, Sendable {
         zeroCrossings = try c.decodeIfPresent([ZeroCrossing].self, forKey: .zeroCrossings)
         slides = try c.decodeIfPresent([SlideRecord].self, forKey: .slides)
         solver = try c.decodeIfPresent(SolverReport.self, forKey: .solver)
-        weights = try c.decode([[Double]].self, forKey: .weights)
+        if let vectors = try? c.decode([[Double]].self, forKey: .weights) {
+            weights = vectors
+            weightMatrices = nil
+        } else {
+            let matrices = try c.decode([[[Double]]].self, forKey: .weights)
+            weightMatrices = matrices
+            weights = matrices.map { $0.flatMap { $0 } }
+        }
         let d = beta.count
         dataset = try c.decodeIfPresent(DatasetShape.self, forKey: .dataset) ?? DatasetShape(n: 0, d: d)
         let configValue = try c.decode(JSONValue.self, forKey: .config)

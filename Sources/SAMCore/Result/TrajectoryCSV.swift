@@ -1,7 +1,8 @@
 import Foundation
 
 /// `trajectory.csv`: step (or time), loss, log_loss, margin, norm, leader, leader_absolute, beta_1..beta_d; rows
-/// with sharpness add lambda_max and hessian_trace (and gd_edge, sam_edge) before the beta columns.
+/// with sharpness add lambda_max and hessian_trace (and gd_edge, sam_edge) before the beta columns, and a regression
+/// loss's rows add `mse` after `log_loss` (their `margin` cells are empty: margins do not apply).
 ///
 /// Numbers use Swift's shortest round-trip form; a loss that overflows a Double (only the exponential loss at a
 /// hugely negative margin) is left empty, and `log_loss` carries it.
@@ -10,14 +11,16 @@ public enum TrajectoryCSV {
     public static func render(_ rows: [TrajectoryRow], clock: Clock, dimension d: Int, includeBeta: Bool = true) -> String {
         let hasBeta = includeBeta && rows.first?.beta != nil
         let hasSharpness = rows.contains { $0.sharpness != nil }, hasEdges = rows.contains { $0.sharpness?.hasEdges == true }
-        var header = [clock.rawValue, "loss", "log_loss", "margin", "norm", "leader", "leader_absolute"]
+        let hasMSE = rows.contains { $0.mse != nil }
+        var header = [clock.rawValue, "loss", "log_loss"] + (hasMSE ? ["mse"] : []) + ["margin", "norm", "leader", "leader_absolute"]
         if hasSharpness { header += SharpnessRecord.columns(edges: hasEdges) }
         if hasBeta { header += (1...d).map { "beta_\($0)" } }
         var out = header.joined(separator: ",") + "\n"
         for row in rows {
             let loss = Foundation.exp(row.logLoss)
-            var fields = [clock.text(row.clock), loss.isFinite ? "\(loss)" : "", "\(row.logLoss)", "\(row.margin)",
-                          "\(row.norm)", "\(row.leader)", "\(row.leaderAbsolute)"]
+            var fields = [clock.text(row.clock), loss.isFinite ? "\(loss)" : "", "\(row.logLoss)"]
+            if hasMSE { fields.append(row.mse.map { "\($0)" } ?? "") }
+            fields += [row.margin.isFinite ? "\(row.margin)" : "", "\(row.norm)", "\(row.leader)", "\(row.leaderAbsolute)"]
             if hasSharpness {
                 fields += (row.sharpness ?? SharpnessRecord(lambdaMax: nil, hessianTrace: nil)).cells(edges: hasEdges)
             }
@@ -42,11 +45,12 @@ public enum TrajectoryCSV {
             throw InvalidInput("\(source): missing a 'log_loss', 'margin', 'norm', 'leader' or 'leader_absolute' column")
         }
         let sharpnessColumns = SharpnessRecord.columns(edges: true).map { header.firstIndex(of: $0) }
+        let mseColumn = header.firstIndex(of: "mse")
         var rows: [TrajectoryRow] = []
         for (k, line) in lines.dropFirst().enumerated() {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
             guard fields.count == header.count, let t = Double(fields[0]), let leader = Int(fields[leaderColumn]),
-                  let absolute = Int(fields[absoluteColumn]), let margin = Double(fields[marginColumn]),
+                  let absolute = Int(fields[absoluteColumn]), let margin = fields[marginColumn].isEmpty && mseColumn != nil ? .nan : Double(fields[marginColumn]),
                   let norm = Double(fields[normColumn]), let logLoss = Double(fields[logLossColumn]) else {
                 throw InvalidInput("\(source):\(k + 2): malformed row")
             }
@@ -71,7 +75,7 @@ public enum TrajectoryCSV {
                                             samEdge: try value(sharpnessColumns[3]))
             }
             rows.append(TrajectoryRow(clock: t, logLoss: logLoss, margin: margin, norm: norm, beta: beta, leader: leader,
-                                      leaderAbsolute: absolute, sharpness: sharpness))
+                                      leaderAbsolute: absolute, sharpness: sharpness, mse: mseColumn.flatMap { Double(fields[$0]) }))
         }
         return (clock, rows)
     }

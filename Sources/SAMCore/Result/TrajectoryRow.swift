@@ -4,7 +4,7 @@ public struct TrajectoryRow: Equatable, Sendable {
     public var clock: Double
     /// log of the mean loss (finite for every finite margin).
     public var logLoss: Double
-    /// min_n y_n <beta, x_n>.
+    /// min_n y_n <beta, x_n>; NaN where margins do not apply (a regression loss: see `mse`).
     public var margin: Double
     /// ||beta||_2.
     public var norm: Double
@@ -17,10 +17,13 @@ public struct TrajectoryRow: Equatable, Sendable {
     /// The Hessian's largest eigenvalue and trace (and the stability edges) at this state, when the run records
     /// sharpness (`RunSpec.sharpness`).
     public var sharpness: SharpnessRecord?
+    /// The mean squared error of a regression loss (`SquaredLoss`), nil for a margin loss.
+    public var mse: Double?
 
     /// A row from its values.
     public init(clock: Double, logLoss: Double, margin: Double, norm: Double, beta: [Double]?, leader: Int, leaderAbsolute: Int,
-                sharpness: SharpnessRecord? = nil) {
+                sharpness: SharpnessRecord? = nil, mse: Double? = nil) {
+        self.mse = mse
         self.clock = clock
         self.logLoss = logLoss
         self.margin = margin
@@ -37,7 +40,7 @@ public struct TrajectoryRow: Equatable, Sendable {
 
 extension TrajectoryRow: Codable {
     enum CodingKeys: String, CodingKey {
-        case step, time, logLoss = "log_loss", margin, norm, beta, leader, leaderAbsolute = "leader_absolute", sharpness
+        case step, time, logLoss = "log_loss", margin, norm, beta, leader, leaderAbsolute = "leader_absolute", sharpness, mse
     }
 
     /// Rows of discrete runs are stored with `step` (an integer), rows of flows with `time`.
@@ -46,25 +49,28 @@ extension TrajectoryRow: Codable {
         if let step = try c.decodeIfPresent(Int.self, forKey: .step) { clock = Double(step) } else {
             clock = try c.decode(Double.self, forKey: .time)
         }
-        logLoss = try c.decode(Double.self, forKey: .logLoss)
-        margin = try c.decode(Double.self, forKey: .margin)
+        logLoss = try c.decodeIfPresent(Double.self, forKey: .logLoss) ?? -.infinity
+        margin = try c.decodeIfPresent(Double.self, forKey: .margin) ?? .nan
         norm = try c.decode(Double.self, forKey: .norm)
         beta = try c.decodeIfPresent([Double].self, forKey: .beta)
         leader = try c.decode(Int.self, forKey: .leader)
         leaderAbsolute = try c.decode(Int.self, forKey: .leaderAbsolute)
         sharpness = try c.decodeIfPresent(SharpnessRecord.self, forKey: .sharpness)
+        mse = try c.decodeIfPresent(Double.self, forKey: .mse)
     }
 
     /// Writes the row with its clock under `step`, as an integer (the form of discrete runs' rows).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(step, forKey: .step)
-        try c.encode(logLoss, forKey: .logLoss)
-        try c.encode(margin, forKey: .margin)
+        try c.encode(logLoss.isFinite ? logLoss : nil, forKey: .logLoss)
+        // A margin that does not apply (NaN) is null.
+        try c.encode(margin.isFinite ? margin : nil, forKey: .margin)
         try c.encode(norm, forKey: .norm)
         try c.encodeIfPresent(beta, forKey: .beta)
         try c.encode(leader, forKey: .leader)
         try c.encode(leaderAbsolute, forKey: .leaderAbsolute)
         try c.encodeIfPresent(sharpness, forKey: .sharpness)
+        try c.encodeIfPresent(mse, forKey: .mse)
     }
 }

@@ -37,7 +37,7 @@ public struct DiagonalHessian: HessianOracle {
 
     /// The oracle of `model` with `loss` on `dataset` at the layer-major `weights`; a non-finite beta, margin,
     /// derivative or curvature is a failure naming it.
-    public init(model: any Model, loss: any MarginLoss, dataset: Dataset, weights: [Double]) throws(SharpnessFailure) {
+    public init(model: any DiagonalModel, loss: any MarginLoss, dataset: Dataset, weights: [Double]) throws(SharpnessFailure) {
         let d = dataset.dimension, m = model.layerCount, n = dataset.count
         guard weights.count == m * d else { throw SharpnessFailure("\(weights.count) weights for \(m) layers of dimension \(d)") }
         guard weights.allSatisfy(\.isFinite) else { throw SharpnessFailure("the weights are not finite") }

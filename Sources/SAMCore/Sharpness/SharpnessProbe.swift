@@ -34,11 +34,18 @@ public struct SharpnessProbe: Sendable {
         self.tolerance = tolerance
     }
 
-    /// The probe of a diagonal model with a margin loss (`DiagonalHessian`).
-    public init(model: any Model, loss: any MarginLoss, dataset: Dataset, edges: EdgeSettings? = nil,
+    /// The probe of a model with a loss: `DiagonalHessian` for a diagonal model with a margin loss,
+    /// `ParameterHessian` for any other pair.
+    public init(model: any Model, loss: any TrainingLoss, dataset: Dataset, edges: EdgeSettings? = nil,
                 tolerance: Double = Lanczos.defaultTolerance) {
-        self.init(edges: edges, tolerance: tolerance) { weights throws(SharpnessFailure) in
-            try DiagonalHessian(model: model, loss: loss, dataset: dataset, weights: weights)
+        if let diagonal = model as? any DiagonalModel, let margin = loss as? any MarginLoss {
+            self.init(edges: edges, tolerance: tolerance) { weights throws(SharpnessFailure) in
+                try DiagonalHessian(model: diagonal, loss: margin, dataset: dataset, weights: weights)
+            }
+        } else {
+            self.init(edges: edges, tolerance: tolerance) { weights throws(SharpnessFailure) in
+                try ParameterHessian(model: model, loss: loss, dataset: dataset, weights: weights)
+            }
         }
     }
 

@@ -2,7 +2,8 @@
 ///
 /// JSON keys (flat in the run specification): `param` (the model's registered name: `product`, `signed`, ...),
 /// `depth`, `alpha` (the same vector in every layer; a scalar means alpha * 1), `layer_init` (one vector per layer,
-/// overriding `alpha`).
+/// overriding `alpha`); the dense model (`param` `dense`) adds `width` (its hidden width H) and `seed` (of its Gaussian
+/// init, whose standard deviation is the scalar `alpha`).
 public struct ModelSpec: Sendable, Equatable {
     /// The registered name of the model (the key `param`).
     public var name: String
@@ -12,6 +13,10 @@ public struct ModelSpec: Sendable, Equatable {
     public var alpha: [Double]
     /// One vector per layer; when present it overrides `alpha`.
     public var layerInit: [[Double]]?
+    /// The hidden width H of the dense model (key `width`); nil for the diagonal models.
+    public var width: Int?
+    /// The seed of the dense model's Gaussian init (key `seed`); nil means `Defaults.seed`.
+    public var seed: UInt64?
 
     /// The values a spec takes when it leaves a model key out.
     public enum Defaults {
@@ -21,15 +26,19 @@ public struct ModelSpec: Sendable, Equatable {
         public static let depth = 2
         /// alpha = 0.5 in every coordinate.
         public static let alpha: [Double] = [0.5]
+        /// Seed 1 for the dense model's init.
+        public static let seed: UInt64 = 1
     }
 
     /// The model part with the given name, depth and initial weights.
     public init(name: String = Defaults.name, depth: Int = Defaults.depth, alpha: [Double] = Defaults.alpha,
-                layerInit: [[Double]]? = nil) {
+                layerInit: [[Double]]? = nil, width: Int? = nil, seed: UInt64? = nil) {
         self.name = name
         self.depth = depth
         self.alpha = alpha
         self.layerInit = layerInit
+        self.width = width
+        self.seed = seed
     }
 
     /// The initialization this spec asks for.
@@ -43,6 +52,13 @@ public struct ModelSpec: Sendable, Equatable {
         guard depth >= 1 else { throw .outOfRange(field: "depth", value: "\(depth)", requirement: "must be at least 1") }
         guard alpha.allSatisfy(\.isFinite) else { throw .inconsistent(field: "alpha", detail: "has a non-finite entry") }
         guard !alpha.isEmpty else { throw .inconsistent(field: "alpha", detail: "needs at least one value") }
+        if let width, width < 1 { throw .outOfRange(field: "width", value: "\(width)", requirement: "must be at least 1") }
+        if name == DenseNetwork.name {
+            guard width != nil else { throw .missingKey(path: "", key: "width (the dense model's hidden width)") }
+        } else {
+            if width != nil { throw .inapplicable(field: "width", reason: "is a setting of the dense model (param dense), not of \(name)") }
+            if seed != nil { throw .inapplicable(field: "seed", reason: "is a setting of the dense model's init (param dense), not of \(name)") }
+        }
     }
 }
 

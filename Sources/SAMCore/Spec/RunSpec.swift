@@ -102,7 +102,10 @@ public struct RunSpec: Sendable, Equatable {
                 + "on a single component, chosen over all parameters, so its flow field jumps wherever that choice changes: a "
                 + "discontinuous field that SAMLab's flows do not handle yet (discrete runs take it)")
         }
-        _ = try registry.loss(named: loss)
+        let lossEntry = try registry.loss(named: loss)
+        if let flow = dynamics.flow, flow.rescaled, !lossEntry.isMarginLoss {
+            throw .inapplicable(field: "rescaled", reason: "divides the field by the mean |l'|, the slope of a margin loss; the \(loss) loss has no scalar l' to divide by (run the flow in original time)")
+        }
         let modelEntry = try registry.model(named: model.name)
         guard model.depth <= modelEntry.maximumDepth else {
             throw .outOfRange(field: "depth", value: "\(model.depth)", requirement: "must be at most \(modelEntry.maximumDepth)")
@@ -113,7 +116,7 @@ public struct RunSpec: Sendable, Equatable {
     public func components(dimension d: Int, registry: Registry = .standard) throws(SpecError) -> RunComponents {
         try validate(registry: registry)
         let entry = try registry.rule(named: rule.name)
-        return RunComponents(rule: try entry.rule(rule), ruleEntry: entry, loss: try registry.loss(named: loss).loss(),
+        return RunComponents(rule: try entry.rule(rule), ruleEntry: entry, loss: try registry.loss(named: self.loss).loss(),
                              model: try registry.model(named: model.name).model(model, dimension: d))
     }
 
@@ -129,7 +132,8 @@ public struct RunSpec: Sendable, Equatable {
     // MARK: - JSON keys
 
     /// Keys every run has.
-    public static let commonKeys = ["data", "param", "depth", "alpha", "layer_init", "loss", "optimizer", "rho", "record", "sharpness"]
+    public static let commonKeys = ["data", "param", "depth", "alpha", "layer_init", "width", "seed", "loss", "optimizer", "rho", "record",
+                                    "sharpness"]
 
     /// Every key a spec counted in `clock` may have (with the rule parameters the registry knows).
     public static func knownKeys(clock: Clock, registry: Registry = .standard) -> [String] {
@@ -175,7 +179,8 @@ public struct RunSpec: Sendable, Equatable {
         model = ModelSpec(name: try object.string("param") ?? ModelSpec.Defaults.name,
                           depth: try object.integer("depth") ?? ModelSpec.Defaults.depth,
                           alpha: try object.doubles("alpha") ?? ModelSpec.Defaults.alpha,
-                          layerInit: try object.doubleLists("layer_init"))
+                          layerInit: try object.doubleLists("layer_init"), width: try object.integer("width"),
+                          seed: try Self.seed(object))
         loss = try object.string("loss") ?? Defaults.loss
         var parameters: [String: Double] = [:]
         let ownParameters = (try? registry.rule(named: (try? object.string("optimizer")) ?? nil ?? RuleSpec.Defaults.name))?.parameters ?? []
@@ -211,6 +216,15 @@ public struct RunSpec: Sendable, Equatable {
             record = .standard
         }
         sharpness = try object.bool("sharpness") ?? false
+    }
+
+    /// The dense model's `seed`: a non-negative integer, or absent.
+    static func seed(_ object: SpecObject) throws(SpecError) -> UInt64? {
+        guard object.contains("seed") else { return nil }
+        guard let seed = try object.integer("seed"), seed >= 0 else {
+            throw .wrongType(path: object.path(of: "seed"), expected: "a non-negative integer")
+        }
+        return UInt64(seed)
     }
 
     /// Reads a spec from JSON text: a bare spec, or a summary (its `config`, with the clock read off the summary).
@@ -274,6 +288,8 @@ public struct RunSpec: Sendable, Equatable {
             try c.encode(s.model.name, forKey: Key("param"))
             try c.encode(s.model.alpha, forKey: Key("alpha"))
             try c.encodeIfPresent(s.model.layerInit, forKey: Key("layer_init"))
+            try c.encodeIfPresent(s.model.width, forKey: Key("width"))
+            if s.model.name == DenseNetwork.name { try c.encode(s.model.seed ?? ModelSpec.Defaults.seed, forKey: Key("seed")) }
             try c.encode(s.loss, forKey: Key("loss"))
             try c.encode(s.rule.name, forKey: Key("optimizer"))
             try c.encode(s.rule.rho, forKey: Key("rho"))
@@ -318,8 +334,8 @@ public struct RunComponents: Sendable {
     public var rule: any Rule
     /// The rule's registry entry (its name, display name and parameters).
     public var ruleEntry: Registry.RuleEntry
-    /// The margin loss.
-    public var loss: any MarginLoss
+    /// The loss (a margin loss or a regression loss).
+    public var loss: any TrainingLoss
     /// The model, for the data's dimension, with its initial weights.
     public var model: any Model
 }

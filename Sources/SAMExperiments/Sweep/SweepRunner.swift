@@ -155,12 +155,14 @@ public enum SweepRunner {
         var fields: [String: JSONValue] = ["status": .string(result.status.rawValue), "regime": .string(result.regime.rawValue),
                 "event_time": result.eventClock.map(JSONValue.number) ?? .null,
                 result.clock == .step ? "steps" : "time": .number(result.endClock),
-                "loss": summary.loss.map(JSONValue.number) ?? .null, "log_loss": .number(summary.logLoss),
-                "margin": .number(summary.margin), "norm": .number(summary.norm), "beta": .array(summary.beta.map(JSONValue.number)),
+                "loss": summary.loss.map(JSONValue.number) ?? .null,
+                "log_loss": summary.logLoss.isFinite ? .number(summary.logLoss) : .null,
+                "margin": summary.margin.isFinite ? .number(summary.margin) : .null, "norm": .number(summary.norm), "beta": .array(summary.beta.map(JSONValue.number)),
                 "direction": summary.direction.map { .array($0.map(JSONValue.number)) } ?? .null, "leader": .number(Double(order.last ?? 0)),
                 "leader_absolute": .number(Double(result.leadersAbsolute.last?.coordinate ?? 0)), "leaders": list(result.leaders),
                 "leaders_absolute": list(result.leadersAbsolute),
                 "first_leader": .number(Double(order.first ?? 0)), "leader_count": .number(Double(order.count))]
+        if let mse = summary.mse { fields["mse"] = .number(mse) }
         if let s = summary.sharpness {
             let values = ["lambda_max": s.lambdaMax, "hessian_trace": s.hessianTrace, "gd_edge": s.gdEdge, "sam_edge": s.samEdge]
             for (key, value) in values { fields[key] = value.map(JSONValue.number) ?? .null }

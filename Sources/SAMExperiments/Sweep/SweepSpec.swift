@@ -149,6 +149,7 @@ public struct SweepSpec: Sendable, Equatable {
     public static func axisKeys(base: RunSpec, registry: Registry = .standard) -> [String] {
         var keys = ["depth", "alpha", "rho"] + (base.clock == .step ? ["lr", "steps"] : ["time", "rtol", "atol", "blowup_norm", "loss_tolerance"])
         keys += registry.ruleParameterKeys.filter { !keys.contains($0) }
+        if base.model.name == DenseNetwork.name { keys += ["width", "seed"] }
         switch base.data {
         case .singleExample: keys.append("data.mu")
         case .gaussian: keys += ["data.n", "data.mean", "data.sigma", "data.seed"]

@@ -2,7 +2,7 @@ import Foundation
 import SAMCore
 
 /// The right-hand side of a SAM flow, dw/dt = -grad L(w + eps(w)) (GF when eps = 0), built on the same kernel, rule,
-/// loss and model types as the discrete steps (`GeneralKernel.velocity`), so flows and steps share one gradient code.
+/// loss and model types as the discrete steps (`GeneralKernel.velocity`, `ParameterKernel.velocity`), so flows and steps share one gradient code.
 ///
 /// Options: `rescaled` divides the field by the mean |l'| at the perturbed point (THEORY.md §1.5: a time change with
 /// the same path); `logTime` integrates in tau = log(1 + t), dw/dtau = e^tau dw/dt, for unrescaled flows whose time
@@ -11,7 +11,7 @@ import SAMCore
 public final class FlowField: VectorField {
     /// The number of weights n (layers times d): the length of the state.
     public let dimension: Int
-    let kernel: GeneralKernel
+    let kernel: any FieldKernel
     /// Whether the field is divided by the mean |l'| at the perturbed points (the rescaled flow, THEORY.md §1.5).
     public let rescaled: Bool
     /// Whether the solver's time is tau = log(1 + t): the field is multiplied by e^tau (THEORY.md §1.5).
@@ -22,9 +22,9 @@ public final class FlowField: VectorField {
     public private(set) var sawNonFinite = false
 
     /// The field of `rule` on `model`, `dataset` and `loss`, built on the general kernel that `registry` makes for the rule.
-    public init(rule: any Rule, model: any Model, dataset: Dataset, loss: any MarginLoss, rescaled: Bool, logTime: Bool,
+    public init(rule: any Rule, model: any Model, dataset: Dataset, loss: any TrainingLoss, rescaled: Bool, logTime: Bool,
                 registry: Registry = .standard) {
-        kernel = KernelFactory.makeGeneral(rule: rule, model: model, dataset: dataset, loss: loss, registry: registry)
+        kernel = KernelFactory.makeField(rule: rule, model: model, dataset: dataset, loss: loss, registry: registry)
         dimension = model.initialWeights.count
         self.rescaled = rescaled
         self.logTime = logTime

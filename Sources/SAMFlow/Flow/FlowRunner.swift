@@ -13,7 +13,9 @@ public final class FlowRunner {
     public let dataset: Dataset
     /// The model the registry built from the spec.
     public let model: any Model
-    let algebra: any LaneAlgebra
+    /// The lane algebra of a diagonal model (nil for a dense one: its weights feed several coordinates, so weights
+    /// reaching 0 are not events and nothing is pinned).
+    let algebra: (any LaneAlgebra)?
     let field: FlowField
     /// Measures each recorded row's sharpness after the solve, when the spec asks for it.
     let sharpness: SharpnessProbe?
@@ -26,7 +28,7 @@ public final class FlowRunner {
         let components = try spec.components(for: .time, dimension: dataset.dimension, registry: registry)
         let settings = spec.flow!
         (self.spec, self.settings, self.dataset, model) = (spec, settings, dataset, components.model)
-        algebra = components.model.laneAlgebra
+        algebra = (components.model as? any DiagonalModel)?.laneAlgebra
         sharpness = SharpnessProbe.forRun(spec, components: components, dataset: dataset)
         field = FlowField(rule: components.rule, model: components.model, dataset: dataset, loss: components.loss,
                           rescaled: settings.rescaled, logTime: settings.logTime, registry: registry)
@@ -98,7 +100,7 @@ public final class FlowRunner {
                     events.append(Event(direction: .rising, terminal: true) { _, w in f.component(i, of: Array(w), at: delta) ?? 0 })
                     kinds.append(.releaseDown(i))
                     events.append(Event(direction: .falling, terminal: true) { _, w in f.component(i, of: Array(w), at: -delta) ?? 0 })
-                } else {
+                } else if algebra != nil {
                     kinds.append(.reachesZero(i))
                     events.append(Event(direction: .either, terminal: true) { _, w in w[i] })
                 }
@@ -128,7 +130,7 @@ public final class FlowRunner {
                 // nowhere to go. Weights already at 0 to within `zeroTolerance` of the initial scale, with the field
                 // pointing into 0 from both sides, are then where the events would have put them: hold them and go on.
                 var rescued = false
-                for i in 0..<n where !field.held[i] && abs(state[i]) <= zeroTolerance {
+                for i in 0..<n where algebra != nil && !field.held[i] && abs(state[i]) <= zeroTolerance {
                     let value = state[i]
                     state[i] = 0
                     let delta = Self.offset(state)
@@ -205,16 +207,16 @@ public final class FlowRunner {
             guard let (o, v) = field.observe(s, held: held) else { return nil }
             let l = Self.leaders(beta: o.beta!, velocity: v)
             return TrajectoryRow(clock: flowTime(tau), logLoss: o.logLoss, margin: o.margin, norm: o.norm, beta: o.beta,
-                                 leader: l.relative, leaderAbsolute: l.absolute, sharpness: sharpness?.measure(s))
+                                 leader: l.relative, leaderAbsolute: l.absolute, sharpness: sharpness?.measure(s), mse: o.mse)
         }
         statistics.segments = segments
         let last = rows.last
         let final = StateObservation(logLoss: last?.logLoss ?? .nan, margin: last?.margin ?? .nan, norm: last?.norm ?? .nan,
-                                     beta: last?.beta ?? model.beta(of: state))
+                                     beta: last?.beta ?? model.beta(of: state), mse: last?.mse)
         return RunResult(spec: spec, status: status!, reason: reason, eventClock: eventTime, endClock: flowTime(tau), rows: rows,
                          leaders: leaders, leadersAbsolute: leadersAbsolute, final: final, finalWeights: state,
                          layerCount: model.layerCount, examples: dataset.count, dimension: d, slides: slides,
-                         solver: statistics, mu: dataset.singleExampleMu)
+                         solver: statistics, mu: dataset.singleExampleMu, layerShapes: algebra == nil ? model.layerShapes : nil)
     }
 
     /// The time of a finite-time blow-up whose norm cannot be reached before the solver's step underflows (depth
@@ -244,7 +246,7 @@ public final class FlowRunner {
 
     /// Whether coordinate j's predictor is pinned at 0 by held weights (the model's algebra decides).
     func pinned(_ j: Int, d: Int) -> Bool {
-        algebra.pinsPredictor(held: (0..<model.layerCount).map { field.held[$0 * d + j] })
+        algebra?.pinsPredictor(held: (0..<model.layerCount).map { field.held[$0 * d + j] }) ?? false
     }
 
     /// The initial weight scale s0 = max_i |w_i(0)| (1 when every weight starts at 0): the solver's absolute
