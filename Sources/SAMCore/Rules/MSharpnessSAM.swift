@@ -83,44 +83,46 @@ public struct MSharpnessSAM: Rule {
 
 /// m-SAM with a group size (`MSharpnessSAM.kernelRule`): the elementwise form of `Base` (l2-SAM or usam), applied
 /// to each group's gradient, with `exampleGroupSize` = M.
-public struct MSharpnessForm<Base: RadiusRule>: Rule {
-    /// `msam`.
-    public static var name: String { MSharpnessSAM.name }
-    /// m-SAM's line.
-    public static var summary: String { MSharpnessSAM.summary }
-    /// `m` and `msam_norm`.
-    public static var parameters: [RuleParameter] { MSharpnessSAM.parameters }
+struct MSharpnessForm<Base: RadiusRule>: BaseFormRule {
+    static var name: String { MSharpnessSAM.name }
+    static var summary: String { MSharpnessSAM.summary }
+    static var parameters: [RuleParameter] { MSharpnessSAM.parameters }
     /// The elementwise form of each group's eps_b.
-    public let base: Base
+    let base: Base
     /// M >= 1.
-    public let groupSize: Int
+    let groupSize: Int
 
-    /// m-SAM with groups of `groupSize` and eps_b of `base`'s form.
-    public init(base: Base, groupSize: Int) {
+    init(base: Base, groupSize: Int) {
         self.base = base
         self.groupSize = groupSize
     }
 
     /// From a spec (as `MSharpnessSAM`; a spec with m = n gives groups larger than any dataset).
-    public init(spec: RuleSpec) {
+    init(spec: RuleSpec) {
         let m = spec.value(of: MSharpnessSAM.parameters[0])
         self.init(base: Base(rho: spec.rho), groupSize: m == .infinity ? Int.max : Int(m))
     }
 
-    /// M.
-    public var exampleGroupSize: Int? { groupSize }
+    var exampleGroupSize: Int? { groupSize }
+}
 
-    /// `Base`'s shape.
-    @inline(__always)
-    public func shape(gradient g: Lanes, weight w: Lanes) -> Lanes { base.shape(gradient: g, weight: w) }
+/// A rule whose elementwise form is another rule's (`base`), which it changes by a hook (m-sharpness's groups,
+/// GSAM's alpha): shape, normalizer and coefficient are the base's, so the arithmetic is the base's to the bit.
+protocol BaseFormRule: Rule {
+    associatedtype Base: Rule
+    /// The rule whose elementwise form this one uses.
+    var base: Base { get }
+}
 
-    /// `Base`'s normalizer term.
+extension BaseFormRule {
     @inline(__always)
-    public func normalizerTerm(gradient g: Lanes, weight w: Lanes) -> Lanes { base.normalizerTerm(gradient: g, weight: w) }
+    func shape(gradient g: Lanes, weight w: Lanes) -> Lanes { base.shape(gradient: g, weight: w) }
 
-    /// `Base`'s coefficient.
     @inline(__always)
-    public func coefficient(logGradientScale s: Double, normalizer: Double) -> Double {
+    func normalizerTerm(gradient g: Lanes, weight w: Lanes) -> Lanes { base.normalizerTerm(gradient: g, weight: w) }
+
+    @inline(__always)
+    func coefficient(logGradientScale s: Double, normalizer: Double) -> Double {
         base.coefficient(logGradientScale: s, normalizer: normalizer)
     }
 }

@@ -63,41 +63,20 @@ public struct SurrogateGapSAM: Rule {
 
 /// GSAM at alpha > 0 (`SurrogateGapSAM.kernelRule`): l2-SAM's elementwise form (`base`) with `surrogateGapWeight`
 /// = alpha.
-public struct SurrogateGapForm: Rule {
-    /// `gsam`.
-    public static var name: String { SurrogateGapSAM.name }
-    /// GSAM's line.
-    public static var summary: String { SurrogateGapSAM.summary }
-    /// `gsam_alpha`.
-    public static var parameters: [RuleParameter] { SurrogateGapSAM.parameters }
+struct SurrogateGapForm: BaseFormRule {
+    static var name: String { SurrogateGapSAM.name }
+    static var summary: String { SurrogateGapSAM.summary }
+    static var parameters: [RuleParameter] { SurrogateGapSAM.parameters }
     /// The perturbation eps = rho g / ||g||_2.
-    public let base: L2SAM
-    /// alpha.
-    public let alpha: Double
+    let base: L2SAM
+    let alpha: Double
 
-    /// The form with radius rho and weight alpha.
-    public init(rho: Double, alpha: Double) {
+    init(rho: Double, alpha: Double) {
         base = L2SAM(rho: rho)
         self.alpha = alpha
     }
 
-    /// From a spec's radius and `gsam_alpha`.
-    public init(spec: RuleSpec) { self.init(rho: spec.rho, alpha: spec.value(of: SurrogateGapSAM.parameters[0])) }
+    init(spec: RuleSpec) { self.init(rho: spec.rho, alpha: spec.value(of: SurrogateGapSAM.parameters[0])) }
 
-    /// alpha.
-    public var surrogateGapWeight: Double { alpha }
-
-    /// l2-SAM's shape, g.
-    @inline(__always)
-    public func shape(gradient g: Lanes, weight w: Lanes) -> Lanes { base.shape(gradient: g, weight: w) }
-
-    /// l2-SAM's normalizer term, g^2.
-    @inline(__always)
-    public func normalizerTerm(gradient g: Lanes, weight w: Lanes) -> Lanes { base.normalizerTerm(gradient: g, weight: w) }
-
-    /// l2-SAM's coefficient, rho / ||ghat||_2 (0 when it is 0).
-    @inline(__always)
-    public func coefficient(logGradientScale s: Double, normalizer: Double) -> Double {
-        base.coefficient(logGradientScale: s, normalizer: normalizer)
-    }
+    var surrogateGapWeight: Double { alpha }
 }
