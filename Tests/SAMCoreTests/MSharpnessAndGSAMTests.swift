@@ -89,16 +89,11 @@ struct PlainCombinedRule: CustomTestStringConvertible, Sendable {
     func stepsMatchThePlainDefinition(_ rule: PlainCombinedRule, _ p: Parametrization, _ depth: Int) throws {
         for (data, general) in [(Self.fivePoints, true), (Self.single, false), (Self.single, true)] {
             let network = try Fixtures.network(p, depth: depth, d: data.dimension, seed: 13)
-            let kernel = KernelFactory.make(rule: rule.rule, model: network, dataset: data, loss: Loss.logistic.margin,
-                                            learningRate: 0.05, forceGeneral: general)
             let reference = ReferenceModel(parametrization: p, depth: depth, points: data.points, labels: data.labels, loss: .logistic)
-            var w = network.initialWeights
-            var scan = GrowthScan(dimension: data.dimension)
-            for _ in 0..<25 {
-                #expect(kernel.step(scan: &scan))
-                w = zip(w, rule.direction(reference, w).direction).map { $0 - 0.05 * $1 }
+            let (weights, w) = Fixtures.stepsSideBySide(rule.rule, network, data, general: general, eta: 0.05, steps: 25) { w in
+                zip(w, rule.direction(reference, w).direction).map { $0 - 0.05 * $1 }
             }
-            let error = Fixtures.relativeError(kernel.weights, w)
+            let error = Fixtures.relativeError(weights, w)
             #expect(error < 1e-12, "\(rule.testDescription) \(p) L=\(depth) n=\(data.count) general=\(general): \(error)")
         }
     }
@@ -191,16 +186,12 @@ struct PlainCombinedRule: CustomTestStringConvertible, Sendable {
         for p in Parametrization.allCases {
             for rule in PlainCombinedRule.all {
                 let network = try Fixtures.network(p, depth: 2, d: 2, seed: 2)
-                let kernel = KernelFactory.make(rule: rule.rule, model: network, dataset: data, loss: Loss.logistic.margin, learningRate: 0.1)
                 let reference = ReferenceModel(parametrization: p, depth: 2, points: data.points, labels: data.labels, loss: .logistic)
-                var w = network.initialWeights
-                var scan = GrowthScan(dimension: 2)
-                for _ in 0..<10 {
-                    #expect(kernel.step(scan: &scan))
-                    w = zip(w, rule.direction(reference, w).direction).map { $0 - 0.1 * $1 }
+                let (weights, w) = Fixtures.stepsSideBySide(rule.rule, network, data, general: true, eta: 0.1, steps: 10) { w in
+                    zip(w, rule.direction(reference, w).direction).map { $0 - 0.1 * $1 }
                 }
-                #expect(kernel.weights.allSatisfy { $0.isFinite })
-                #expect(Fixtures.relativeError(kernel.weights, w) < 1e-12, "\(rule.testDescription) \(p)")
+                #expect(weights.allSatisfy { $0.isFinite })
+                #expect(Fixtures.relativeError(weights, w) < 1e-12, "\(rule.testDescription) \(p)")
             }
         }
         // Depth 2, d = 1, mu = 1, w = (1, 1), rho = sqrt 2: eps = -(1, 1) exactly, so w + eps = 0 and g_p = 0.
