@@ -66,14 +66,16 @@ public struct SweepTable {
         }
     }
 
-    /// The table as CSV: index, the axis keys, seed (if varied), then the kept fields (lists as quoted JSON).
+    /// The table as CSV: index, the axis keys (named values by name), seed (if varied), then the kept fields (lists
+    /// as quoted JSON).
     public var csv: String {
         var header = ["index"] + spec.axes.map(\.key)
         if spec.seeds != nil { header.append("seed") }
         header += spec.keep
         var out = header.joined(separator: ",") + "\n"
         for row in rows {
-            var fields = ["\(row.index)"] + row.axes.map { "\($0)" }
+            // A named value by its name (p = inf "inf", m = "n", msam_norm "l2"/"none"; NPY has their numbers).
+            var fields = ["\(row.index)"] + zip(spec.axes, row.axes).map { axis, v in axis.names.first { $0.value == v }?.name ?? "\(v)" }
             if spec.seeds != nil { fields.append(row.seed.map(String.init) ?? "") }
             for key in spec.keep {
                 let v = row.result[key]
