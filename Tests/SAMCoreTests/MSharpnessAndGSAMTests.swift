@@ -168,6 +168,26 @@ struct PlainCombinedRule: CustomTestStringConvertible, Sendable {
         }
     }
 
+    /// THEORY.md §4.16: at depth 1 on one example g and g_p are parallel (both along a = y x), so g_perp = 0 and GSAM
+    /// is l2-SAM, to rounding; at depth 2 it is not.
+    @Test func gsamOnOneExampleAtDepthOneIsL2() throws {
+        for p in Parametrization.allCases {
+            for (depth, same) in [(1, true), (2, false)] {
+                for general in [false, true] {
+                    let network = try Fixtures.network(p, depth: depth, d: 5, seed: 8)
+                    let kernels = [SurrogateGapSAM(rho: 0.3, alpha: 0.5) as any Rule, L2SAM(rho: 0.3)].map {
+                        KernelFactory.make(rule: $0, model: network, dataset: Self.single, loss: Loss.logistic.margin, learningRate: 0.1,
+                                           forceGeneral: general)
+                    }
+                    var scan = GrowthScan(dimension: 5)
+                    for _ in 0..<50 { for k in kernels { #expect(k.step(scan: &scan)) } }
+                    let error = Fixtures.relativeError(kernels[0].weights, kernels[1].weights)
+                    #expect(same ? error < 1e-12 : error > 1e-6, "\(p) L=\(depth) general=\(general): \(error)")
+                }
+            }
+        }
+    }
+
     /// Zero gradients give eps = 0 and finite steps: at w = 0 (depth 2) every rule stays at 0; a group of examples at
     /// the origin has g_b = 0; and where g_p = 0 exactly, GSAM's g_perp is g (w <- w + eta alpha g).
     @Test func degenerateGradientsStayFinite() throws {
