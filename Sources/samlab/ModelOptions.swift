@@ -132,11 +132,12 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
-/// The flags of the registered rules' parameters (`--asam-eta`, `--p`), shared by `train`, `flow` and `bench dynamics`.
+/// The flags of the registered rules' parameters (`--asam-eta`, `--p`, `--m`, `--msam-norm`, `--gsam-alpha`), shared by `train`, `flow` and `bench dynamics`.
 ///
 /// One flag per parameter, named by its key (`FlagNames.flag`: `asam_eta` is `--asam-eta`): ArgumentParser needs its
 /// options declared, so each parameter has a line here and in `given` (a test checks that every parameter of
-/// `Registry.standard` has one). Values are numbers, or `inf` where the parameter admits it (lp-sam's p).
+/// `Registry.standard` has one). Values are numbers, or a name of a value of the parameter: `inf` where it admits
+/// infinity (lp-sam's p), `n` for msam's m, `l2`/`none` for `--msam-norm` (a choice: names only).
 struct RuleParameterOptions: ParsableArguments {
     @Option(name: .customLong("asam-eta"), parsing: .unconditional, help: ArgumentHelp(RuleParameterOptions.help("asam_eta"), valueName: "eta"))
     var asamEta: String?
