@@ -8,6 +8,10 @@ import Foundation
 /// margins, perturbed gradient, update. Beta and the margins of the new weights are kept for the next step.
 /// Coordinates go four at a time (`Lanes`), padded with zero weights and features.
 ///
+/// m-sharpness (`Rule.exampleGroupSize` M < n) perturbs each group of M consecutive examples by its own gradient and
+/// GSAM (`Rule.surrogateGapWeight` alpha > 0) combines the gradients at w and w + eps (THEORY.md §4.16); both step
+/// along a direction of their own (`combined`), on a common log-scale. For every other rule that branch is constant.
+///
 /// As in `SingleExampleKernel`, the arithmetic is generic over the rule and the algebra and bound at construction.
 public final class GeneralKernel: DynamicsKernel {
     /// The data dimension d.
@@ -378,9 +382,9 @@ public final class GeneralKernel: DynamicsKernel {
         return velocityOperation(self, rescaled, out)
     }
 
-    /// The field for the current weights (`velocity(at:rescaled:into:)`): for m-sharpness and GSAM e^S U, or
-    /// rescaled U / sum r' (the mean |l'| over the examples at their perturbed points is e^S sum r' / ... on the
-    /// same scale); for every other rule the gradient at the one perturbed point.
+    /// The field for the current weights (`velocity(at:rescaled:into:)`): for m-sharpness and GSAM e^S U, or rescaled
+    /// U / sum r' (the mean |l'| over the examples at their perturbed points is e^S sum r', the 1/n being in e^S);
+    /// for every other rule the gradient at the one perturbed point.
     func writeVelocity<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, rescaled: Bool,
                                                 into out: UnsafeMutableBufferPointer<Double>) -> Bool {
         let combines = Self.combines(rule, count: count)
