@@ -50,6 +50,25 @@ public struct FloatRuleAdapter: Sendable {
         return Self.epsilon(rule, gradient: gradient, weights: weights, addingTo: true)
     }
 
+    /// The step's gradient from the gradient g at w and g_p at w + eps: g_p itself, or for GSAM (Zhuang et al.,
+    /// ICLR 2022; `Rule.surrogateGapWeight` alpha > 0) g_p - alpha g_perp, g_perp = g - (<g, g_p> / ||g_p||^2) g_p
+    /// (g_perp = g when g_p = 0), with the sums in Double in parameter order and each component rounded to Float32.
+    public func direction(gradient g: [Float], perturbedGradient gp: [Float]) -> [Float] {
+        precondition(g.count == gp.count, "gradients differ in length")
+        let alpha = rule.surrogateGapWeight
+        guard alpha != 0 else { return gp }
+        var dot = 0.0, norm = 0.0
+        for i in g.indices {
+            dot += Double(g[i]) * Double(gp[i])
+            norm += Double(gp[i]) * Double(gp[i])
+        }
+        let k = norm > 0 ? dot / norm : 0
+        return g.indices.map { i in
+            let perp = Double(g[i]) - k * Double(gp[i])
+            return Float(Double(gp[i]) - alpha * perp)
+        }
+    }
+
     /// The work, generic over the rule's type so that the existential is opened once per call, not per component.
     /// With `addingTo`, the result is w + eps instead of eps.
     static func epsilon<R: Rule>(_ rule: R, gradient: [Float], weights: [Float], addingTo: Bool = false) -> [Float] {
@@ -141,13 +160,16 @@ extension FloatRuleAdapter {
 }
 
 /// The optimizer a SAMVision run trains with: plain SGD, or SAM with any rule of the core's `Registry.standard`
-/// (today l2-SAM, l_inf-SAM, unnormalized SAM, ASAM and lp-SAM), applied through `FloatRuleAdapter`.
+/// (today l2-SAM, l_inf-SAM, unnormalized SAM, ASAM, lp-SAM, m-SAM and GSAM), applied through `FloatRuleAdapter`;
+/// m-SAM's groups are groups of M images of the batch (`TrainingRun.train`), GSAM's step is
+/// `FloatRuleAdapter.direction(gradient:perturbedGradient:)`.
 ///
 /// It is the rule's name, and is saved as that string (`"optimizer": "l2-sam"`). The core's gradient descent ("gd",
 /// alias "gf") is SGD on mini-batches, and is named "sgd" here, as runs have always recorded it; "gd" and "gf" are
 /// accepted for it. Aliases of the other rules are accepted and stored under the rule's name. A rule's parameters
 /// beyond rho are `VisionTrainingConfig.ruleParameters` (their defaults when left out). The formulas are the rules'
-/// own (THEORY.md §1.4; SAM: Foret et al. 2021; ASAM: Kwon et al. 2021).
+/// own (THEORY.md §1.4; SAM: Foret et al. 2021; ASAM: Kwon et al. 2021; m-SAM: Andriushchenko & Flammarion 2022;
+/// GSAM: Zhuang et al. 2022).
 public struct VisionOptimizer: RawRepresentable, Hashable, Codable, CaseIterable, Sendable, CustomStringConvertible {
     /// The name runs record: "sgd", or the registered rule's name.
     public let rawValue: String

@@ -31,7 +31,7 @@ public struct VisionTrainingConfig: Codable, Sendable, Equatable {
         self.optimizer = optimizer
         self.learningRate = learningRate
         self.rho = rho
-        self.ruleParameters = ruleParameters.isEmpty ? nil : ruleParameters.mapValues(RuleParameterValue.init)
+        self.ruleParameters = ruleParameters.isEmpty ? nil : Dictionary(uniqueKeysWithValues: ruleParameters.map { ($0.key, RuleParameterValue($0.value, key: $0.key)) })
         self.batchSize = batchSize
         self.epochs = epochs
         self.seed = seed

@@ -56,13 +56,33 @@ extension TrainingRun {
                 let end = min(p.examples + batch, train.count)
                 let indices = order[p.examples..<end]
                 let w = parameters
-                var (loss, right, g) = try Self.batchGradient(net, train, indices)
-                guard loss.isFinite else { return diverge(net, w, "non-finite loss at step \(steps + 1)") }
-                if let shifted = rule.perturbed(weights: w, gradient: g) {
-                    net.parameters = shifted
-                    let second = try Self.batchGradient(net, train, indices)
-                    guard second.loss.isFinite else { return diverge(net, w, "non-finite perturbed loss at step \(steps + 1)") }
-                    g = second.gradient
+                var loss = 0.0, right = 0, g: [Float] = []
+                // m-sharpness: groups of M images of the batch, in batch order, each with its own eps_b; the
+                // step's gradient is sum_b (n_b / n) grad L_b(w + eps_b), the loss at w the groups' weighted mean.
+                let groupSize = rule.isZero ? nil : rule.rule.exampleGroupSize.flatMap { $0 < indices.count ? $0 : nil }
+                for start in stride(from: indices.startIndex, to: indices.endIndex, by: groupSize ?? indices.count) {
+                    let group = indices[start..<min(start + (groupSize ?? indices.count), indices.endIndex)]
+                    if start != indices.startIndex { net.parameters = w }
+                    let first = try Self.batchGradient(net, train, group)
+                    guard first.loss.isFinite else { return diverge(net, w, "non-finite loss at step \(steps + 1)") }
+                    var groupGradient = first.gradient
+                    if let shifted = rule.perturbed(weights: w, gradient: first.gradient) {
+                        net.parameters = shifted
+                        let second = try Self.batchGradient(net, train, group)
+                        guard second.loss.isFinite else { return diverge(net, w, "non-finite perturbed loss at step \(steps + 1)") }
+                        // GSAM: g_p - alpha g_perp; every other rule: g_p itself.
+                        groupGradient = rule.direction(gradient: first.gradient, perturbedGradient: second.gradient)
+                    }
+                    guard groupSize != nil else {
+                        (loss, right, g) = (first.loss, first.correct, groupGradient)
+                        break
+                    }
+                    let share = Double(group.count) / Double(indices.count)
+                    loss += first.loss * share
+                    right += first.correct
+                    if g.isEmpty { g = [Float](repeating: 0, count: groupGradient.count) }
+                    let weight = Float(share)
+                    for i in g.indices { g[i] += weight * groupGradient[i] }
                 }
                 var next = w
                 var finite = true

@@ -55,7 +55,7 @@ struct DynamicsBench: ParsableCommand {
         let entry = try FlagNames().checking { try Registry.standard.rule(named: rule.name) }
         // The peers time l2-SAM: they stand beside l2-SAM only.
         let peerRates = rule.name == L2SAM.name ? try peers.map(Self.readPeers) ?? [:] : [:]
-        let values = entry.parameters.map { "\($0.key) = \(ValueParsing.text(rule.value(of: $0)))" }
+        let values = entry.parameters.map { "\($0.key) = \(ValueParsing.text(rule.value(of: $0), of: $0))" }
         let title = entry.displayName + (values.isEmpty ? "" : " (\(values.joined(separator: ", ")))")
         print("samlab bench dynamics: \(title), depth 2, Float64, 1 thread\(buildLabel.map { ", build \($0)" } ?? "") (\(Self.today()))")
         print("d          swift steps/s  +leaders/s    numpy/s       jax/s         swift/jax  bound/s     swift/bound")

@@ -165,11 +165,12 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
-/// The flags of the registered rules' parameters (`--asam-eta`, `--p`), shared by `train`, `flow` and `bench dynamics`.
+/// The flags of the registered rules' parameters (`--asam-eta`, `--p`, `--m`, `--msam-norm`, `--gsam-alpha`), shared by `train`, `flow` and `bench dynamics`.
 ///
 /// One flag per parameter, named by its key (`FlagNames.flag`: `asam_eta` is `--asam-eta`): ArgumentParser needs its
 /// options declared, so each parameter has a line here and in `given` (a test checks that every parameter of
-/// `Registry.standard` has one). Values are numbers, or `inf` where the parameter admits it (lp-sam's p).
+/// `Registry.standard` has one). Values are numbers, or a name of a value of the parameter: `inf` where it admits
+/// infinity (lp-sam's p), `n` for msam's m, `l2`/`none` for `--msam-norm` (a choice: names only).
 struct RuleParameterOptions: ParsableArguments {
     @Option(name: .customLong("asam-eta"), parsing: .unconditional, help: ArgumentHelp(RuleParameterOptions.help("asam_eta"), valueName: "eta"))
     var asamEta: String?
@@ -177,22 +178,38 @@ struct RuleParameterOptions: ParsableArguments {
     @Option(name: .customLong("p"), parsing: .unconditional, help: ArgumentHelp(RuleParameterOptions.help("p"), valueName: "p"))
     var p: String?
 
-    /// The flags that were given, by spec key, as typed.
-    var given: [String: String] { ["asam_eta": asamEta, "p": p].compactMapValues { $0 } }
+    @Option(name: .customLong("m"), parsing: .unconditional, help: ArgumentHelp(RuleParameterOptions.help("m"), valueName: "m"))
+    var m: String?
 
-    /// The values of the flags that were given, by spec key, in key order; a value that is not a number is an error
-    /// naming its flag (the domain is the spec's to check).
+    @Option(name: .customLong("msam-norm"), parsing: .unconditional, help: ArgumentHelp(RuleParameterOptions.help("msam_norm"), valueName: "l2|none"))
+    var msamNorm: String?
+
+    @Option(name: .customLong("gsam-alpha"), parsing: .unconditional, help: ArgumentHelp(RuleParameterOptions.help("gsam_alpha"), valueName: "alpha"))
+    var gsamAlpha: String?
+
+    /// The flags that were given, by spec key, as typed.
+    var given: [String: String] {
+        ["asam_eta": asamEta, "p": p, "m": m, "msam_norm": msamNorm, "gsam_alpha": gsamAlpha].compactMapValues { $0 }
+    }
+
+    /// The values of the flags that were given, by spec key, in key order; a value that is not a number (or one of
+    /// the parameter's names: `inf`, `n`, `l2`, `none`) is an error naming its flag (the domain is the spec's to check).
     func values() throws(InvalidInput) -> [(key: String, value: Double)] {
         try given.sorted { $0.key < $1.key }.map { key, text throws(InvalidInput) in
-            (key, try ValueParsing.parameter(text, flag: FlagNames.flag(key)))
+            (key, try ValueParsing.parameter(text, of: Self.parameter(key), flag: FlagNames.flag(key)))
         }
     }
 
-    /// The help of a rule parameter's flag: its rule, its line and its default (`inf` spelt out).
+    /// The parameter of `Registry.standard` with spec key `key`.
+    static func parameter(_ key: String) -> RuleParameter? {
+        Registry.standard.rules.lazy.flatMap(\.parameters).first { $0.key == key }
+    }
+
+    /// The help of a rule parameter's flag: its rule, its line and its default (by name where it has one).
     static func help(_ key: String) -> String {
         guard let entry = Registry.standard.rules.first(where: { $0.parameters.contains { $0.key == key } }),
               let parameter = entry.parameters.first(where: { $0.key == key }) else { return "" }
-        return "--optimizer \(entry.name): \(parameter.summary). (default: \(ValueParsing.text(parameter.defaultValue)))"
+        return "--optimizer \(entry.name): \(parameter.summary). (default: \(ValueParsing.text(parameter.defaultValue, of: parameter)))"
     }
 }
 

@@ -30,6 +30,29 @@ enum ValueParsing {
         return v
     }
 
+    /// A value of rule parameter `parameter`: one of its names (`inf`, msam's `n`, `l2`/`none`, the only values of a
+    /// choice), or a number (the spec's check refuses a value outside the domain).
+    static func parameter(_ text: String, of parameter: RuleParameter?, flag: String) throws(InvalidInput) -> Double {
+        guard let parameter else { return try self.parameter(text, flag: flag) }
+        let token = text.trimmingCharacters(in: .whitespaces)
+        if let value = parameter.value(named: token) ?? parameter.value(named: token.lowercased()) { return value }
+        if parameter.isChoice {
+            let names = parameter.names.map(\.name)
+            throw InvalidInput("\(flag) must be \(names.dropLast().joined(separator: ", ")) or \(names.last!) (got '\(text)')")
+        }
+        if parameter.admitsInfinity, parameter.value(named: RuleParameter.infinitySpelling) == nil,
+           ["inf", "infinity"].contains(token.lowercased()) {
+            let name = parameter.name(of: .infinity) ?? ""
+            throw InvalidInput("\(flag) must be \(parameter.integral ? "an integer" : "a number") or \(name) (got '\(text)')")
+        }
+        return try self.parameter(text, flag: flag)
+    }
+
+    /// A parameter value as the command line spells it: its name if it has one, else the shortest number.
+    static func text(_ value: Double, of parameter: RuleParameter) -> String {
+        parameter.name(of: value) ?? text(value)
+    }
+
     /// A parameter value as the command line spells it: `inf`, or the shortest number (2 rather than 2.0).
     static func text(_ value: Double) -> String {
         if value == .infinity { return RuleParameter.infinitySpelling }

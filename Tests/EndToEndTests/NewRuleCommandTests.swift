@@ -95,7 +95,7 @@ import Testing
         let r = try CLI.run(["sweep", "run", spec.path, "--out", dir.appendingPathComponent("sweep").path])
         let known = try #require(r.stderr.components(separatedBy: "(known: ").last?.components(separatedBy: ")").first)
         let parameters = known.components(separatedBy: ", ").filter { !["depth", "alpha", "rho", "lr", "steps"].contains($0) && !$0.hasPrefix("data.") }
-        #expect(Set(parameters) == ["asam_eta", "p"], "\(known)")
+        #expect(Set(parameters) == ["asam_eta", "p", "m", "msam_norm", "gsam_alpha"], "\(known)")
         for command in ["train", "flow"] {
             let help = try CLI.run([command, "--help"]).stdout
             for key in parameters { #expect(help.contains("--" + key.replacingOccurrences(of: "_", with: "-")), "\(command) --help lacks \(key)") }

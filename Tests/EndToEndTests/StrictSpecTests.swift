@@ -12,13 +12,13 @@ import Testing
     }
 
     static let configs: [(command: String, json: String, message: String)] = [
-        ("train", #"{"data": {"kind": "single", "mu": [1, 2]}, "stpes": 10}"#, "cfg.json: unknown key 'stpes' (known: data, param, depth, alpha, layer_init, width, seed, loss, optimizer, rho, record, sharpness, lr, steps, asam_eta, p)"),
+        ("train", #"{"data": {"kind": "single", "mu": [1, 2]}, "stpes": 10}"#, "cfg.json: unknown key 'stpes' (known: data, param, depth, alpha, layer_init, width, seed, loss, optimizer, rho, record, sharpness, lr, steps, asam_eta, p, m, msam_norm, gsam_alpha)"),
         ("flow", #"{"data": {"kind": "single", "mus": [1, 2]}}"#, "cfg.json: data: unknown key 'mus' (known: kind, mu)"),
         ("flow", #"{"data": {"kind": "gaussian", "n": 20, "mean": [1, 2], "sigma": 0.3, "seed": 7, "sigam": 1}}"#, "cfg.json: data: unknown key 'sigam'"),
         ("train", #"{"time": 3}"#, "cfg.json: time is a setting of flows, not of discrete runs"),
         ("flow", #"{"lr": 0.1}"#, "cfg.json: lr is a setting of discrete runs, not of flows"),
         ("train", #"{"lr": 0.1, "lr": 0.2}"#, "cfg.json: key 'lr' given twice"),
-        ("train", #"{"optimizer": "adam"}"#, "optimizer: unknown name 'adam' (known: gd, l2-sam, linf-sam, usam, asam, lp-sam)"),
+        ("train", #"{"optimizer": "adam"}"#, "optimizer: unknown name 'adam' (known: gd, l2-sam, linf-sam, usam, asam, lp-sam, msam, gsam)"),
         ("train", #"{"lr": -1}"#, "cfg.json: lr must be positive (got -1.0)"),
         ("flow", #"{"rho": "big"}"#, "cfg.json: wrong type at 'rho' (expected a number)"),
     ]

@@ -82,16 +82,11 @@ struct NewRuleCase: CustomTestStringConvertible, Sendable {
         let single = try Dataset.singleExample(mu: [0.7, 1.1, 1.9, 0.4, 1.3])
         for (data, general) in [(Fixtures.threePoints, true), (single, false), (single, true)] {
             let network = try Fixtures.network(p, depth: depth, d: data.dimension, seed: 11)
-            let kernel = KernelFactory.make(rule: rule.rule, model: network, dataset: data, loss: Loss.logistic.margin,
-                                            learningRate: 0.05, forceGeneral: general)
             let reference = ReferenceModel(parametrization: p, depth: depth, points: data.points, labels: data.labels, loss: .logistic)
-            var w = network.initialWeights
-            var scan = GrowthScan(dimension: data.dimension)
-            for _ in 0..<25 {
-                #expect(kernel.step(scan: &scan))
-                w = Self.plainStep(reference, w, rule, eta: 0.05)
+            let (weights, w) = Fixtures.stepsSideBySide(rule.rule, network, data, general: general, eta: 0.05, steps: 25) {
+                Self.plainStep(reference, $0, rule, eta: 0.05)
             }
-            let error = Fixtures.relativeError(kernel.weights, w)
+            let error = Fixtures.relativeError(weights, w)
             #expect(error < 1e-12, "\(rule.name) \(p) L=\(depth) n=\(data.count) general=\(general): \(error)")
         }
     }

@@ -221,6 +221,10 @@ import Testing
             (GroupedTestRule(rho: 0.15, normalized: true, groupSize: 1), PlainRule(kind: .l2, rho: 0.15, groupSize: 1)),
             (GroupedTestRule(rho: 0.15, normalized: false, groupSize: 3), PlainRule(kind: .usam, rho: 0.15, groupSize: 3)),
             (GapTestRule(rho: 0.15, alpha: 0.3), PlainRule(kind: .l2, rho: 0.15, gapWeight: 0.3)),
+            (library("msam", ["m": 2]), PlainRule(kind: .l2, rho: 0.15, groupSize: 2)),
+            (library("msam", ["m": 1, "msam_norm": 1]), PlainRule(kind: .usam, rho: 0.15, groupSize: 1)),
+            (library("msam", ["m": 7]), PlainRule(kind: .l2, rho: 0.15)),
+            (library("gsam", ["gsam_alpha": 0.3]), PlainRule(kind: .l2, rho: 0.15, gapWeight: 0.3)),
         ]
     }
 
@@ -265,8 +269,9 @@ import Testing
     func agreesWithTheLaneKernels(_ shape: Shape) throws {
         let data = Self.classification
         let model = try Self.model(shape, d: data.dimension, seed: 9)
-        for name in ["gd", "l2-sam", "linf-sam", "usam", "asam", "lp-sam"] {
-            let rule = try Registry.standard.rule(named: name).rule(RuleSpec(name: name, rho: 0.05, parameters: name == "lp-sam" ? ["p": 3] : [:]))
+        let parameters: [String: [String: Double]] = ["lp-sam": ["p": 3], "msam": ["m": 2], "gsam": ["gsam_alpha": 0.5]]
+        for name in ["gd", "l2-sam", "linf-sam", "usam", "asam", "lp-sam", "msam", "gsam"] {
+            let rule = try Registry.standard.rule(named: name).rule(RuleSpec(name: name, rho: 0.05, parameters: parameters[name] ?? [:]))
             let lanes = KernelFactory.make(rule: rule, model: model, dataset: data, loss: .logistic, learningRate: 0.1)
             let general = ParameterKernel(rule: rule, model: model, dataset: data, loss: LogisticLoss(), learningRate: 0.1)
             var a = GrowthScan(dimension: data.dimension), b = GrowthScan(dimension: data.dimension)

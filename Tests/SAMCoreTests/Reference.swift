@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import SAMCore
 
 /// A deliberately plain implementation of the paper's definitions, written independently of the kernels:
@@ -90,6 +91,21 @@ enum Fixtures {
                        eta: Double = 0.05, rho: Double = 0.1, general: Bool = false) -> any DynamicsKernel {
         KernelFactory.make(rule: optimizer.rule(rho: rho), model: network, dataset: data, loss: loss.margin, learningRate: eta,
                            forceGeneral: general)
+    }
+
+    /// `steps` steps of `rule`'s kernel on `network` and `data` (with eta), next to the same steps of `plain` (w to
+    /// the next w) from the same weights: the kernel's weights and the plain ones. Fails the test if a step does.
+    static func stepsSideBySide(_ rule: any Rule, _ network: any Model, _ data: Dataset, general: Bool, eta: Double, steps: Int,
+                                plain: ([Double]) -> [Double]) -> (kernel: [Double], plain: [Double]) {
+        let kernel = KernelFactory.make(rule: rule, model: network, dataset: data, loss: Loss.logistic.margin,
+                                        learningRate: eta, forceGeneral: general)
+        var w = network.initialWeights
+        var scan = GrowthScan(dimension: data.dimension)
+        for _ in 0..<steps {
+            #expect(kernel.step(scan: &scan))
+            w = plain(w)
+        }
+        return (kernel.weights, w)
     }
 
     static func relativeError(_ a: [Double], _ b: [Double]) -> Double {

@@ -8,6 +8,10 @@ import Foundation
 /// margins, perturbed gradient, update. Beta and the margins of the new weights are kept for the next step.
 /// Coordinates go four at a time (`Lanes`), padded with zero weights and features.
 ///
+/// m-sharpness (`Rule.exampleGroupSize` M < n) perturbs each group of M consecutive examples by its own gradient and
+/// GSAM (`Rule.surrogateGapWeight` alpha > 0) combines the gradients at w and w + eps (THEORY.md §4.16); both step
+/// along a direction of their own (`combined`), on a common log-scale. For every other rule that branch is constant.
+///
 /// As in `SingleExampleKernel`, the arithmetic is generic over the rule and the algebra and bound at construction.
 public final class GeneralKernel: DynamicsKernel, FieldKernel {
     /// The data dimension d.
@@ -28,10 +32,18 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
     var perturbedMargins: [Double]
     var betaGradient: [Lanes]
     var weightsOfExamples: [Double]
+    /// For m-sharpness (groups of `Rule.exampleGroupSize` < n) and GSAM (`Rule.surrogateGapWeight` > 0), whose step
+    /// is not the gradient at one perturbed point: the step direction U over all parameters (layer-major, theta +=
+    /// eta e^S U is the step), its log-scale S, and the sum of the examples' r'_i = |l'(z'_i)| e^-(S + log n) at
+    /// their perturbed points (the rescaled flow's divisor). Empty for every other rule.
+    var combined: [Lanes] = []
+    var combinedScale = 0.0
+    var combinedMass = 0.0
+    /// GSAM: the gradient g_beta at w, kept while the perturbed one is computed.
+    var unperturbedBetaGradient: [Lanes] = []
     private var prepareOperation: (GeneralKernel) -> Void = { _ in }
     private var stepOperation: (GeneralKernel, inout GrowthScan) -> Bool = { _, _ in false }
-    private var perturbedGradientOperation: (GeneralKernel) -> Double? = { _ in nil }
-    private var velocityOperation: (GeneralKernel, Double, UnsafeMutableBufferPointer<Double>) -> Bool = { _, _, _ in false }
+    private var velocityOperation: (GeneralKernel, Bool, UnsafeMutableBufferPointer<Double>) -> Bool = { _, _, _ in false }
     private var betaVelocityOperation: (GeneralKernel, UnsafeBufferPointer<Double>) -> [Double] = { _, _ in [] }
 
     /// A kernel for `rule` and `algebra` on `dataset` from the given layer-major weights, with step size `learningRate`.
@@ -53,10 +65,13 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
         perturbedMargins = margins
         betaGradient = beta
         weightsOfExamples = margins
+        if Self.combines(rule, count: dataset.count) {
+            combined = theta
+            unperturbedBetaGradient = beta
+        }
         prepareOperation = { k in k.computeBeta(algebra, of: k.theta, into: &k.beta); k.computeMargins(of: k.beta, into: &k.margins) }
         stepOperation = { k, scan in k.step(rule, algebra, &scan) }
-        perturbedGradientOperation = { k in k.perturbedGradient(rule, algebra) }
-        velocityOperation = { k, factor, out in k.writeVelocity(algebra, factor: factor, into: out) }
+        velocityOperation = { k, rescaled, out in k.writeVelocity(rule, algebra, rescaled: rescaled, into: out) }
         betaVelocityOperation = { k, v in k.betaVelocity(algebra, v) }
         prepare()
     }
@@ -129,7 +144,19 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
             guard perturbedMargins.allSatisfy(\.isFinite) else { return nil }
             return gradient(at: perturbedMargins)
         }
-        // ghat_l = g_beta_j d beta_j / d theta_l over all parameters; eps = c shape(ghat, theta).
+        guard perturb(rule, algebra, logScale: s) else { return nil }
+        computeBeta(algebra, of: perturbed, into: &perturbedBeta)
+        computeMargins(of: perturbedBeta, into: &perturbedMargins)
+        guard perturbedMargins.allSatisfy(\.isFinite) else { return nil }
+        return gradient(at: perturbedMargins)
+    }
+
+    /// `perturbed` = theta + eps for the gradient e^s g_beta dbeta/dtheta of `betaGradient`: ghat_l = g_beta_j
+    /// d beta_j / d theta_l over all parameters, eps = c shape(ghat, theta); false when c or the normalizer is not
+    /// finite.
+    @inline(__always)
+    func perturb<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, logScale s: Double) -> Bool {
+        let m = layerCount, blocks = self.blocks
         var normalizer = Lanes.zero
         theta.withUnsafeBufferPointer { w in
             for b in 0..<blocks {
@@ -139,7 +166,7 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
             }
         }
         let c = rule.coefficient(logGradientScale: s, normalizer: normalizer.sum())
-        guard c.isFinite, normalizer.sum().isFinite else { return nil }
+        guard c.isFinite, normalizer.sum().isFinite else { return false }
         theta.withUnsafeBufferPointer { w in
             for b in 0..<blocks {
                 let old = algebra.load(w.baseAddress!, block: b, blocks: blocks)
@@ -149,10 +176,120 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
                 }
             }
         }
+        return true
+    }
+
+    /// Whether `rule`'s step on n examples is a combination (`combined`): groups smaller than n, or GSAM's alpha > 0.
+    /// Constant for rules that leave both hooks at their defaults, so their kernels do not branch on it.
+    @inline(__always)
+    static func combines<R: Rule>(_ rule: R, count: Int) -> Bool {
+        (rule.exampleGroupSize.map { $0 < count } ?? false) || rule.surrogateGapWeight != 0
+    }
+
+    /// g_beta = -sum_n r_n a_n over the examples `range` into `betaGradient`, with r_n = |l'(z_n)| e^-M (M the
+    /// largest log |l'| there) in `weightsOfExamples`; returns M.
+    func groupGradient(at z: [Double], _ range: Range<Int>) -> Double {
+        var largest = -Double.infinity
+        for i in range { largest = max(largest, loss.logSlope(margin: z[i])) }
+        for i in range { weightsOfExamples[i] = Foundation.exp(loss.logSlope(margin: z[i]) - largest) }
+        for b in 0..<blocks { betaGradient[b] = .zero }
+        for i in range {
+            let r = weightsOfExamples[i]
+            for b in 0..<blocks { betaGradient[b] -= r * features[i * blocks + b] }
+        }
+        return largest
+    }
+
+    /// The m-sharpness direction (`combined`) for the current weights: for each group b of M consecutive examples,
+    /// eps_b from the group's own gradient (log-scale M_b - log n_b), the perturbed margins of its examples, and
+    /// their share sum_{i in b} |l'(z'_i)| a_i dbeta/dtheta(w + eps_b), added to U on the common scale e^S
+    /// (S = max log |l'(z'_i)| - log n, kept as it grows). False when anything is not finite.
+    func groupedDirection<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, groupSize: Int) -> Bool {
+        let m = layerCount, blocks = self.blocks
+        guard margins.allSatisfy(\.isFinite) else { return false }
+        for k in combined.indices { combined[k] = .zero }
+        var largest = -Double.infinity, mass = 0.0
+        for start in stride(from: 0, to: count, by: groupSize) {
+            let range = start..<min(start + groupSize, count)
+            let s = groupGradient(at: margins, range) - Foundation.log(Double(range.count))
+            guard perturb(rule, algebra, logScale: s) else { return false }
+            computeBeta(algebra, of: perturbed, into: &perturbedBeta)
+            // The group's examples at w + eps_b, and h = sum_i r'_i a_i on the group's own scale e^M'_b.
+            var groupLargest = -Double.infinity
+            for i in range {
+                var z = Lanes.zero
+                for b in 0..<blocks { z += features[i * blocks + b] * perturbedBeta[b] }
+                perturbedMargins[i] = z.sum()
+                guard perturbedMargins[i].isFinite else { return false }
+                groupLargest = max(groupLargest, loss.logSlope(margin: perturbedMargins[i]))
+            }
+            _ = groupGradient(at: perturbedMargins, range)  // betaGradient = -h
+            if groupLargest > largest {
+                // Rescale what is accumulated to the new, larger scale (a factor <= 1).
+                let shrink = largest == -.infinity ? 0 : Foundation.exp(largest - groupLargest)
+                for k in combined.indices { combined[k] *= shrink }
+                mass *= shrink
+                largest = groupLargest
+            }
+            let weight = Foundation.exp(groupLargest - largest)
+            for i in range { mass += weight * weightsOfExamples[i] }
+            perturbed.withUnsafeBufferPointer { p in
+                for b in 0..<blocks {
+                    let grad = algebra.betaGradient(algebra.load(p.baseAddress!, block: b, blocks: blocks))
+                    for l in 0..<m { combined[l * blocks + b] -= weight * (betaGradient[b] * grad[l]) }
+                }
+            }
+        }
+        combinedScale = largest - Foundation.log(Double(count))
+        combinedMass = mass
+        return combinedScale.isFinite && mass.isFinite && combined.allSatisfy { $0.sum().isFinite }
+    }
+
+    /// GSAM's direction (`combined`) for the current weights, with g = e^s ghat at w and g_p = e^s' ghat' at
+    /// w + eps: U = -(g_p - alpha g_perp) e^-s' = -(1 + alpha q k) ghat' + alpha q ghat, q = e^(s - s'),
+    /// k = <ghat, ghat'> / ||ghat'||^2 (0 when ghat' = 0: g_perp = g), on the scale S = s'. False when anything is
+    /// not finite.
+    func surrogateGapDirection<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, alpha: Double) -> Bool {
+        let m = layerCount, blocks = self.blocks
+        guard margins.allSatisfy(\.isFinite) else { return false }
+        let s = gradient(at: margins)
+        unperturbedBetaGradient = betaGradient
+        guard perturb(rule, algebra, logScale: s) else { return false }
         computeBeta(algebra, of: perturbed, into: &perturbedBeta)
         computeMargins(of: perturbedBeta, into: &perturbedMargins)
-        guard perturbedMargins.allSatisfy(\.isFinite) else { return nil }
-        return gradient(at: perturbedMargins)
+        guard perturbedMargins.allSatisfy(\.isFinite) else { return false }
+        let sp = gradient(at: perturbedMargins)
+        var dot = Lanes.zero, norm = Lanes.zero
+        theta.withUnsafeBufferPointer { w in
+            perturbed.withUnsafeBufferPointer { p in
+                for b in 0..<blocks {
+                    let grad = algebra.betaGradient(algebra.load(w.baseAddress!, block: b, blocks: blocks))
+                    let gradMoved = algebra.betaGradient(algebra.load(p.baseAddress!, block: b, blocks: blocks))
+                    for l in 0..<m {
+                        let g = unperturbedBetaGradient[b] * grad[l], gp = betaGradient[b] * gradMoved[l]
+                        dot += g * gp
+                        norm += gp * gp
+                        combined[l * blocks + b] = g
+                        perturbed[l * blocks + b] = gp  // ghat' (the perturbed weights are no longer needed)
+                    }
+                }
+            }
+        }
+        let q = Foundation.exp(s - sp)
+        let k = norm.sum() > 0 ? dot.sum() / norm.sum() : 0
+        let along = 1 + alpha * q * k, across = alpha * q
+        guard along.isFinite, across.isFinite else { return false }
+        for i in combined.indices { combined[i] = across * combined[i] - along * perturbed[i] }
+        combinedScale = sp
+        combinedMass = weightsOfExamples.reduce(0, +)
+        return combined.allSatisfy { $0.sum().isFinite }
+    }
+
+    /// The combined direction of `rule` (m-sharpness or GSAM) for the current weights; false when not finite.
+    @inline(__always)
+    func combinedDirection<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A) -> Bool {
+        if let size = rule.exampleGroupSize, size < count { return groupedDirection(rule, algebra, groupSize: size) }
+        return surrogateGapDirection(rule, algebra, alpha: rule.surrogateGapWeight)
     }
 
     /// A one-component rule's perturbed weights (`Rule.selectsOneComponent`): `perturbed` is theta with only the
@@ -187,18 +324,28 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
 
     func step<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, _ scan: inout GrowthScan) -> Bool {
         let m = layerCount, blocks = self.blocks, d = dimension
-        guard let factorScale = perturbedGradient(rule, algebra) else { return false }
+        // m-sharpness and GSAM step along `combined` (theta += eta e^S U); every other rule along the gradient at
+        // its one perturbed point (a branch that is constant for it).
+        let combines = Self.combines(rule, count: count)
+        let factorScale: Double
+        if combines {
+            guard combinedDirection(rule, algebra) else { return false }
+            factorScale = combinedScale
+        } else {
+            guard let s = perturbedGradient(rule, algebra) else { return false }
+            factorScale = s
+        }
         // theta_l += f u_l, u_l = -g'_beta_j d beta_j / d theta_l at the perturbed weights, f = eta e^s'.
         let factor = learningRate * Foundation.exp(factorScale)
         var check = Lanes.zero
         for b in 0..<blocks {
             let moved = perturbed.withUnsafeBufferPointer { algebra.load($0.baseAddress!, block: b, blocks: blocks) }
             let old = theta.withUnsafeBufferPointer { algebra.load($0.baseAddress!, block: b, blocks: blocks) }
-            let gradMoved = algebra.betaGradient(moved)
+            let gradMoved = combines ? old : algebra.betaGradient(moved)
             var direction = A.Storage(), new = A.Storage()
             var crossed = SIMDMask<Lanes.MaskStorage>(repeating: false)
             for l in 0..<m {
-                direction[l] = -betaGradient[b] * gradMoved[l]
+                direction[l] = combines ? combined[l * blocks + b] : -betaGradient[b] * gradMoved[l]
                 new[l] = old[l] + factor * direction[l]
                 theta[l * blocks + b] = new[l]
                 check += new[l] * 0
@@ -232,20 +379,31 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
             }
         }
         prepare()
-        guard let s = perturbedGradientOperation(self) else { return false }
-        // -grad L = -e^s' g'_beta dbeta/dtheta; mean |l'| = e^s' sum_n r'_n.
-        let factor = rescaled ? 1 / weightsOfExamples.reduce(0, +) : Foundation.exp(s)
-        return velocityOperation(self, factor, out)
+        return velocityOperation(self, rescaled, out)
     }
 
-    func writeVelocity<A: LaneAlgebra>(_ algebra: A, factor: Double, into out: UnsafeMutableBufferPointer<Double>) -> Bool {
+    /// The field for the current weights (`velocity(at:rescaled:into:)`): for m-sharpness and GSAM e^S U, or rescaled
+    /// U / sum r' (the mean |l'| over the examples at their perturbed points is e^S sum r', the 1/n being in e^S);
+    /// for every other rule the gradient at the one perturbed point.
+    func writeVelocity<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, rescaled: Bool,
+                                                into out: UnsafeMutableBufferPointer<Double>) -> Bool {
+        let combines = Self.combines(rule, count: count)
+        let factor: Double
+        if combines {
+            guard combinedDirection(rule, algebra) else { return false }
+            factor = rescaled ? 1 / combinedMass : Foundation.exp(combinedScale)
+        } else {
+            guard let s = perturbedGradient(rule, algebra) else { return false }
+            // -grad L = -e^s' g'_beta dbeta/dtheta; mean |l'| = e^s' sum_n r'_n.
+            factor = rescaled ? 1 / weightsOfExamples.reduce(0, +) : Foundation.exp(s)
+        }
         let d = dimension, blocks = self.blocks, m = layerCount
         var finite = true
         perturbed.withUnsafeBufferPointer { p in
             for b in 0..<blocks {
-                let grad = algebra.betaGradient(algebra.load(p.baseAddress!, block: b, blocks: blocks))
+                let grad = combines ? A.Storage() : algebra.betaGradient(algebra.load(p.baseAddress!, block: b, blocks: blocks))
                 for l in 0..<m {
-                    let v = -factor * (betaGradient[b] * grad[l])
+                    let v = combines ? factor * combined[l * blocks + b] : -factor * (betaGradient[b] * grad[l])
                     for lane in 0..<Lanes.scalarCount where b * Lanes.scalarCount + lane < d {
                         out[l * d + b * Lanes.scalarCount + lane] = v[lane]
                         finite = finite && v[lane].isFinite

@@ -36,6 +36,9 @@ public final class SingleExampleKernel: DynamicsKernel {
     var selectedBlock = -1
     var selectedLayer = 0
     var selectedDirection = Lanes.zero
+    /// For GSAM (`Rule.surrogateGapWeight` > 0): u' = a dbeta/dtheta(theta + c D), layer-major, from the pass that
+    /// computes <u, u'> and ||u'||^2 to the update pass (owned buffer; empty for every other rule).
+    let gapCache: UnsafeMutablePointer<Lanes>
     private var prepareOperation: (SingleExampleKernel) -> Void = { _ in }
     private var stepOperation: (SingleExampleKernel, inout GrowthScan) -> Bool = { _, _ in false }
     private var betaOperation: (SingleExampleKernel, Int) -> Lanes = { _, _ in .zero }
@@ -53,6 +56,9 @@ public final class SingleExampleKernel: DynamicsKernel {
         theta.initialize(from: padded.storage, count: padded.storage.count)
         let a = PaddedLayers.lanes(dataset.signedFeatures)
         feature = .allocate(capacity: a.count)
+        let cacheCount = rule.surrogateGapWeight != 0 ? padded.storage.count : 0
+        gapCache = .allocate(capacity: cacheCount)
+        gapCache.initialize(repeating: .zero, count: cacheCount)
         feature.initialize(from: a, count: a.count)
         self.loss = loss
         self.learningRate = learningRate
@@ -66,6 +72,7 @@ public final class SingleExampleKernel: DynamicsKernel {
     deinit {
         theta.deallocate()
         feature.deallocate()
+        gapCache.deallocate()
     }
 
     /// The current layer-major weights; setting them recomputes the margin's polynomial and the normalizer.
@@ -197,17 +204,53 @@ public final class SingleExampleKernel: DynamicsKernel {
         for k in stride(from: algebra.degree, through: 0, by: -1) { perturbedMargin = perturbedMargin * c + moments[k] }
         guard perturbedMargin.isFinite else { return false }
         // Step factor eta |l'(z')|; the minus signs of l' and of the gradient cancel in theta += f a dbeta/dtheta.
-        let factor = learningRate * Foundation.exp(loss.logSlope(margin: perturbedMargin))
-        update(rule, algebra, c, factor, &scan)
+        let sp = loss.logSlope(margin: perturbedMargin)
+        let factor = learningRate * Foundation.exp(sp)
+        if rule.surrogateGapWeight != 0 {
+            // GSAM (a branch that is constant for every other rule): one more pass for <u, u'> and ||u'||^2.
+            guard let (along, across) = surrogateGapWeights(rule, algebra, c, logSlope: s, perturbedLogSlope: sp) else { return false }
+            update(rule, algebra, c, factor, along: along, across: across, &scan)
+        } else {
+            update(rule, algebra, c, factor, along: 1, across: 0, &scan)
+        }
         return stateIsFinite
+    }
+
+    /// GSAM's weights of u' and u in its step (and u' itself, in `gapCache`, for the update pass), u = a dbeta/dtheta(theta) and u' = a dbeta/dtheta(theta + c D) (the
+    /// gradients at w and w + eps are l'(z) u and l'(z') u'): with q = |l'(z)| / |l'(z')| and k = <u, u'> /
+    /// ||u'||^2 (0 when u' = 0), the step -(g_p - alpha g_perp) is |l'(z')| ((1 + alpha q k) u' - alpha q u).
+    /// Nil when they are not finite.
+    func surrogateGapWeights<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, _ c: Double, logSlope s: Double,
+                                                      perturbedLogSlope sp: Double) -> (Double, Double)? {
+        let m = algebra.layerCount, blocks = self.blocks
+        var dot = Lanes.zero, norm = Lanes.zero
+        for b in 0..<blocks {
+            let ab = feature[b]
+            let old = algebra.load(theta, block: b, blocks: blocks)
+            let grad = algebra.betaGradient(old)
+            var moved = A.Storage()
+            for l in 0..<m { moved[l] = old[l] + c * rule.shape(gradient: -ab * grad[l], weight: old[l]) }
+            let gradMoved = algebra.betaGradient(moved)
+            for l in 0..<m {
+                let u = ab * grad[l], up = ab * gradMoved[l]
+                dot += u * up
+                norm += up * up
+                gapCache[l * blocks + b] = up
+            }
+        }
+        let alpha = rule.surrogateGapWeight, q = Foundation.exp(s - sp)
+        let k = norm.sum() > 0 ? dot.sum() / norm.sum() : 0
+        let along = 1 + alpha * q * k, across = alpha * q
+        return along.isFinite && across.isFinite ? (along, across) : nil
     }
 
     /// The fused pass: perturb, update, record growth, and accumulate the next step's moments.
     @inline(__always)
     func update<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, _ c: Double, _ factor: Double,
-                                         _ scan: inout GrowthScan) {
+                                         along: Double, across: Double, _ scan: inout GrowthScan) {
         let m = algebra.layerCount, blocks = self.blocks, d = dimension
         let tracks = scan.tracksLeaders
+        let gap = rule.surrogateGapWeight != 0  // constant for every rule but GSAM
         var sums = Sums<A.Storage>()
         var selection = ComponentSelection()
         let w = theta, a = feature
@@ -216,20 +259,25 @@ public final class SingleExampleKernel: DynamicsKernel {
             let old = algebra.load(w, block: b, blocks: blocks)
             // Perturbed weights theta + c D, the gradient there, and the update theta + f u.
             let grad = algebra.betaGradient(old)
-            var moved = A.Storage()
-            if rule.selectsOneComponent {
-                for l in 0..<m { moved[l] = old[l] }
-                if b == selectedBlock { moved[selectedLayer] = old[selectedLayer] + c * selectedDirection }
-            } else {
-                for l in 0..<m { moved[l] = old[l] + c * rule.shape(gradient: -ab * grad[l], weight: old[l]) }
-            }
-            let gradMoved = algebra.betaGradient(moved)
             var direction = A.Storage(), new = A.Storage()
+            if gap {
+                // GSAM: u' = a dbeta/dtheta(theta + c D) as the pass of `surrogateGapWeights` left it.
+                for l in 0..<m { direction[l] = along * gapCache[l * blocks + b] - across * (ab * grad[l]) }
+            } else {
+                var moved = A.Storage()
+                if rule.selectsOneComponent {
+                    for l in 0..<m { moved[l] = old[l] }
+                    if b == selectedBlock { moved[selectedLayer] = old[selectedLayer] + c * selectedDirection }
+                } else {
+                    for l in 0..<m { moved[l] = old[l] + c * rule.shape(gradient: -ab * grad[l], weight: old[l]) }
+                }
+                let gradMoved = algebra.betaGradient(moved)
+                for l in 0..<m { direction[l] = ab * gradMoved[l] }
+            }
             // A weight that crosses zero has old * new <= 0 (a cheap test, exact up to underflow false alarms);
             // the exact sign test runs only then, or when tracking leaders.
             var suspect = false
             for l in 0..<m {
-                direction[l] = ab * gradMoved[l]
                 new[l] = old[l] + factor * direction[l]
                 w[l * blocks + b] = new[l]
                 suspect = suspect || any(old[l] * new[l] .<= 0)

@@ -218,6 +218,8 @@ extension Registry {
         .registering(rule: UnnormalizedSAM.self)
         .registering(rule: AdaptiveSAM.self)
         .registering(rule: LpSAM.self)
+        .registering(rule: MSharpnessSAM.self)
+        .registering(rule: SurrogateGapSAM.self)
         .registering(loss: LogisticLoss.self)
         .registering(loss: ExponentialLoss.self)
         .registering(loss: SquaredLoss.self)

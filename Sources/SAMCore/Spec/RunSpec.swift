@@ -186,10 +186,10 @@ public struct RunSpec: Sendable, Equatable {
         let ownParameters = (try? registry.rule(named: (try? object.string("optimizer")) ?? nil ?? RuleSpec.Defaults.name))?.parameters ?? []
         for key in registry.ruleParameterKeys where object.contains(key) {
             guard let json = object.values[key], json != .null else { continue }
-            // A number, or "inf" for a parameter that admits infinity (lp-sam's p); the spec's own rule decides.
+            // A number, or a name of a value ("inf" for lp-sam's p, "n" for msam's m, "l2"/"none" for msam_norm); the spec's own rule decides.
             let parameter = ownParameters.first { $0.key == key } ?? registry.rules.flatMap(\.parameters).first { $0.key == key }!
             guard let value = parameter.value(of: json) else {
-                throw .wrongType(path: object.path(of: key), expected: parameter.admitsInfinity ? "a number or \"\(RuleParameter.infinitySpelling)\"" : "a number")
+                throw .wrongType(path: object.path(of: key), expected: parameter.expected)
             }
             parameters[key] = value
         }
@@ -259,16 +259,23 @@ public struct RunSpec: Sendable, Equatable {
     public struct Encoded: Encodable, Sendable {
         /// The spec to write.
         public var spec: RunSpec
-        var parameters: [String: Double]
+        var parameters: [String: RuleParameterValue]
 
         /// The encodable form of `spec`; the rule's parameters left out of it are written with the registry's defaults.
+        /// Values with a name are written by name (`"inf"`, msam's `"n"`, `"l2"`), as they are read.
         public init(spec: RunSpec, registry: Registry = .standard) {
             self.spec = spec
             var parameters = spec.rule.parameters
-            if let entry = try? registry.rule(named: spec.rule.name) {
+            let entry = try? registry.rule(named: spec.rule.name)
+            if let entry {
                 for p in entry.parameters where parameters[p.key] == nil { parameters[p.key] = p.defaultValue }
             }
-            self.parameters = parameters
+            var named: [String: RuleParameterValue] = [:]
+            for (key, value) in parameters {
+                let parameter = entry?.parameters.first { $0.key == key } ?? registry.rules.lazy.flatMap(\.parameters).first { $0.key == key }
+                named[key] = RuleParameterValue(value, of: parameter)
+            }
+            self.parameters = named
         }
 
         struct Key: CodingKey {
@@ -293,8 +300,8 @@ public struct RunSpec: Sendable, Equatable {
             try c.encode(s.loss, forKey: Key("loss"))
             try c.encode(s.rule.name, forKey: Key("optimizer"))
             try c.encode(s.rule.rho, forKey: Key("rho"))
-            // JSON has no infinity: lp-sam's p = inf is written "inf", as it is read.
-            for (key, value) in parameters { try c.encode(RuleParameterValue(value), forKey: Key(key)) }
+            // JSON has no infinity: lp-sam's p = inf is written "inf", msam's m = n "n", as they are read.
+            for (key, value) in parameters { try c.encode(value, forKey: Key(key)) }
             switch s.dynamics {
             case .discrete(let d):
                 try c.encode(d.learningRate, forKey: Key("lr"))

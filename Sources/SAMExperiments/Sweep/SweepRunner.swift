@@ -139,7 +139,7 @@ public enum SweepRunner {
         let summary = RunSummary(result, version: "sweep")
         let kept = fields(result, summary: summary).filter { spec.keep.contains($0.key) }
         var axes: [String: JSONValue] = [:]
-        for (axis, value) in zip(spec.axes, point.values) { axes[axis.key] = RuleParameter.json(value) }
+        for (axis, value) in zip(spec.axes, point.values) { axes[axis.key] = axis.json(value) }
         var line: [String: JSONValue] = ["index": .number(Double(point.index)), "key": .string(fnv1a(data)), "axes": .object(axes),
                                          "result": .object(kept)]
         if let seed = point.seed { line["seed"] = .number(Double(seed)) }

@@ -33,6 +33,14 @@ public struct SweepSpec: Sendable, Equatable {
         public var key: String
         /// Its values, in order (a `log` or `linear` range is expanded).
         public var values: [Double]
+        /// The names of values of the rule parameter `key` (`"inf"` for lp-sam's p, `"n"` for msam's m, `"l2"` and
+        /// `"none"` for msam_norm), which `values` may give instead of numbers; empty for other keys.
+        public var names: [RuleParameter.Name] = []
+
+        /// The JSON of a value of the axis: its name if it has one, a number otherwise (`"inf"` for +inf).
+        public func json(_ value: Double) -> JSONValue {
+            names.first { $0.value == value }.map { .string($0.name) } ?? RuleParameter.json(value)
+        }
     }
 
     /// `kind`: discrete runs or flows.
@@ -78,7 +86,7 @@ public struct SweepSpec: Sendable, Equatable {
         }
         var axes: [AxisSpec] = []
         for (i, value) in axisValues.enumerated() {
-            let axis = try Self.axis(value, at: "axes[\(i)]")
+            let axis = try Self.axis(value, at: "axes[\(i)]", registry: registry)
             try Self.checkKey(axis.key, at: "axes[\(i)].key", base: baseSpec, registry: registry)
             // "inf" only where a rule parameter admits it (lp-sam's p).
             if axis.values.contains(.infinity),
@@ -163,9 +171,11 @@ public struct SweepSpec: Sendable, Equatable {
         guard known.contains(key) else { throw .unknownKey(path: path, key: key, known: known) }
     }
 
-    static func axis(_ value: JSONValue, at place: String) throws(SpecError) -> AxisSpec {
+    static func axis(_ value: JSONValue, at place: String, registry: Registry) throws(SpecError) -> AxisSpec {
         let object = try SpecObject(value, path: place)
         guard let key = try? object.string("key"), !key.isEmpty else { throw .invalid(path: place, detail: "missing 'key'") }
+        let names = registry.rules.lazy.flatMap(\.parameters).first { $0.key == key }?.names ?? []
+        let listed = names.isEmpty ? "numbers" : "numbers or " + names.map { "\"\($0.name)\"" }.joined(separator: ", ")
         let kinds = ["values", "linear", "log"].filter(object.contains)
         guard kinds.count == 1 else { throw .invalid(path: place, detail: "('\(key)'): give exactly one of values, linear, log") }
         try object.requireOnly(["key", "values", "linear", "log"])
@@ -175,15 +185,15 @@ public struct SweepSpec: Sendable, Equatable {
             }
             var values: [Double] = []
             for entry in entries {
-                // A number, or "inf" (+inf) for a parameter that admits it; the caller checks which.
-                if entry == .string(RuleParameter.infinitySpelling) {
-                    values.append(.infinity)
+                // A number, or a name of a value of the rule parameter `key` ("inf", "n", "l2", "none").
+                if case .string(let text) = entry, let named = names.first(where: { $0.name == text }) {
+                    values.append(named.value)
                     continue
                 }
-                guard case .number(let x) = entry else { throw .invalid(path: place, detail: "('\(key)'): 'values' must be a non-empty list of numbers") }
+                guard case .number(let x) = entry else { throw .invalid(path: place, detail: "('\(key)'): 'values' must be a non-empty list of \(listed)") }
                 values.append(x)
             }
-            return AxisSpec(key: key, values: values)
+            return AxisSpec(key: key, values: values, names: names)
         }
         let range = try SpecObject(try object.value(kinds[0]), path: "\(place).\(kinds[0])")
         try range.requireOnly(["from", "to", "count"])
@@ -331,7 +341,7 @@ public struct SweepSpec: Sendable, Equatable {
             } else if axis.key == "alpha" {
                 object[axis.key] = .array([.number(value)])
             } else {
-                object[axis.key] = RuleParameter.json(value)  // "inf" for lp-sam's p = inf
+                object[axis.key] = axis.json(value)  // "inf" for lp-sam's p = inf, "n" for msam's m = n, "l2"/"none"
             }
         }
         if let seed = point.seed, case .object(var data) = object["data"] ?? .null {

@@ -21,11 +21,13 @@ public struct SweepTable {
         _ = try SweepStore.scanObjects((directory as NSString).appendingPathComponent("results.jsonl")) { record, object throws(InvalidInput) in
             guard seen.insert(record.index).inserted else { return }
             let axes = object["axes"] as? [String: Any] ?? [:]
-            func value(_ key: String) -> Double {
-                if let n = axes[key] as? NSNumber { return n.doubleValue }
-                return axes[key] as? String == RuleParameter.infinitySpelling ? .infinity : .nan  // lp-sam's p = inf
+            func value(_ axis: SweepSpec.AxisSpec) -> Double {
+                if let n = axes[axis.key] as? NSNumber { return n.doubleValue }
+                // A named value: lp-sam's p = "inf", msam's m = "n" (+inf), msam_norm "l2"/"none" (their codes 0, 1).
+                guard let text = axes[axis.key] as? String else { return .nan }
+                return axis.names.first { $0.name == text }?.value ?? (text == RuleParameter.infinitySpelling ? .infinity : .nan)
             }
-            rows.append((record.index, spec.axes.map { value($0.key) },
+            rows.append((record.index, spec.axes.map { value($0) },
                          (object["seed"] as? NSNumber).map { UInt64($0.int64Value) }, object["result"] as? [String: Any] ?? [:]))
         }
         rows.sort { $0.index < $1.index }
@@ -64,14 +66,16 @@ public struct SweepTable {
         }
     }
 
-    /// The table as CSV: index, the axis keys, seed (if varied), then the kept fields (lists as quoted JSON).
+    /// The table as CSV: index, the axis keys (named values by name), seed (if varied), then the kept fields (lists
+    /// as quoted JSON).
     public var csv: String {
         var header = ["index"] + spec.axes.map(\.key)
         if spec.seeds != nil { header.append("seed") }
         header += spec.keep
         var out = header.joined(separator: ",") + "\n"
         for row in rows {
-            var fields = ["\(row.index)"] + row.axes.map { "\($0)" }
+            // A named value by its name (p = inf "inf", m = "n", msam_norm "l2"/"none"; NPY has their numbers).
+            var fields = ["\(row.index)"] + zip(spec.axes, row.axes).map { axis, v in axis.names.first { $0.value == v }?.name ?? "\(v)" }
             if spec.seeds != nil { fields.append(row.seed.map(String.init) ?? "") }
             for key in spec.keep {
                 let v = row.result[key]
