@@ -127,7 +127,7 @@ enum Reviewers {
                 let gap = sameLeaders ? zip(mapped, switches).map { abs(exp($0) - $1) / $1 }.max() ?? 0 : .infinity
                 output.claims.append(claim("(b) The rescaled and the original-time ℓ₂-SAM flow trace the same path (depth 2), under t(s) = ∫ ds / |ℓ'(z'(s))|",
                                            predicted: "β_rescaled(s) = β_original(t(s)): relative distance ≤ 1e-4 (solver and quadrature); the same leaders, switching at t(s_switch)",
-                                           measured: "max relative distance \(fmt(distance)) over \(reach); leaders \(rescaled.leaderSequence.map(String.init).joined(separator: " → ")) in both, switches at s = \(rescaled.leaders.dropFirst().map { fmt($0.start) }.joined(separator: ", ")) ↦ t(s) = \(mapped.map { fmt(exp($0)) }.joined(separator: ", ")), original flow t = \(switches.map(fmt).joined(separator: ", ")) (largest relative gap \(fmt(gap)))",
+                                           measured: "max relative distance \(fmt(distance)) over \(reach); the rescaled flow's end, s = \(fmt(rescaled.endClock)) (\(rescaled.status.rawValue)), sits at t = 10^(\(fmt(logT.last! / log(10)))); leaders \(rescaled.leaderSequence.map(String.init).joined(separator: " → ")) in both, switches at s = \(rescaled.leaders.dropFirst().map { fmt($0.start) }.joined(separator: ", ")) ↦ t(s) = \(mapped.map { fmt(exp($0)) }.joined(separator: ", ")), original flow t = \(switches.map(fmt).joined(separator: ", ")) (largest relative gap \(fmt(gap)))",
                                            samePath && sameLeaders && gap < 1e-3))
             } else {
                 let sBound = rescaled.eventClock ?? rescaled.endClock
