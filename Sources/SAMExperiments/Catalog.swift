@@ -1,7 +1,9 @@
 /// The paper's items, in the order of the report. `samlab reproduce ITEM` runs one of them alone.
 public enum Catalog {
-    /// Every item: fig1, fig2, fig3, fig4, thm31, thm32, thm44, ablations, fig5.
-    public static let items: [ReproductionItem] = [Figure1.item, Figure2.item, Figure3.item, Figure4.item, Theorem31.item, Theorem32.item, Theorem44.item, Ablations.item, Figure5.item]
+    /// Every item: fig1, fig2, fig3, fig4, thm31, thm32, thm44, ablations, fig5, then fig7 and reviewers (beyond the paper's main
+    /// text: the appendix's multi-example figure and the public reviews' questions).
+    public static let items: [ReproductionItem] = [Figure1.item, Figure2.item, Figure3.item, Figure4.item, Theorem31.item, Theorem32.item, Theorem44.item, Ablations.item, Figure5.item,
+                                                  Figure7.item, Reviewers.item]
 
     /// The item with identifier `id` (`fig4`), or nil.
     public static func item(_ id: String) -> ReproductionItem? { items.first { $0.id == id } }

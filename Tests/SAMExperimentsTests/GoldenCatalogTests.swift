@@ -10,9 +10,10 @@ import SAMCore
 /// and figures of the items with flows (fig2, fig3, thm31, thm44, ablations) were rewritten once (2026-12-02, issue
 /// 12), when the solver's `atol` became relative to the initial weight scale: their claims are unchanged, and every
 /// number moved by less than 1e-8 relative except components below 1e-14 of the scale (0 to the solver's resolution).
+/// fig7 and reviewers (issue 14) were added with the outputs of their first version (2026-12-02).
 @Suite struct GoldenCatalogTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/quick")
-    static let items = ["fig1", "fig2", "fig3", "fig4", "thm31", "thm32", "thm44", "ablations"]
+    static let items = ["fig1", "fig2", "fig3", "fig4", "thm31", "thm32", "thm44", "ablations", "fig7", "reviewers"]
 
     @Test(arguments: items)
     func quickOutputsAreUnchanged(_ id: String) throws {
