@@ -32,7 +32,9 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
 
         // MARK: - Library
-        .target(name: "SAMCore"),
+        // CLaneMath: inline elementwise math on SIMD4<Double> that Swift calls without a call per lane (header-only).
+        .target(name: "CLaneMath"),
+        .target(name: "SAMCore", dependencies: ["CLaneMath"]),
         .target(name: "SAMFlow", dependencies: ["SAMCore"]),
         .target(name: "SAMPlot"),
         .target(name: "OpenBLASKernels", dependencies: ["COpenBLAS"]),

@@ -1,3 +1,4 @@
+internal import CLaneMath
 import Foundation
 
 /// lp-SAM: the perturbation of radius rho in the l_p norm that maximizes the linearized loss, argmax of <g, eps> over
@@ -127,13 +128,10 @@ enum SquareRootMagnitude: LpMagnitude {
     @inline(__always)
     static func magnitude(_ a: Lanes, exponent: Double) -> Lanes { squareRoot(a) }
 
-    /// sqrt(x), lane by lane (correctly rounded, as `squareRoot()`). Out of line and declared free of effects, so
-    /// that the kernels' shape and normalizer of one component share one call (Swift's square root goes through
-    /// libm on Linux, which the optimizer may not merge by itself).
-    @inline(never) @_effects(readnone)
-    static func squareRoot(_ x: Lanes) -> Lanes {
-        Lanes(x[0].squareRoot(), x[1].squareRoot(), x[2].squareRoot(), x[3].squareRoot())
-    }
+    /// sqrt(x), lane by lane, correctly rounded (the bits of `squareRoot()`), as one vector instruction
+    /// (`CLaneMath`: Swift's own square root is a scalar instruction plus a branch to libm per lane on Linux).
+    @inline(__always)
+    static func squareRoot(_ x: Lanes) -> Lanes { samlab_lanes_sqrt(x) }
 }
 
 /// p = 3/2, q - 1 = 2: a square.
