@@ -1,7 +1,8 @@
 /// The paper's items, in the order of the report. `samlab reproduce ITEM` runs one of them alone.
 public enum Catalog {
-    /// Every item: fig1, fig2, fig3, fig4, thm31, thm32, thm44, ablations, fig5.
-    public static let items: [ReproductionItem] = [Figure1.item, Figure2.item, Figure3.item, Figure4.item, Theorem31.item, Theorem32.item, Theorem44.item, Ablations.item, Figure5.item]
+    /// Every item: fig1, fig2, fig3, fig4, thm31, thm32, thm44, ablations, fig5 (MNIST, GD and ℓ₂-SAM), and
+    /// fig5-fashion (beyond the paper: the same comparison with SGD on Fashion-MNIST).
+    public static let items: [ReproductionItem] = [Figure1.item, Figure2.item, Figure3.item, Figure4.item, Theorem31.item, Theorem32.item, Theorem44.item, Ablations.item, Figure5.item, Figure5Fashion.item]
 
     /// The item with identifier `id` (`fig4`), or nil.
     public static func item(_ id: String) -> ReproductionItem? { items.first { $0.id == id } }
