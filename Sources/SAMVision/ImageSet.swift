@@ -41,6 +41,15 @@ public struct ImageSet: Sendable, Equatable {
         return ImageSet(checkedHeight: height, width: width, pixels: Array(pixels[0..<(k * height * width)]), labels: Array(labels[0..<k]))
     }
 
+    /// The examples at `indices`, in that order, as a set of their own (a seeded split or subset).
+    public func subset(_ indices: some Collection<Int>) throws(InvalidInput) -> ImageSet {
+        if let bad = indices.first(where: { $0 < 0 || $0 >= count }) {
+            throw InvalidInput("example \(bad) is outside 0..<\(count)")
+        }
+        let (x, y) = gather(indices)
+        return ImageSet(checkedHeight: height, width: width, pixels: x.data, labels: y)
+    }
+
     /// The pixels of example `i` (row-major), for instance to explain it with `GradCAM`.
     public func image(_ i: Int) throws(InvalidInput) -> [Float] {
         guard i >= 0 && i < count else { throw InvalidInput("image \(i) is outside 0..<\(count)") }

@@ -6,7 +6,7 @@ import SAMCore
 /// The file names are the standard ones (`train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-...`), each
 /// found with or without `.gz`. Image and label counts must agree, because a mismatched pair would silently
 /// shift every label.
-public struct MNISTDataset: Sendable {
+public struct MNISTDataset: Sendable, Equatable {
     /// Where Debian's `dataset-fashion-mnist` package puts Fashion-MNIST.
     public static let fashionMNISTDirectory = "/usr/share/datasets/fashion-mnist/"
 
@@ -14,6 +14,8 @@ public struct MNISTDataset: Sendable {
     public var train: ImageSet
     /// The test set (10,000 images in the standard files).
     public var test: ImageSet
+    /// How the two sets were made from one collection (`MNIST5k`), or nil for the standard files' own division.
+    public var split: DatasetSplit?
 
     /// A data set from two image sets already in memory (subsets, or synthetic images).
     public init(train: ImageSet, test: ImageSet) {
@@ -25,7 +27,7 @@ public struct MNISTDataset: Sendable {
     public init(directory: String = MNISTDataset.fashionMNISTDirectory) throws(InvalidInput) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw InvalidInput("\(directory): no such directory; for Fashion-MNIST run 'apt-get install dataset-fashion-mnist' (it installs into \(MNISTDataset.fashionMNISTDirectory)), or put MNIST's train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte(.gz), t10k-images-idx3-ubyte(.gz) and t10k-labels-idx1-ubyte(.gz) in a directory and pass it")
+            throw InvalidInput("\(directory): no such directory; for Fashion-MNIST run 'make deps' or 'apt-get install dataset-fashion-mnist' (it installs into \(MNISTDataset.fashionMNISTDirectory)), or put MNIST's train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte(.gz), t10k-images-idx3-ubyte(.gz) and t10k-labels-idx1-ubyte(.gz) in a directory and pass it")
         }
         train = try Self.loadPair(directory: directory, prefix: "train")
         test = try Self.loadPair(directory: directory, prefix: "t10k")

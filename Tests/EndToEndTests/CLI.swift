@@ -23,11 +23,13 @@ enum CLI {
         return URL(fileURLWithPath: ".build/debug/samlab")
     }()
 
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+    /// Runs samlab with `arguments`, in `directory` if given, with `environment` added to this process's.
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         // stderr goes to a file, stdout through a pipe read to the end before waiting, so no output can block.
         let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("samlab-stderr-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)

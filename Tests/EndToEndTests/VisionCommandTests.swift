@@ -195,7 +195,8 @@ import Testing
         let run = dir.appendingPathComponent("run").path
         #expect(try CLI.run(["vision", "train", "--data-dir", dir.path, "--batch-size", "2", "--out", run]).status == 0)
         var summary = try Self.json(run + "/summary.json")
-        summary["data_dir"] = small.path
+        #expect(summary["dataset"] as? String == "idx:\(dir.path)" && summary["data_dir"] as? String == dir.path)
+        summary["dataset"] = "idx:\(small.path)"
         try JSONSerialization.data(withJSONObject: summary).write(to: URL(fileURLWithPath: run + "/summary.json"))
         Self.expectOneLineError(try CLI.run(["vision", "gradcam", run, "--out", dir.appendingPathComponent("cam").path]),
                                 mentioning: ["1x28x28", "20x20", run])
@@ -238,6 +239,64 @@ import Testing
         #expect(rows.first?.contains("1000") == true && rows.first?.contains("x ") == true)
         Self.expectOneLineError(try CLI.run(["bench", "cnn", "--data-dir", dir.path, "--optimizers", "adam"]), mentioning: ["adam"])
         Self.expectOneLineError(try CLI.run(["bench", "cnn", "--data-dir", dir.path, "--batch", "4", "--steps", "5"]), mentioning: ["20"])
+    }
+
+    /// --dataset mnist-5k (the default) reads the real digits and records the seeded split; fashion-mnist and
+    /// idx:DIR read IDX folders (--data-dir DIR is idx:DIR); any other value, or both flags, is one line and exit 2.
+    @Test func datasetFlag() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.writeIDX(to: dir, count: 8)
+        let base = ["vision", "train", "--batch-size", "30", "--train-limit", "60", "--conv-channels", "4", "--hidden", "0"]
+        for (flags, name) in [([], "mnist-5k"), (["--dataset", "mnist-5k"], "mnist-5k")] {
+            let run = dir.appendingPathComponent("run-\(flags.count)").path
+            let r = try CLI.run(base + flags + ["--out", run])
+            #expect(r.status == 0, "\(r.stderr)")
+            let summary = try Self.json(run + "/summary.json")
+            #expect(summary["dataset"] as? String == name && summary["data_dir"] == nil)
+            #expect(summary["train_images"] as? Int == 60 && summary["test_images"] as? Int == 10)
+            let split = try #require(summary["split"] as? [String: Any])
+            #expect(split["seed"] as? Int == 1 && split["train_images"] as? Int == 4000 && split["test_images"] as? Int == 1000)
+            #expect(split["test_per_class"] as? Int == 100 && split["classes"] as? Int == 10)
+            #expect((split["rule"] as? String)?.contains("SplitMix64") == true)
+            #expect(summary["steps"] as? Int == 2)
+        }
+        // The same run on the same digits gives the same checkpoint.
+        #expect(try Self.bytes(dir.appendingPathComponent("run-0/checkpoint.json").path) == Self.bytes(dir.appendingPathComponent("run-2/checkpoint.json").path))
+        for (flags, name) in [(["--dataset", "idx:\(dir.path)"], "idx:\(dir.path)"), (["--data-dir", dir.path], "idx:\(dir.path)")] {
+            let run = dir.appendingPathComponent("idx-\(flags[0])").path
+            let r = try CLI.run(base + flags + ["--out", run])
+            #expect(r.status == 0, "\(r.stderr)")
+            let summary = try Self.json(run + "/summary.json")
+            #expect(summary["dataset"] as? String == name && summary["data_dir"] as? String == dir.path && summary["split"] == nil)
+        }
+        if FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist") {
+            let run = dir.appendingPathComponent("fashion").path
+            let r = try CLI.run(base + ["--dataset", "fashion-mnist", "--out", run])
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(try Self.json(run + "/summary.json")["dataset"] as? String == "fashion-mnist")
+        }
+        let out = dir.appendingPathComponent("bad").path
+        for value in ["mnist", "idx:", "fashion", "MNIST-5K"] {
+            Self.expectOneLineError(try CLI.run(base + ["--dataset", value, "--out", out]), mentioning: ["--dataset", "'\(value)'", "mnist-5k, fashion-mnist or idx:DIR"])
+        }
+        Self.expectOneLineError(try CLI.run(base + ["--dataset", "mnist-5k", "--data-dir", dir.path, "--out", out]),
+                                mentioning: ["only one of --dataset and --data-dir"])
+        #expect(!FileManager.default.fileExists(atPath: out))
+        // gradcam explains the run on the test digits it was trained with.
+        let cam = try CLI.run(["vision", "gradcam", dir.appendingPathComponent("run-0").path, "--images", "3", "--shown", "1",
+                               "--out", dir.appendingPathComponent("cam").path])
+        #expect(cam.status == 0 && cam.stdout.contains("foreground share"), "\(cam.stderr)")
+    }
+
+    /// Without the digits, mnist-5k says how to get them (make deps), before anything is written.
+    @Test func missingDigitsSayHowToGetThem() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("run").path
+        let r = try CLI.run(["vision", "train", "--out", out], environment: ["SAMLAB_DATA_DIR": dir.path])
+        Self.expectOneLineError(r, mentioning: [dir.appendingPathComponent("mnist_5k.csv.gz").path, "missing", "make deps"])
+        #expect(!FileManager.default.fileExists(atPath: out))
     }
 
     @Test func missingDataDirectorySaysWhatToDo() throws {

@@ -2,7 +2,7 @@ import Testing
 @testable import SAMExperiments
 import SAMVision
 
-/// The fig5 trend verdict comes from the data: ℓ₂-SAM's last observation against its first, by their intervals.
+/// The fig5 (and fig5-fashion) trend verdict comes from the data: ℓ₂-SAM's last observation against its first, by their intervals.
 @Suite struct Figure5TrendTests {
     func series(_ points: [(step: Int, mean: Double, half: Double)]) -> ForegroundShareSeries {
         ForegroundShareSeries(every: 1, images: 100, threshold: 0.1, observations: points.map { p in
@@ -13,14 +13,14 @@ import SAMVision
 
     @Test func verdictFollowsTheIntervals() {
         let flat = series([(0, 0.5, 0.05), (10, 0.5, 0.05)])
-        let rising = Figure5.trendClaim(sam: series([(0, 0.4, 0.02), (5, 0.3, 0.02), (10, 0.6, 0.02)]), sgd: flat)
+        let rising = GradCAMComparison.trendClaim(item: "fig5", setting: "", sam: series([(0, 0.4, 0.02), (5, 0.3, 0.02), (10, 0.6, 0.02)]), baseline: flat, baselineLabel: "SGD")
         #expect(rising.verdict == .holds && rising.measurement.hasPrefix("ℓ₂-SAM rises"))
-        let falling = Figure5.trendClaim(sam: series([(0, 0.6, 0.02), (10, 0.4, 0.02)]), sgd: flat)
+        let falling = GradCAMComparison.trendClaim(item: "fig5", setting: "", sam: series([(0, 0.6, 0.02), (10, 0.4, 0.02)]), baseline: flat, baselineLabel: "SGD")
         #expect(falling.verdict == .fails && falling.measurement.hasPrefix("ℓ₂-SAM falls"))
-        let overlapping = Figure5.trendClaim(sam: series([(0, 0.5, 0.05), (10, 0.55, 0.05)]), sgd: flat)
+        let overlapping = GradCAMComparison.trendClaim(item: "fig5", setting: "", sam: series([(0, 0.5, 0.05), (10, 0.55, 0.05)]), baseline: flat, baselineLabel: "SGD")
         #expect(overlapping.verdict == .inconclusive && overlapping.measurement.contains("no significant change"))
         #expect(overlapping.measurement.contains("SGD no significant change"))
-        let single = Figure5.trendClaim(sam: series([(0, 0.5, 0.05)]), sgd: flat)
+        let single = GradCAMComparison.trendClaim(item: "fig5", setting: "", sam: series([(0, 0.5, 0.05)]), baseline: flat, baselineLabel: "SGD")
         #expect(single.verdict == .inconclusive && single.measurement.contains("not enough observations"))
     }
 }

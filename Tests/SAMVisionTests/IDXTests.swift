@@ -87,7 +87,7 @@ import SAMCore
 
     @Test func missingDirectorySaysHowToGetData() {
         let error = #expect(throws: InvalidInput.self) { try MNISTDataset(directory: "/nonexistent/samvision") }
-        #expect(error?.message.contains("apt-get install dataset-fashion-mnist") == true)
+        #expect(error?.message.contains("apt-get install dataset-fashion-mnist") == true && error?.message.contains("make deps") == true)
     }
 
     @Test func missingFile() throws {

