@@ -47,8 +47,7 @@ struct PanelData {
                 if let t = xs.transform(s.start) { xExtent.add(t) }
                 if let t = xs.transform(s.end) { xExtent.add(t) }
                 if let l = s.label {
-                    addEntry(LegendEntry(label: l, glyph: .swatch(Palette.color(s.colorIndex), opacity: s.opacity,
-                                                                    hatched: Palette.hatched(s.colorIndex))))
+                    addEntry(LegendEntry(label: l, glyph: .swatch(s.color, opacity: s.opacity, hatched: s.hatched)))
                 }
             case let .reference(r):
                 let what = "reference line" + (r.label.map { " '\($0)'" } ?? " #\(i + 1)")
@@ -72,6 +71,15 @@ struct PanelData {
                     xExtent.add(resolved.xEdges.max()!)
                     yExtent.add(resolved.yEdges.min()!)
                     yExtent.add(resolved.yEdges.max()!)
+                    if let names = h.categories, h.isCategorical, h.showsColorBar {
+                        // The categories' legend: the map's label as heading, one swatch per category shown.
+                        let present = Set(h.values.joined().compactMap(h.category))
+                        if let l = h.label { addEntry(LegendEntry(label: l, glyph: .heading)) }
+                        for (k, name) in names.enumerated() where present.contains(k) {
+                            addEntry(LegendEntry(label: name, glyph: .swatch(h.categoryColor(k), opacity: 1, hatched: false)))
+                        }
+                        if resolved.hasMissing { addEntry(LegendEntry(label: PanelLayout.missingLabel, glyph: .missing)) }
+                    }
                 }
             case .text:
                 break
@@ -181,6 +189,11 @@ struct ResolvedHeatMap {
             return nil
         }
         source = h
+        if h.isCategorical {
+            hasMissing = h.values.joined().contains { h.category($0) == nil }
+            (colorLower, colorUpper) = (0, 1)
+            return
+        }
         var extent = Extent()
         var missing = 0, nonPositive = 0
         for row in h.values {
@@ -222,6 +235,7 @@ struct ResolvedHeatMap {
 
     /// Position 0...1 of a value on the color bar, nil for missing data.
     func colorPosition(_ v: Double) -> Double? {
+        if source.isCategorical { return nil }
         guard let t = source.colorScale.transform(v) else { return nil }
         return min(max((t - colorLower) / (colorUpper - colorLower), 0), 1)
     }
