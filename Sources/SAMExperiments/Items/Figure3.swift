@@ -28,7 +28,7 @@ enum Figure3 {
             let name = optimizer == GradientDescent.name ? "GD, α = \(alpha)" : "ℓ₂-SAM, α = \(alpha)"
             var panel = Panel(title: name, x: Axis("rescaled time s"), y: .log("β_j"))
             panel.add(contentsOf: ShadedInterval.runs(outcome.leaders.map { ($0.coordinate, $0.start) }, end: outcome.endClock,
-                                                      colorIndex: { $0 - 1 }, label: { $0 == 0 ? nil : "β\(subscriptDigit($0)) leads" }))
+                                                      colorIndex: { $0 - 1 }, label: { $0 == 0 ? "nothing grows" : "β\(subscriptDigit($0)) leads" }))
             for j in 0..<mu.count {
                 let points = outcome.rows.map { ($0.clock, $0.beta![j]) }.filter { $0.1 > 0 }
                 panel.add(LineSeries(x: points.map(\.0), y: points.map(\.1), label: "β\(subscriptDigit(j + 1))", style: .palette(j)))
