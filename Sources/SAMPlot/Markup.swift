@@ -6,7 +6,9 @@
 /// unclosed group runs to the end, so any string is a valid label. Every text the renderer writes (titles, axis,
 /// legend and color-bar labels, reference labels, annotations) goes through it; widths are estimated on the runs,
 /// scripts at `scriptScale` of the font size. In SVG a script is a `tspan` with a smaller font size and a `dy`
-/// shift (undone by the next run), which every SVG renderer supports.
+/// shift (undone by the next run), which every SVG renderer supports; such a text element gets
+/// `xml:space="preserve"`, since renderers trim spaces at tspan boundaries otherwise (librsvg does, and draws a
+/// no-break space there with no width).
 public enum Markup {
     /// Where a run sits relative to the baseline.
     public enum Position: Sendable, Equatable {

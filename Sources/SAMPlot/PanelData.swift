@@ -143,6 +143,9 @@ struct PanelData {
             return scale == .log10 ? (0, 1) : (0, 1)
         }
         var lo = extent.lower, hi = extent.upper
+        if scale == .log10, let decades = axis.maxDecades, decades > 0, hi - lo > decades {
+            if axis.keepsTop ?? true { lo = hi - decades } else { hi = lo + decades }
+        }
         if hi - lo <= 1e-12 * max(abs(lo), abs(hi), 1e-300) {
             let half = scale == .log10 ? 0.5 : (lo == 0 ? 1 : abs(lo) * 0.1)
             return (lo - half, hi + half)

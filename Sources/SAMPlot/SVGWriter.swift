@@ -70,7 +70,9 @@ struct SVGWriter {
                            ("paint-order", "stroke")]
         }
         attributes += extra
-        body += "<text" + Self.attributeText(attributes) + ">" + Markup.svgContent(string, fontSize: fontSize) + "</text>\n"
+        let content = Markup.svgContent(string, fontSize: fontSize)
+        if content.contains("<tspan") { attributes.append(("xml:space", "preserve")) }
+        body += "<text" + Self.attributeText(attributes) + ">" + content + "</text>\n"
         textBoxes.append(TextBox(rect: box, text: string, role: role))
         return true
     }

@@ -31,6 +31,9 @@ import Testing
         // The superscript is raised (negative dy) and the text after a script returns to the baseline.
         #expect(spans.contains { $0.text == "2t" && ($0.attributes["dy"].flatMap(Double.init) ?? 0) < 0 })
         #expect(TextMetrics.width("β_j", fontSize: 10) < TextMetrics.width("βj", fontSize: 10))
+        // Spaces at tspan boundaries are kept (librsvg trims them otherwise).
+        #expect(svg.all("text", class: "axis-label").contains { $0.attributes["xml:space"] == "preserve" })
+        #expect(svg.all("text", class: "axis-label").first { $0.text == "rescaled time s" }?.attributes["xml:space"] == nil)
     }
 
     @Test func fittingKeepsMarkupIntact() {
@@ -60,5 +63,23 @@ import Testing
         let figure = Figure(Panel(layers: [.heatMap(HeatMap(values: [[0, 1]], categories: ["a", "b"],
                                                             colors: [Color(hex: "#111111"), Color(hex: "#222222")]))]))
         #expect(try Figure(jsonData: figure.jsonData()) == figure)
+    }
+
+    @Test func maxDecadesKeepsTheInformativeEndOfALogAxis() {
+        var warnings: [String] = []
+        var extent = Extent()
+        extent.add(-60)
+        extent.add(0)
+        let top = PanelData.range(axis: Axis(scale: .log10, padding: 0, maxDecades: 12), extent: extent, hasHeatMap: false,
+                                  axisName: "y", panelName: "p", warnings: &warnings)
+        #expect(top.lower == -12 && top.upper == 0)
+        let bottom = PanelData.range(axis: Axis(scale: .log10, padding: 0, maxDecades: 12, keepsTop: false), extent: extent,
+                                     hasHeatMap: false, axisName: "y", panelName: "p", warnings: &warnings)
+        #expect(bottom.lower == -60 && bottom.upper == -48)
+        // Linear axes and narrower data are untouched.
+        let linear = PanelData.range(axis: Axis(padding: 0, maxDecades: 12), extent: extent, hasHeatMap: false,
+                                     axisName: "y", panelName: "p", warnings: &warnings)
+        #expect(linear.lower == -60)
+        #expect(warnings.isEmpty)
     }
 }
