@@ -12,7 +12,7 @@ enum Figure4 {
 
     static let item = ReproductionItem(
         id: "fig4", title: "Fig 4: loss curves of GD and l2-SAM with the leading coordinate",
-        caption: "Training loss of discrete GD and ℓ₂-SAM, depth 2, α = 0.35, μ = (1, …, 6), η = 0.1; bands mark the coordinate with the highest relative growth. Top: the caption's ρ = 0.1. Bottom: ρ = 1."
+        caption: "Training loss of discrete GD and ℓ₂-SAM, depth 2, α = 0.35, μ = (1, …, 6), η = 0.1; bands mark the coordinate with the highest relative growth (grey: none grows). Left: GD (it has no ρ); middle: ℓ₂-SAM at the caption's ρ = 0.1; right: ℓ₂-SAM at ρ = 1."
     ) { quick in
         let steps = quick ? 4000 : 40000
         var output = ItemOutput()
