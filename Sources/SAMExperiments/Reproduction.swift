@@ -175,21 +175,31 @@ public enum Reproduction {
         md += "Every number below was measured by `samlab reproduce`\(quickNote); figures and data are in the item folders.\n\n"
         md += "## Claims\n\n" + verdictSummary(reports) + ".\n\n" + claimsTable(reports) + "\n\n"
         var html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>SAMLab reproduction report</title>"
-        html += "<style>body{font-family:DejaVu Sans,sans-serif;max-width:1100px;margin:2em auto;}img{max-width:100%;}td,th{border:1px solid #ccc;padding:4px;font-size:90%;}table{border-collapse:collapse;}</style></head><body>"
+        // Every figure at one physical scale: 1 pt of the figure = 1 CSS px (the PNGs are rendered at 2x), wide ones
+        // scroll sideways instead of shrinking their text; a click opens the full-size image.
+        html += "<style>body{font-family:DejaVu Sans,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;}"
+            + "figure{margin:1em 0;overflow-x:auto;}figure img{max-width:none;height:auto;}figcaption{max-width:900px;}"
+            + "td,th{border:1px solid #ccc;padding:4px;font-size:90%;}table{border-collapse:collapse;}"
+            + "td.verdict{font-weight:bold;white-space:nowrap;}tr.holds td.verdict{background:#dff3e4;color:#14532d;}"
+            + "tr.fails td.verdict{background:#fde2e1;color:#8b1a1a;}tr.inconclusive td.verdict{background:#fff4d6;color:#7a5200;}"
+            + "tr.documented-discrepancy td.verdict{background:#e3ecfb;color:#1d3f7a;}</style></head><body>"
         html += "<h1>SAMLab reproduction report</h1><h2>Claims</h2><table><tr><th>item</th><th>claim</th><th>prediction</th><th>measurement</th><th>verdict</th></tr>"
         for r in reports {
             for c in r.claims {
-                html += "<tr><td>\(escape(c.item))</td><td>\(escape(c.statement))</td><td>\(escape(c.prediction))</td><td>\(escape(c.measurement))</td><td>\(escape(verdictText(c)))</td></tr>"
+                html += "<tr class=\"\(verdictClass(c))\"><td>\(escape(c.item))</td><td>\(typeset(c.statement))</td><td>\(typeset(c.prediction))</td><td>\(typeset(c.measurement))</td><td class=\"verdict\">\(escape(verdictText(c)))</td></tr>"
             }
         }
         html += "</table>"
         for r in reports {
             md += "## \(r.item.title)\n\n\(r.item.caption)\n\n"
-            html += "<h2>\(escape(r.item.title))</h2>"
+            html += "<h2>\(typeset(r.item.title))</h2>"
             for f in r.figures {
                 let image = PNGExport.isAvailable ? "\(r.item.id)/\(f).png" : "\(r.item.id)/\(f).svg"
                 md += "![\(r.item.title)](\(image))\n\n"
-                html += "<figure><img src=\"\(image)\" alt=\"\(escape(r.item.title))\"><figcaption>\(escape(r.item.caption))</figcaption></figure>"
+                // The figure's width in points from its spec (nil if the spec is missing: then the image's own size).
+                let spec = try? Figure.load(from: URL(fileURLWithPath: (out as NSString).appendingPathComponent("\(r.item.id)/\(f).json")))
+                let width = spec.map { " width=\"\(Int($0.width.rounded()))\"" } ?? ""
+                html += "<figure><a href=\"\(image)\" title=\"full size\"><img src=\"\(image)\"\(width) alt=\"\(escape(r.item.title))\"></a><figcaption>\(typeset(r.item.caption))</figcaption></figure>"
             }
             md += "Parameters: \(r.item.id == "" ? "" : r.parameters.joined(separator: "; ")).\n\n"
             md += "Data: \(r.tables.map { "`\(r.item.id)/\($0).csv`" }.joined(separator: ", ")); figure specs: \(r.figures.map { "`\(r.item.id)/\($0).json`" }.joined(separator: ", ")).\n\n"
@@ -199,6 +209,25 @@ public enum Reproduction {
         html += "</body></html>\n"
         try AtomicFile.write(md, to: (out as NSString).appendingPathComponent("REPORT.md"))
         try AtomicFile.write(html, to: (out as NSString).appendingPathComponent("index.html"))
+    }
+
+    /// The verdict's CSS class: holds, fails, inconclusive, documented-discrepancy.
+    static func verdictClass(_ claim: Claim) -> String {
+        claim.verdict.rawValue.lowercased().replacingOccurrences(of: " ", with: "-")
+    }
+
+    /// Report text as HTML, written the way the figures write it: l_inf ℓ∞, l2 ℓ₂, D_mu D<sub>μ</sub>, and a single
+    /// letter's index (α_c, c_i, β_{j}) as a subscript; anything else escaped as it is.
+    static func typeset(_ s: String) -> String {
+        var t = escape(s)
+        for (plain, shown) in [("l_inf", "ℓ∞"), ("l_1", "ℓ₁"), ("l_2", "ℓ₂"), ("l2", "ℓ₂"), ("l1", "ℓ₁"), ("D_mu", "D_μ"),
+                               ("alpha", "α"), ("rho", "ρ"), ("mu", "μ"), ("eta", "η")] {
+            t = t.replacingOccurrences(of: "(?<![A-Za-z0-9_])" + plain + "(?![A-Za-z0-9])", with: shown, options: .regularExpression)
+        }
+        // A single letter (not part of a longer word) with an index: x_i, x_{ij}.
+        t = t.replacingOccurrences(of: "(?<![A-Za-z0-9_])(\\p{L})_\\{([^}]*)\\}", with: "$1<sub>$2</sub>", options: .regularExpression)
+        t = t.replacingOccurrences(of: "(?<![A-Za-z0-9_])(\\p{L})_([A-Za-z0-9\\p{Greek}*]+)", with: "$1<sub>$2</sub>", options: .regularExpression)
+        return t
     }
 
     static func escape(_ s: String) -> String {

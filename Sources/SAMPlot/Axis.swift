@@ -12,12 +12,20 @@ public struct Axis: Sendable, Codable, Equatable {
     public var domain: ClosedRange<Double>?
     /// Fraction of the data span added at each end (scale space); nil means 0.04, or 0 when the panel has a heat map.
     public var padding: Double?
+    /// On a log axis following the data, show at most this many decades below the data's top (and above its bottom
+    /// for `maxDecadesFromBottom`): a run that collapses to 1e-60 or a clock that runs to 1e200 would otherwise squeeze
+    /// the informative part into a few pixels. Data beyond is clipped at the frame. Nil: the whole data range.
+    public var maxDecades: Double?
+    /// Which end `maxDecades` keeps: the top (true, the default: a collapse runs off the bottom) or the bottom.
+    public var keepsTop: Bool?
     /// Values grow right-to-left (x) or top-to-bottom (y), as for image rows in a Grad-CAM map.
     public var reversed: Bool
 
     /// An axis with the given title, scale, fixed range, padding and direction.
     public init(_ label: String? = nil, scale: Scale = .linear, domain: ClosedRange<Double>? = nil,
-                padding: Double? = nil, reversed: Bool = false) {
+                padding: Double? = nil, reversed: Bool = false, maxDecades: Double? = nil, keepsTop: Bool? = nil) {
+        self.maxDecades = maxDecades
+        self.keepsTop = keepsTop
         self.label = label
         self.scale = scale
         self.domain = domain

@@ -7,6 +7,11 @@
 /// NaN (and infinite) cells are "no data", not a value: they are drawn hatched grey and get their own key under
 /// the color bar, so a missing run can never be mistaken for a low value. The color range defaults to the finite
 /// values; diverging maps center it on zero.
+///
+/// Categorical maps (a regime, a limit direction, a leading coordinate) set `categories`: value k (rounded) is
+/// category k, drawn in `categoryColors[k]` (default: `Palette` color k), and the panel shows a legend of swatches
+/// with the category names, headed by `label`, instead of a continuous color bar whose ticks (0.25, 1.5) would
+/// name values that do not exist. Values outside 0..<categories.count count as no data.
 public struct HeatMap: Sendable, Codable, Equatable {
     /// The values, `values[row][column]` (rows along y); NaN means no data.
     public var values: [[Double]]
@@ -26,8 +31,41 @@ public struct HeatMap: Sendable, Codable, Equatable {
     public var colorScale: Scale
     /// Color bar title.
     public var label: String?
-    /// Whether the panel shows a color bar for this map.
+    /// Whether the panel shows a color bar (or, for categories, their legend) for this map.
     public var showsColorBar: Bool
+    /// Category names, for a categorical map (value k is category k); nil for a continuous one.
+    public var categories: [String]?
+    /// Colors of the categories (cycled); nil for the palette's.
+    public var categoryColors: [Color]?
+
+    /// Whether this is a categorical map.
+    public var isCategorical: Bool { !(categories ?? []).isEmpty }
+
+    /// The category of value `v`, or nil (no data).
+    func category(_ v: Double) -> Int? {
+        guard let names = categories, v.isFinite else { return nil }
+        let k = v.rounded()
+        guard k >= 0, k < Double(names.count) else { return nil }
+        return Int(k)
+    }
+
+    /// The color of category `k`.
+    func categoryColor(_ k: Int) -> Color {
+        if let colors = categoryColors, !colors.isEmpty { return colors[Palette.wrap(k, colors.count)] }
+        return Palette.color(k)
+    }
+
+    /// A categorical heat map: value k is `categories[k]`; the panel shows a legend of the categories (headed by
+    /// `label`) instead of a color bar.
+    public init(values: [[Double]], xEdges: [Double]? = nil, yEdges: [Double]? = nil, xCenters: [Double]? = nil,
+                yCenters: [Double]? = nil, categories: [String], colors: [Color]? = nil, label: String? = nil,
+                showsLegend: Bool = true) {
+        self.init(values: values, xEdges: xEdges, yEdges: yEdges, label: label, showsColorBar: showsLegend)
+        self.xCenters = xCenters
+        self.yCenters = yCenters
+        self.categories = categories
+        self.categoryColors = colors
+    }
 
     /// A heat map with cell boundaries (or, with neither, cells at 0, 1, 2, … in index space).
     public init(values: [[Double]], xEdges: [Double]? = nil, yEdges: [Double]? = nil, colorMap: ColorMap = .viridis,

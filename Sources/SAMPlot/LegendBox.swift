@@ -16,7 +16,9 @@ struct LegendBox {
 
     func labelWidth(_ e: LegendEntry) -> Double { TextMetrics.width(e.label, fontSize: fontSize) }
 
-    func entryWidth(_ e: LegendEntry) -> Double { Self.sampleWidth + Self.sampleGap + labelWidth(e) }
+    func entryWidth(_ e: LegendEntry) -> Double {
+        e.glyph == .heading ? labelWidth(e) : Self.sampleWidth + Self.sampleGap + labelWidth(e)
+    }
 
     /// Size of the vertical list with its frame.
     var size: (width: Double, height: Double) {
@@ -112,6 +114,13 @@ struct LegendBox {
                         + [("fill", color.hex), ("fill-opacity", n(min(1, max(opacity * 1.6, 0.3)))),
                            ("stroke", color.hex), ("stroke-opacity", "0.8"), ("stroke-width", "0.6")])
             if hatched { svg.element("rect", [("class", "legend-sample")] + box + [("fill", svg.hatchFill(color))]) }
+        case .heading:
+            svg.text(e.label, x: x, y: y + fontSize * 0.33, fontSize: fontSize, role: "legend-heading", bold: true)
+            return
+        case .missing:
+            svg.element("rect", [("class", "legend-sample missing-key"), ("x", n(x + 2)), ("y", n(y - fontSize * 0.45)),
+                                 ("width", n(Self.sampleWidth - 4)), ("height", n(fontSize * 0.9)),
+                                 ("fill", "url(#nan-hatch)"), ("stroke", "#333333"), ("stroke-width", "0.6")])
         case let .trajectory(style):
             var a: SVGWriter.Attributes = [("class", "legend-sample"), ("d", "M\(n(x + 3)),\(n(y))H\(n(x1 - 3))")]
             a += style.strokeAttributes

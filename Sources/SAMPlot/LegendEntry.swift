@@ -5,6 +5,10 @@ struct LegendEntry: Sendable, Equatable {
         case marker(ResolvedStyle, size: Double)
         case swatch(Color, opacity: Double, hatched: Bool)
         case trajectory(ResolvedStyle)
+        /// No sample: a heading (a categorical map's label), written from the sample's left edge.
+        case heading
+        /// The hatched "no data" key of heat maps.
+        case missing
     }
 
     var label: String

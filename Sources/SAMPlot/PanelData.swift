@@ -47,8 +47,7 @@ struct PanelData {
                 if let t = xs.transform(s.start) { xExtent.add(t) }
                 if let t = xs.transform(s.end) { xExtent.add(t) }
                 if let l = s.label {
-                    addEntry(LegendEntry(label: l, glyph: .swatch(Palette.color(s.colorIndex), opacity: s.opacity,
-                                                                    hatched: Palette.hatched(s.colorIndex))))
+                    addEntry(LegendEntry(label: l, glyph: .swatch(s.color, opacity: s.opacity, hatched: s.hatched)))
                 }
             case let .reference(r):
                 let what = "reference line" + (r.label.map { " '\($0)'" } ?? " #\(i + 1)")
@@ -72,6 +71,15 @@ struct PanelData {
                     xExtent.add(resolved.xEdges.max()!)
                     yExtent.add(resolved.yEdges.min()!)
                     yExtent.add(resolved.yEdges.max()!)
+                    if let names = h.categories, h.isCategorical, h.showsColorBar {
+                        // The categories' legend: the map's label as heading, one swatch per category shown.
+                        let present = Set(h.values.joined().compactMap(h.category))
+                        if let l = h.label { addEntry(LegendEntry(label: l, glyph: .heading)) }
+                        for (k, name) in names.enumerated() where present.contains(k) {
+                            addEntry(LegendEntry(label: name, glyph: .swatch(h.categoryColor(k), opacity: 1, hatched: false)))
+                        }
+                        if resolved.hasMissing { addEntry(LegendEntry(label: PanelLayout.missingLabel, glyph: .missing)) }
+                    }
                 }
             case .text:
                 break
@@ -135,6 +143,9 @@ struct PanelData {
             return scale == .log10 ? (0, 1) : (0, 1)
         }
         var lo = extent.lower, hi = extent.upper
+        if scale == .log10, let decades = axis.maxDecades, decades > 0, hi - lo > decades {
+            if axis.keepsTop ?? true { lo = hi - decades } else { hi = lo + decades }
+        }
         if hi - lo <= 1e-12 * max(abs(lo), abs(hi), 1e-300) {
             let half = scale == .log10 ? 0.5 : (lo == 0 ? 1 : abs(lo) * 0.1)
             return (lo - half, hi + half)
@@ -181,6 +192,11 @@ struct ResolvedHeatMap {
             return nil
         }
         source = h
+        if h.isCategorical {
+            hasMissing = h.values.joined().contains { h.category($0) == nil }
+            (colorLower, colorUpper) = (0, 1)
+            return
+        }
         var extent = Extent()
         var missing = 0, nonPositive = 0
         for row in h.values {
@@ -222,6 +238,7 @@ struct ResolvedHeatMap {
 
     /// Position 0...1 of a value on the color bar, nil for missing data.
     func colorPosition(_ v: Double) -> Double? {
+        if source.isCategorical { return nil }
         guard let t = source.colorScale.transform(v) else { return nil }
         return min(max((t - colorLower) / (colorUpper - colorLower), 0), 1)
     }

@@ -105,7 +105,7 @@ struct PanelLayout {
         // Right: x overhang, color bar, outside legend.
         var right = max(overhangRight, 0.3 * fs)
         colorBar = nil
-        if let (_, heat) = data.heatMaps.sorted(by: { $0.key < $1.key }).first(where: { $0.value.source.showsColorBar }) {
+        if let (_, heat) = data.heatMaps.sorted(by: { $0.key < $1.key }).first(where: { $0.value.source.showsColorBar && !$0.value.source.isCategorical }) {
             let swatch = heat.hasMissing ? 10.0 : 0
             let barHeight = max(plot.height - (swatch > 0 ? swatch + max(8, 1.1 * fs) : 0), 10)
             let bar = Rect(x: plot.maxX + Self.colorBarGap, y: plot.minY, width: Self.colorBarWidth, height: barHeight)

@@ -85,7 +85,10 @@ struct PanelRenderer {
         let n = SVGWriter.number
         let values = h.source.values
         let missing = -1
-        func level(_ v: Double) -> Int { h.colorPosition(v).map { Int(($0 * 255).rounded()) } ?? missing }
+        func level(_ v: Double) -> Int {
+            if h.source.isCategorical { return h.source.category(v) ?? missing }
+            return h.colorPosition(v).map { Int(($0 * 255).rounded()) } ?? missing
+        }
         var paths: [Int: (d: String, cells: Int)] = [:]
         var order: [Int] = []
         for r in 0..<values.count {
@@ -110,7 +113,8 @@ struct PanelRenderer {
         }
         svg.open("g", [("class", "heatmap"), ("shape-rendering", "crispEdges")])
         for key in order {
-            let fill = key == missing ? "url(#nan-hatch)" : h.source.colorMap.color(at: Double(key) / 255).hex
+            let fill = key == missing ? "url(#nan-hatch)"
+                : h.source.isCategorical ? h.source.categoryColor(key).hex : h.source.colorMap.color(at: Double(key) / 255).hex
             svg.element("path", [("class", key == missing ? "cells nan" : "cells"),
                                  ("data-count", String(paths[key]!.cells)), ("d", paths[key]!.d), ("fill", fill)])
         }
@@ -131,11 +135,11 @@ struct PanelRenderer {
     private func drawInterval(_ s: ShadedInterval, into svg: inout SVGWriter) {
         guard let (x0, x1) = intervalSpan(s) else { return }
         let n = SVGWriter.number
-        let color = Palette.color(s.colorIndex)
+        let color = s.color
         let opacity = s.opacity.isFinite ? min(max(s.opacity, 0.02), 1) : 0.18
         svg.element("rect", [("class", "interval"), ("x", n(x0)), ("y", n(plot.minY)), ("width", n(x1 - x0)),
                              ("height", n(plot.height)), ("fill", color.hex), ("fill-opacity", n(opacity))])
-        if Palette.hatched(s.colorIndex) {
+        if s.hatched {
             svg.element("rect", [("class", "interval-hatch"), ("x", n(x0)), ("y", n(plot.minY)), ("width", n(x1 - x0)),
                                  ("height", n(plot.height)), ("fill", svg.hatchFill(color))])
         }
@@ -158,7 +162,7 @@ struct PanelRenderer {
         let box = SVGWriter.box(label, x: (x0 + x1) / 2, y: baseline, fontSize: size, anchor: .middle)
         guard !svg.textBoxes.contains(where: { $0.rect.intersects(box, tolerance: 0.5) }) else { return }
         svg.text(label, x: (x0 + x1) / 2, y: baseline, fontSize: size, anchor: .middle, role: "interval-label",
-                 color: Palette.color(s.colorIndex).mixed(with: .black, amount: 0.45).hex)
+                 color: s.color.mixed(with: .black, amount: 0.45).hex)
     }
 
     private func drawGrid(into svg: inout SVGWriter) {

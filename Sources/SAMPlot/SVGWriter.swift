@@ -47,7 +47,7 @@ struct SVGWriter {
         if definedIDs.insert(id).inserted { define(text) }
     }
 
-    /// A line of text. `y` is the baseline; `rotation` is in degrees about (x, y) (only 0 and -90 are used).
+    /// A line of text, read as `Markup` (sub- and superscripts become shifted tspans). `y` is the baseline; `rotation` is in degrees about (x, y) (only 0 and -90 are used).
     /// A `droppable` text (a tick label) is left out when it would overlap text already placed, the last line of
     /// defence when a figure is too small for its labels. Returns whether the text was written.
     @discardableResult
@@ -70,7 +70,9 @@ struct SVGWriter {
                            ("paint-order", "stroke")]
         }
         attributes += extra
-        body += "<text" + Self.attributeText(attributes) + ">" + Self.escape(string) + "</text>\n"
+        let content = Markup.svgContent(string, fontSize: fontSize)
+        if content.contains("<tspan") { attributes.append(("xml:space", "preserve")) }
+        body += "<text" + Self.attributeText(attributes) + ">" + content + "</text>\n"
         textBoxes.append(TextBox(rect: box, text: string, role: role))
         return true
     }

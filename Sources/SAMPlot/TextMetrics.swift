@@ -11,10 +11,15 @@ public enum TextMetrics {
     /// Descent below the baseline, in em (0.22).
     public static let descent = 0.22
 
-    /// Estimated advance width of `text` at `fontSize`, in points.
+    /// Estimated advance width of `text` at `fontSize`, in points; `text` is read as `Markup` (scripts are
+    /// measured at their smaller size, markup characters not at all).
     public static func width(_ text: String, fontSize: Double, bold: Bool = false) -> Double {
         var em = 0.0
-        for scalar in text.unicodeScalars { em += advance(scalar) }
+        for run in Markup.runs(text) {
+            var w = 0.0
+            for scalar in run.text.unicodeScalars { w += advance(scalar) }
+            em += run.position == .normal ? w : w * Markup.scriptScale
+        }
         return em * fontSize * (bold ? 1.1 : 1.0)
     }
 
@@ -55,10 +60,10 @@ public enum TextMetrics {
         if w <= maxWidth { return (text, fontSize, false) }
         let shrunk = fontSize * maxWidth / w
         if shrunk >= minSize { return (text, shrunk, false) }
-        var chars = Array(text)
-        while !chars.isEmpty && width(String(chars) + "…", fontSize: minSize, bold: bold) > maxWidth {
-            chars.removeLast()
+        var count = Markup.plain(text).count
+        while count > 0 && width(Markup.prefix(text, visible: count) + "…", fontSize: minSize, bold: bold) > maxWidth {
+            count -= 1
         }
-        return (chars.isEmpty ? "" : String(chars) + "…", minSize, true)
+        return (count == 0 ? "" : Markup.prefix(text, visible: count) + "…", minSize, true)
     }
 }

@@ -47,5 +47,19 @@ import SAMPlot
         #expect(item.contains("trajectories.svg") && item.contains("trajectories.csv") && item.contains("claims.json"))
         let report = try String(contentsOfFile: out + "/REPORT.md", encoding: .utf8)
         #expect(report.contains("| fig1 |") && report.contains("samlab reproduce fig1"))
+        // index.html: every figure at its width in points (one physical scale), linked to the full image; verdicts
+        // carry a class to colour them by; l_inf / l2 read as in the figures.
+        let html = try String(contentsOfFile: out + "/index.html", encoding: .utf8)
+        #expect(html.contains("<a href=\"fig1/trajectories.") && html.contains(" width=\"960\""))
+        #expect(html.contains("<tr class=\"holds\">") && html.contains("<td class=\"verdict\">"))
+        #expect(html.contains("ℓ∞-SAM") && !html.contains("<h2>Fig 1: GD, l_inf-SAM"))
+    }
+
+    @Test func reportTextIsTypesetLikeTheFigures() {
+        #expect(Reproduction.typeset("l_inf-SAM and l2-SAM on D_mu") == "ℓ∞-SAM and ℓ₂-SAM on D_<sub>μ</sub>".replacingOccurrences(of: "_", with: ""))
+        #expect(Reproduction.typeset("below α_c, the thresholds c_i, β_{jk}") == "below α<sub>c</sub>, the thresholds c<sub>i</sub>, β<sub>jk</sub>")
+        // Identifiers and markup stay as they are.
+        #expect(Reproduction.typeset("event_time < 1") == "event_time &lt; 1")
+        #expect(Reproduction.typeset("first_leader, max_j") == "first_leader, max_j")
     }
 }

@@ -11,6 +11,12 @@ import SAMCore
 /// 12), when the solver's `atol` became relative to the initial weight scale: their claims are unchanged, and every
 /// number moved by less than 1e-8 relative except components below 1e-14 of the scale (0 to the solver's resolution).
 /// fig7 and reviewers (issue 14) were added with the outputs of their first version (2026-12-02).
+/// The figure specs of thm32, thm44, fig3 and fig4 (and fig4's loss.csv) were rewritten (2026-12-02, issue 14, the
+/// figure defects) by copying ITEM/NAME.json and NAME.csv from `samlab reproduce ITEM --quick --out DIR`: categorical
+/// heat maps with named categories, typeset labels, a neutral "nothing grows" band, fig4's GD curve drawn once (GD
+/// has no ρ, so its ρ = 1 rows left loss.csv). Claims and all other numbers are unchanged. The same way, later that
+/// day: fig3/beta.json (12 decades of β), thm31/angle.json (a transient row from a second run to t = 10⁴) and
+/// ablations/ablations.json (a slope-1 guide).
 @Suite struct GoldenCatalogTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/quick")
     static let items = ["fig1", "fig2", "fig3", "fig4", "thm31", "thm32", "thm44", "ablations", "fig7", "reviewers"]

@@ -54,7 +54,8 @@ struct ParsedSVG {
         }
 
         func parser(_ parser: XMLParser, foundCharacters string: String) {
-            if let i = open.last { elements[i].text += string }
+            // Text of a tspan belongs to its text element too, so a typeset label reads as its characters.
+            for i in open { elements[i].text += string }
         }
     }
 }

@@ -11,7 +11,7 @@ enum Figure3 {
 
     static let item = ReproductionItem(
         id: "fig3", title: "Fig 3: rescaled l2-SAM flow, minor first and major last",
-        caption: "β_j(s) of the rescaled ℓ₂-SAM flow on D_μ, μ = (4, …, 8), ρ = 1, for α across the regimes, and GD; shaded bands mark the leading coordinate (largest d log|β_j|/ds)."
+        caption: "β_j(s) of the rescaled ℓ₂-SAM flow on D_μ, μ = (4, …, 8), ρ = 1, for α across the regimes, and GD; shaded bands mark the leading coordinate (largest d log|β_j|/ds; grey: none grows). The y axis shows 12 decades below the top: a collapsing run leaves it at the bottom."
     ) { quick in
         var output = ItemOutput()
         let theory = L2Theory(mu: mu, rho: rho)
@@ -26,9 +26,9 @@ enum Figure3 {
                                      record: .every(quick ? 0.02 : 0.005), blowupNorm: 1e4)
             let outcome = try CatalogRuns.run(c)
             let name = optimizer == GradientDescent.name ? "GD, α = \(alpha)" : "ℓ₂-SAM, α = \(alpha)"
-            var panel = Panel(title: name, x: Axis("rescaled time s"), y: .log("β_j"))
+            var panel = Panel(title: name, x: Axis("rescaled time s"), y: Axis("β_j", scale: .log10, maxDecades: 12))
             panel.add(contentsOf: ShadedInterval.runs(outcome.leaders.map { ($0.coordinate, $0.start) }, end: outcome.endClock,
-                                                      colorIndex: { $0 - 1 }, label: { $0 == 0 ? nil : "β\(subscriptDigit($0)) leads" }))
+                                                      colorIndex: { $0 - 1 }, label: { $0 == 0 ? "nothing grows" : "β\(subscriptDigit($0)) leads" }))
             for j in 0..<mu.count {
                 let points = outcome.rows.map { ($0.clock, $0.beta![j]) }.filter { $0.1 > 0 }
                 panel.add(LineSeries(x: points.map(\.0), y: points.map(\.1), label: "β\(subscriptDigit(j + 1))", style: .palette(j)))

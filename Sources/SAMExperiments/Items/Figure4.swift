@@ -12,7 +12,7 @@ enum Figure4 {
 
     static let item = ReproductionItem(
         id: "fig4", title: "Fig 4: loss curves of GD and l2-SAM with the leading coordinate",
-        caption: "Training loss of discrete GD and ℓ₂-SAM, depth 2, α = 0.35, μ = (1, …, 6), η = 0.1; bands mark the coordinate with the highest relative growth. Top: the caption's ρ = 0.1. Bottom: ρ = 1."
+        caption: "Training loss of discrete GD and ℓ₂-SAM, depth 2, α = 0.35, μ = (1, …, 6), η = 0.1; bands mark the coordinate with the highest relative growth (grey: none grows). Left: GD (it has no ρ); middle: ℓ₂-SAM at the caption's ρ = 0.1; right: ℓ₂-SAM at ρ = 1."
     ) { quick in
         let steps = quick ? 4000 : 40000
         var output = ItemOutput()
@@ -20,16 +20,17 @@ enum Figure4 {
         var panels: [Panel] = []
         var csv = "rho,optimizer,step,loss,leader\n"
         for rho in [0.1, 1.0] {
-            for optimizer in [GradientDescent.name, L2SAM.name] {
+            // GD has no ρ: its curve is drawn once, in the first panel.
+            for optimizer in rho == 0.1 ? [GradientDescent.name, L2SAM.name] : [L2SAM.name] {
                 let c = CatalogRuns.discrete(.singleExample(mu: mu), alpha: [alpha], rule: optimizer, rho: rho, lr: eta, steps: steps,
                                              record: .log(300))
                 let state = try CatalogRuns.run(c)
-                var panel = Panel(title: "\(optimizer == GradientDescent.name ? "GD" : "ℓ₂-SAM"), ρ = \(rho)", x: .log("step"), y: .log("loss"))
+                var panel = Panel(title: optimizer == GradientDescent.name ? "GD" : "ℓ₂-SAM, ρ = \(rho)", x: .log("step"), y: .log("loss"))
                 // Log x axis: the first period starts at step 0, shown from step 1.
                 panel.add(contentsOf: ShadedInterval.runs(state.leaders.map { ($0.coordinate, max(1, Double($0.start))) }, end: Double(steps),
-                                                          colorIndex: { $0 - 1 }, label: { $0 == 0 ? nil : "β\(subscriptDigit($0)) leads" }))
+                                                          colorIndex: { $0 - 1 }, label: { $0 == 0 ? "nothing grows" : "β\(subscriptDigit($0)) leads" }))
                 let rows = state.rows.filter { $0.step > 0 }
-                panel.add(LineSeries(x: rows.map { Double($0.step) }, y: rows.map { exp($0.logLoss) }, label: "loss", style: .palette(7)))
+                panel.add(LineSeries(x: rows.map { Double($0.step) }, y: rows.map { exp($0.logLoss) }, label: "loss", style: .palette(6)))
                 panels.append(panel)
                 for row in state.rows { csv += "\(rho),\(optimizer),\(row.step),\(exp(row.logLoss)),\(row.leader)\n" }
                 guard optimizer == L2SAM.name else { continue }
@@ -49,8 +50,8 @@ enum Figure4 {
                 }
             }
         }
-        output.figures.append(("loss", Figure(title: "Loss curves with the leading coordinate, α = 0.35, μ = (1, …, 6)", width: 900, height: 620,
-                                              columns: 2, panels: panels, sharedLegend: .bottom)))
+        output.figures.append(("loss", Figure(title: "Loss curves with the leading coordinate, α = 0.35, μ = (1, …, 6)", width: 1100, height: 420,
+                                              columns: 3, panels: panels, sharedLegend: .bottom)))
         output.tables.append(("loss", csv))
         return output
     }

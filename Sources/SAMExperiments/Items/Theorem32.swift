@@ -47,7 +47,8 @@ enum Theorem32 {
             let edges = edgesOf(grid)
             for (title, values) in [("predicted, L = \(depth)", predicted), ("simulated, L = \(depth)", simulated)] {
                 var panel = Panel(title: title, x: Axis("α₁"), y: Axis("α₂"))
-                panel.add(HeatMap(values: values, xEdges: edges, yEdges: edges, colorMap: .viridis, valueRange: 0...2, label: "limit (0, 1, 2)"))
+                panel.add(HeatMap(values: values, xEdges: edges, yEdges: edges, categories: ["β → 0", "β ∝ e_1", "β ∝ e_2"],
+                                  colors: [Color(hex: "#BBBBBB"), Palette.color(0), Palette.color(1)], label: "limit"))
                 panel.add(ReferenceLine.vertical(rho, label: "α₁ = ρ"))
                 panel.add(ReferenceLine.horizontal(rho, label: "α₂ = ρ"))
                 panels.append(panel)

@@ -11,7 +11,7 @@ enum Theorem44 {
 
     static let item = ReproductionItem(
         id: "thm44", title: "Thm 4.4 / 4.5: the leader against time and against alpha",
-        caption: "Leading coordinate (colour) of the rescaled ℓ₂-SAM flow on D_μ, μ = (4, …, 8), ρ = 1, over rescaled time (x) and init α (y). Dashed lines: α_c (below it the flow collapses; drawn as 0), α* (above it the major coordinate leads from the start) and the growth thresholds c_i."
+        caption: "Leading coordinate (colour) of the rescaled ℓ₂-SAM flow on D_μ, μ = (4, …, 8), ρ = 1, over rescaled time (x) and init α (y). Dashed grey lines: α_c (below it the flow collapses) and α* (above it the major coordinate leads from the start); dotted black lines: the growth thresholds c_i (coordinate i grows at s = 0 iff α > c_i)."
     ) { quick in
         let theory = L2Theory(mu: mu, rho: rho)
         let alphaC = try theory.criticalAlpha(tolerance: quick ? 1e-5 : 1e-8)
@@ -39,14 +39,19 @@ enum Theorem44 {
         }
         output.claims.append(.check("thm44", "Thm 4.4/4.5: the regime of every α on the grid (collapse below α_c, minor first below α*, major first above)",
                                     predicted: "the regime from α_c and α*", measured: "\(regimesAgree)/\(alphas.count) agree", regimesAgree == alphas.count))
-        var panel = Panel(title: nil, x: Axis("rescaled time s"), y: Axis("α"))
+        var panel = Panel(title: nil, x: Axis("rescaled time s"), y: Axis("init α"))
         let h = alphas.count > 1 ? alphas[1] - alphas[0] : 0.02, dt = times.count > 1 ? times[1] - times[0] : 0.01
         panel.add(HeatMap(values: values, xEdges: times.map { $0 - dt / 2 } + [times.last! + dt / 2],
-                          yEdges: alphas.map { $0 - h / 2 } + [alphas.last! + h / 2], colorMap: .viridis, valueRange: 0...5,
-                          label: "leading coordinate (0 = collapsed)"))
+                          yEdges: alphas.map { $0 - h / 2 } + [alphas.last! + h / 2],
+                          categories: ["collapsed"] + mu.indices.map { "β_\($0 + 1)" },
+                          colors: [Color(hex: "#BBBBBB")] + mu.indices.map(Palette.color), label: "leader"))
+        for (i, c) in theory.growthThresholds.enumerated() where c > alphas.first! - h / 2 && c < alphas.last! + h / 2 {
+            panel.add(ReferenceLine(x: 0, y: c, dx: 1, dy: 0, label: "c_\(i + 1)", colorIndex: 6, dash: .dotted))
+        }
         panel.add(ReferenceLine.horizontal(alphaC, label: "α_c"))
         panel.add(ReferenceLine.horizontal(theory.alphaStar, label: "α*"))
-        output.figures.append(("leaders", Figure(panel, width: 760, height: 520)))
+        output.figures.append(("leaders", Figure(title: "Leader of the rescaled ℓ_2-SAM flow over time and init α, μ = (4, …, 8), ρ = 1", width: 760,
+                                                 height: 520, panels: [panel])))
         output.tables.append(("leaders", csv))
         output.tables.append(("regimes", regimes))
         return output

@@ -148,12 +148,21 @@ public struct SweepTable {
             sums[i][j] += v
             counts[i][j] += 1
         }
-        let grid = zip(sums, counts).map { zip($0, $1).map { $1 > 0 ? $0 / $1 : .nan } }
-        let present = Set(values.filter(\.isFinite))
-        let codes = categories(value).enumerated().filter { present.contains(Double($0.offset)) }
-        var panel = Panel(title: nil, x: Axis(x, scale: isLog(xs) ? .log10 : .linear), y: Axis(y, scale: isLog(ys) ? .log10 : .linear))
-        panel.add(HeatMap(values: grid, xCenters: xs, yCenters: ys, colorMap: .viridis,
-                          label: codes.isEmpty ? value : "\(value): " + codes.map { "\($0.offset) \($0.element)" }.joined(separator: ", ")))
+        let names = categories(value)
+        var panel = Panel(title: nil, x: Axis(Self.displayName(x), scale: isLog(xs) ? .log10 : .linear),
+                          y: Axis(Self.displayName(y), scale: isLog(ys) ? .log10 : .linear))
+        if names.isEmpty {
+            let grid = zip(sums, counts).map { zip($0, $1).map { $1 > 0 ? $0 / $1 : .nan } }
+            panel.add(HeatMap(values: grid, xCenters: xs, yCenters: ys, colorMap: .viridis, label: Self.displayName(value)))
+        } else {
+            // A categorical field: the most frequent category over seeds (the lowest code on ties), never a mean.
+            var tallies = Array(repeating: Array(repeating: [Int: Int](), count: xs.count), count: ys.count)
+            for (row, v) in zip(rows, values) where v.isFinite {
+                tallies[ys.firstIndex(of: row.axes[yi])!][xs.firstIndex(of: row.axes[xi])!][Int(v), default: 0] += 1
+            }
+            let grid = tallies.map { $0.map { t in t.max { ($0.value, -$0.key) < ($1.value, -$1.key) }.map { Double($0.key) } ?? .nan } }
+            panel.add(HeatMap(values: grid, xCenters: xs, yCenters: ys, categories: names, label: Self.displayName(value)))
+        }
         if Set([x, y]) == ["alpha", "rho"] {
             let slope = { (ratio: Double) -> (Double, Double) in x == "alpha" ? (ratio, 1) : (1, ratio) }
             let identity = slope(1)
@@ -173,8 +182,27 @@ public struct SweepTable {
         return Figure(panel, width: 720, height: 520)
     }
 
+    /// Whether sorted axis values want a log axis: positive and spanning more than 50×, or evenly spaced in log
+    /// (ratios of neighbours nearly equal) while not evenly spaced linearly (0.01, 0.03, 0.1 or 0.1, 1 and 10).
     func isLog(_ values: [Double]) -> Bool {
-        guard values.count >= 3, values.allSatisfy({ $0 > 0 }) else { return false }
-        return values.last! / values.first! > 50
+        guard values.count >= 2, values.allSatisfy({ $0 > 0 }), values.last! > values.first! else { return false }
+        if values.last! / values.first! > 50 { return true }
+        guard values.count >= 3 else { return values.last! / values.first! >= 10 }
+        let ratios = zip(values.dropFirst(), values).map { log($0 / $1) }
+        let steps = zip(values.dropFirst(), values).map { $0 - $1 }
+        let ratioSpread = ratios.max()! / ratios.min()!, stepSpread = steps.max()! / steps.min()!
+        return ratios.min()! > 0 && ratioSpread < 1.5 && stepSpread > 1.5
+    }
+
+    /// How a sweep key or field reads in a figure: Greek letters for the paper's symbols (alpha α, rho ρ, lr η, mu
+    /// μ), subscripts for indices (`data.mu` μ, `blowup_norm` as words); anything else as it is.
+    public static func displayName(_ key: String) -> String {
+        let names = ["alpha": "α", "rho": "ρ", "lr": "step size η", "eta": "η", "depth": "depth L", "data.mu": "μ",
+                     "data.sigma": "σ", "data.mean": "mean", "data.n": "n", "time": "time t", "steps": "steps",
+                     "final_loss": "final loss", "loss": "loss", "regime": "regime", "status": "status",
+                     "blowup_norm": "blow-up norm", "loss_tolerance": "loss tolerance"]
+        if let name = names[key] { return name }
+        // Other identifiers: underscores as spaces (not subscripts), so `switch_time` reads "switch time".
+        return key.replacingOccurrences(of: "_", with: " ")
     }
 }
