@@ -196,9 +196,10 @@ public enum Reproduction {
             for f in r.figures {
                 let image = PNGExport.isAvailable ? "\(r.item.id)/\(f).png" : "\(r.item.id)/\(f).svg"
                 md += "![\(r.item.title)](\(image))\n\n"
-                // The figure's width in points from its spec (nil if the spec is missing: then the image's own size).
+                // The figure's width in points from its spec; without a spec (a folder written before specs were), the
+                // image fits the column as it used to.
                 let spec = try? Figure.load(from: URL(fileURLWithPath: (out as NSString).appendingPathComponent("\(r.item.id)/\(f).json")))
-                let width = spec.map { " width=\"\(Int($0.width.rounded()))\"" } ?? ""
+                let width = spec.map { " width=\"\(Int($0.width.rounded()))\"" } ?? " style=\"max-width:100%\""
                 html += "<figure><a href=\"\(image)\" title=\"full size\"><img src=\"\(image)\"\(width) alt=\"\(escape(r.item.title))\"></a><figcaption>\(typeset(r.item.caption))</figcaption></figure>"
             }
             md += "Parameters: \(r.item.id == "" ? "" : r.parameters.joined(separator: "; ")).\n\n"

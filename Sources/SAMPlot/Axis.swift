@@ -18,12 +18,17 @@ public struct Axis: Sendable, Codable, Equatable {
     public var maxDecades: Double?
     /// Which end `maxDecades` keeps: the top (true, the default: a collapse runs off the bottom) or the bottom.
     public var keepsTop: Bool?
+    /// Labeled ticks at exactly these values (those in range), e.g. the grid of a sweep whose ends the automatic
+    /// 1-2-5 ticks would miss (η = 0.0025); nil for automatic ticks. Minor ticks stay automatic.
+    public var ticks: [Double]?
     /// Values grow right-to-left (x) or top-to-bottom (y), as for image rows in a Grad-CAM map.
     public var reversed: Bool
 
     /// An axis with the given title, scale, fixed range, padding and direction.
     public init(_ label: String? = nil, scale: Scale = .linear, domain: ClosedRange<Double>? = nil,
-                padding: Double? = nil, reversed: Bool = false, maxDecades: Double? = nil, keepsTop: Bool? = nil) {
+                padding: Double? = nil, reversed: Bool = false, maxDecades: Double? = nil, keepsTop: Bool? = nil,
+                ticks: [Double]? = nil) {
+        self.ticks = ticks
         self.maxDecades = maxDecades
         self.keepsTop = keepsTop
         self.label = label

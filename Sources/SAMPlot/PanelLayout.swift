@@ -84,6 +84,8 @@ struct PanelLayout {
                               length: plot.width, fontSize: fs, horizontal: true)
         yTicks = Ticks.fitted(scale: y.scale, lower: y.scale.inverse(yr.lower), upper: y.scale.inverse(yr.upper),
                               length: plot.height, fontSize: fs, horizontal: false)
+        xTicks = Self.explicit(panel.x.ticks, automatic: xTicks, lower: x.scale.inverse(xr.lower), upper: x.scale.inverse(xr.upper))
+        yTicks = Self.explicit(panel.y.ticks, automatic: yTicks, lower: y.scale.inverse(yr.lower), upper: y.scale.inverse(yr.upper))
 
         // Left: y label, widest y tick label, tick; or the first x tick label's overhang.
         let yLabelWidth = yTicks.compactMap { $0.label.map { TextMetrics.width($0, fontSize: fs) } }.max() ?? 0
@@ -151,4 +153,13 @@ struct PanelLayout {
     }
 
     static let missingLabel = "no data"
+
+    /// An axis's own tick values (those in lower...upper, labeled compactly) with the automatic minor ticks; the
+    /// automatic ticks when the axis has none.
+    static func explicit(_ values: [Double]?, automatic: [Tick], lower: Double, upper: Double) -> [Tick] {
+        guard let values, !values.isEmpty else { return automatic }
+        let tolerance = abs(upper - lower) * 1e-9
+        let shown = values.filter { $0.isFinite && $0 >= lower - tolerance && $0 <= upper + tolerance }
+        return shown.map { Tick(value: $0, label: NumberLabel.compact($0)) } + automatic.filter { !$0.isMajor }
+    }
 }

@@ -24,6 +24,7 @@ struct PanelRenderer {
     }
 
     private var plot: Rect { layout.plot }
+    private var hasIntervals: Bool { data.panel.layers.contains { if case .interval = $0 { return true } else { return false } } }
     private var fs: Double { theme.tickFontSize }
     private static let ink = "#333333"
 
@@ -305,6 +306,13 @@ struct PanelRenderer {
             occupied += isolated
         }
         if !runs.isEmpty {
+            if hasIntervals {
+                // Over tinted bands a line (a light one above all) loses contrast: a white casing keeps it apart.
+                svg.element("path", [("class", "line-casing"), ("d", runs.map(SVGWriter.pathData).joined()), ("fill", "none"),
+                                     ("stroke", "#ffffff"), ("stroke-opacity", "0.85"),
+                                     ("stroke-width", SVGWriter.number(style.width + 2.4)), ("stroke-linejoin", "round"),
+                                     ("stroke-linecap", "round")])
+            }
             var a: SVGWriter.Attributes = [("class", "line"), ("d", runs.map(SVGWriter.pathData).joined())]
             a += style.strokeAttributes
             svg.element("path", a)

@@ -82,4 +82,27 @@ import Testing
         #expect(linear.lower == -60)
         #expect(warnings.isEmpty)
     }
+
+    @Test func linesOverBandsGetAWhiteCasing() {
+        var panel = Panel()
+        panel.add(ShadedInterval(start: 0, end: 1, colorIndex: -1, label: "nothing grows"))
+        panel.add(LineSeries(x: [0, 1], y: [0, 1], label: "loss", style: .palette(7)))
+        let svg = ParsedSVG(SVGRenderer.render(Figure(panel)).svg)
+        #expect(svg.count("path", class: "line-casing") == 1 && svg.count("path", class: "line") == 1)
+        // The neutral band: grey, unhatched, with its legend entry.
+        #expect(svg.all("rect", class: "interval").first?.attributes["fill"] == "#8c8c8c")
+        #expect(svg.count("rect", class: "interval-hatch") == 0)
+        #expect(svg.texts(class: "legend-label").contains("nothing grows"))
+        // Without bands there is no casing.
+        let plain = ParsedSVG(SVGRenderer.render(Figure(Panel(layers: [.line(LineSeries(x: [0, 1], y: [0, 1]))]))).svg)
+        #expect(plain.count("path", class: "line-casing") == 0)
+    }
+
+    @Test func explicitTicksLabelEveryGridValue() {
+        var panel = Panel(x: Axis("step size η", scale: .log10, ticks: [0.0025, 0.005, 0.01, 0.02]), y: .log("error"))
+        panel.add(LineSeries(x: [0.0025, 0.005, 0.01, 0.02], y: [1e-4, 2e-4, 4e-4, 8e-4]))
+        let svg = ParsedSVG(SVGRenderer.render(Figure(panel)).svg)
+        let labels = svg.texts(class: "tick-label")
+        #expect(["0.0025", "0.005", "0.01", "0.02"].allSatisfy(labels.contains), "\(labels)")
+    }
 }

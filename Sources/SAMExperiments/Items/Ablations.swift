@@ -70,7 +70,7 @@ enum Ablations {
         let ratios = zip(errors, errors.dropFirst()).map { $0 / $1 }
         output.claims.append(.check("ablations", "Discrete ℓ₂-SAM tracks its flow with error ∝ η (first order)", predicted: "halving η halves the error",
                                     measured: "error ratios \(ratios.map(fmt).joined(separator: ", "))", ratios.allSatisfy { $0 > 1.8 && $0 < 2.2 }))
-        var errorPanel = Panel(title: "discrete against flow at t = 1", x: .log("step size η"), y: .log("max_j |β_j − β_j(flow)|"))
+        var errorPanel = Panel(title: "discrete against flow at t = 1", x: Axis("step size η", scale: .log10, ticks: etas), y: .log("max_j |β_j − β_j(flow)|"))
         errorPanel.add(LineSeries(x: etas, y: errors, label: "ℓ₂-SAM", style: .palette(0, markers: true)))
         // First order: error = C η, a line of slope 1 on the log-log axes; drawn a little below the data (through 0.7 ×
         // the largest η's error) so both stay visible.
