@@ -32,15 +32,15 @@ public struct ShadedInterval: Sendable, Codable, Equatable {
         self.labelInside = labelInside
     }
 
-    /// Consecutive bands from a list of changes: each (key, start) runs until the next start, the last until `end`.
-    /// `colorIndex` and `label` map the key (e.g. the leading coordinate) to the band's look; a nil label is fine.
-    /// This is the shape of SAMCore's leader list (`{"coordinate": j, "start": k}`).
     /// The tint of this band: palette color `colorIndex`, or neutral grey for a negative index.
     var color: Color { colorIndex < 0 ? ShadedInterval.neutralColor : Palette.color(colorIndex) }
     /// Whether the band carries the light hatch (alternate palette indices; never the neutral band).
     var hatched: Bool { colorIndex >= 0 && Palette.hatched(colorIndex) }
     static let neutralColor = Color(hex: "#8c8c8c")
 
+    /// Consecutive bands from a list of changes: each (key, start) runs until the next start, the last until `end`.
+    /// `colorIndex` and `label` map the key (e.g. the leading coordinate) to the band's look; a nil label is fine.
+    /// This is the shape of SAMCore's leader list (`{"coordinate": j, "start": k}`).
     public static func runs(_ changes: [(key: Int, start: Double)], end: Double,
                             colorIndex: (Int) -> Int = { $0 }, label: (Int) -> String? = { _ in nil },
                             labelInside: Bool = false) -> [ShadedInterval] {
