@@ -18,7 +18,8 @@ import Foundation
 /// - Otherwise |g|^(q-1) is a square root at p = 3, a square at p = 3/2 and `pow` elsewhere. Each of these forms is
 ///   a rule type of its own that the kernels are specialized for (`kernelRule`, `visitKernelRuleTypes`), so no
 ///   kernel switches over p. Their cost is that of the root or power per weight: at d = 1000 a step takes about 1.5
-///   times l2-SAM's at p = 1 and 3/2, 4 times at p = 3 (libm's square root, one lane at a time), 20 times with `pow`.
+///   times l2-SAM's at p = 1 and 3/2, about 2 times at p = 3 (a vector square root, `CLaneMath`), 20 to 30 times
+///   with `pow` (BENCHMARKS.md).
 /// - For p near 1, q = p/(p-1) is large and |ghat_k|^q can leave the range of a Double; an overflow ends the run as
 ///   diverged, like any non-finite normalizer.
 public struct LpSAM: Rule {
