@@ -127,11 +127,7 @@ struct NewRuleCase: CustomTestStringConvertible, Sendable {
             let known = try Registry.standard.rule(named: other).rule(RuleSpec(name: other, rho: 0.2))
             for (data, general) in [(Fixtures.threePoints, true), (single, false), (single, true)] {
                 let network = try Fixtures.network(p, depth: depth, d: data.dimension, seed: 3)
-                let kernels = [lp, known].map {
-                    KernelFactory.make(rule: $0, model: network, dataset: data, loss: Loss.logistic.margin, learningRate: 0.1, forceGeneral: general)
-                }
-                var scan = GrowthScan(dimension: data.dimension)
-                for _ in 0..<100 { for k in kernels { #expect(k.step(scan: &scan)) } }
+                let kernels = Fixtures.sideBySide(lp, known, network, data, general: general)
                 let place = "p = \(exponent) \(p) L=\(depth) n=\(data.count) general=\(general)"
                 #expect(Fixtures.relativeError(kernels[0].weights, kernels[1].weights) <= 1e-14, "\(place)")
                 let betas = try kernels.map { try #require($0.observe(includeBeta: true).beta) }

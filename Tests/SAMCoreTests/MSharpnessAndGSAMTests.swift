@@ -146,11 +146,7 @@ struct PlainCombinedRule: CustomTestStringConvertible, Sendable {
         for (candidate, known, name) in pairs {
             for (data, general) in [(Self.fivePoints, true), (Self.single, false), (Self.single, true)] where name != "m = 1" || data.count == 1 {
                 let network = try Fixtures.network(p, depth: depth, d: data.dimension, seed: 3)
-                let kernels = [candidate, known].map {
-                    KernelFactory.make(rule: $0, model: network, dataset: data, loss: Loss.logistic.margin, learningRate: 0.1, forceGeneral: general)
-                }
-                var scan = GrowthScan(dimension: data.dimension)
-                for _ in 0..<100 { for k in kernels { #expect(k.step(scan: &scan)) } }
+                let kernels = Fixtures.sideBySide(candidate, known, network, data, general: general)
                 let place = "\(name) \(p) L=\(depth) n=\(data.count) general=\(general)"
                 #expect(Fixtures.relativeError(kernels[0].weights, kernels[1].weights) <= 1e-14, "\(place)")
                 #expect(kernels[0].weights == kernels[1].weights, "\(place): not bit for bit")

@@ -108,6 +108,18 @@ enum Fixtures {
         return (kernel.weights, w)
     }
 
+    /// The kernels of two rules on the same network and data after 100 steps taken side by side (for reductions:
+    /// a rule against the rule it reduces to); each step's success is expected.
+    static func sideBySide(_ a: any Rule, _ b: any Rule, _ network: any Model, _ data: Dataset, general: Bool,
+                           sourceLocation: SourceLocation = #_sourceLocation) -> [any DynamicsKernel] {
+        let kernels = [a, b].map {
+            KernelFactory.make(rule: $0, model: network, dataset: data, loss: Loss.logistic.margin, learningRate: 0.1, forceGeneral: general)
+        }
+        var scan = GrowthScan(dimension: data.dimension)
+        for _ in 0..<100 { for k in kernels { #expect(k.step(scan: &scan), sourceLocation: sourceLocation) } }
+        return kernels
+    }
+
     static func relativeError(_ a: [Double], _ b: [Double]) -> Double {
         let scale = max(b.map(abs).max() ?? 0, 1e-300)
         return zip(a, b).map { abs($0 - $1) }.max()! / scale
