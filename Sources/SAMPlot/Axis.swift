@@ -23,11 +23,17 @@ public struct Axis: Sendable, Codable, Equatable {
     public var ticks: [Double]?
     /// Values grow right-to-left (x) or top-to-bottom (y), as for image rows in a Grad-CAM map.
     public var reversed: Bool
+    /// No ticks, tick labels or title, and no room kept for them (an image's pixel axes); nil means false.
+    public var hidden: Bool?
 
-    /// An axis with the given title, scale, fixed range, padding and direction.
+    /// Whether the axis draws nothing but the frame (`hidden`).
+    public var isHidden: Bool { hidden ?? false }
+
+    /// An axis with the given title, scale, fixed range, padding, direction, decade limit, ticks and visibility.
     public init(_ label: String? = nil, scale: Scale = .linear, domain: ClosedRange<Double>? = nil,
                 padding: Double? = nil, reversed: Bool = false, maxDecades: Double? = nil, keepsTop: Bool? = nil,
-                ticks: [Double]? = nil) {
+                ticks: [Double]? = nil, hidden: Bool = false) {
+        self.hidden = hidden ? true : nil
         self.ticks = ticks
         self.maxDecades = maxDecades
         self.keepsTop = keepsTop
@@ -41,5 +47,10 @@ public struct Axis: Sendable, Codable, Equatable {
     /// A log10 axis.
     public static func log(_ label: String? = nil, domain: ClosedRange<Double>? = nil) -> Axis {
         Axis(label, scale: .log10, domain: domain)
+    }
+
+    /// A linear axis over exactly `domain`, drawn as the frame alone (`hidden`): the pixel axes of an image.
+    public static func hidden(domain: ClosedRange<Double>, reversed: Bool = false) -> Axis {
+        Axis(nil, domain: domain, padding: 0, reversed: reversed, hidden: true)
     }
 }

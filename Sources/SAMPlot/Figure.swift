@@ -30,11 +30,14 @@ public struct Figure: Sendable, Codable, Equatable {
     public var shareY: Bool
     /// Fonts, sizes and colors of the frame and text.
     public var theme: Theme
+    /// One color bar for all panels, right of the grid (panels sharing one color map and range); nil for none.
+    public var colorBar: FigureColorBar?
 
-    /// A figure with the given title, size, grid, panels, legend, axis sharing and theme.
+    /// A figure with the given title, size, grid, panels, legend, axis sharing, theme and shared color bar.
     public init(title: String? = nil, width: Double = 480, height: Double = 320, columns: Int = 1, rows: Int? = nil,
                 panels: [Panel] = [], sharedLegend: SharedLegend? = nil, shareX: Bool = false, shareY: Bool = false,
-                theme: Theme = .paper) {
+                theme: Theme = .paper, colorBar: FigureColorBar? = nil) {
+        self.colorBar = colorBar
         self.title = title
         self.width = width
         self.height = height

@@ -62,13 +62,23 @@ struct PanelLayout {
     init(data: PanelData, xRange: (lower: Double, upper: Double), yRange: (lower: Double, upper: Double),
          cell: Rect, plot: Rect, theme: Theme, legendMode requestedMode: LegendMode) {
         self.cell = cell
-        self.plot = plot
         let panel = data.panel
         let fs = theme.tickFontSize, ls = theme.labelFontSize, ts = theme.titleFontSize
         var xr = xRange, yr = yRange
+        var plot = plot
         if panel.equalAspect && panel.x.scale == .linear && panel.y.scale == .linear && plot.width > 0 && plot.height > 0 {
             let ux = (xr.upper - xr.lower) / plot.width, uy = (yr.upper - yr.lower) / plot.height
-            if ux > uy {
+            if panel.hasHeatMap {
+                // Cells meet the frame: the plot area shrinks to the data's aspect (centered in the room it had)
+                // instead of the range growing past the cells, which would leave blank strips beside an image.
+                if ux > uy {
+                    let height = plot.height * uy / ux
+                    plot = Rect(x: plot.minX, y: plot.minY + (plot.height - height) / 2, width: plot.width, height: height)
+                } else if uy > ux {
+                    let width = plot.width * ux / uy
+                    plot = Rect(x: plot.minX + (plot.width - width) / 2, y: plot.minY, width: width, height: plot.height)
+                }
+            } else if ux > uy {
                 let mid = (yr.lower + yr.upper) / 2, half = ux * plot.height / 2
                 yr = (mid - half, mid + half)
             } else {
@@ -76,6 +86,7 @@ struct PanelLayout {
                 xr = (mid - half, mid + half)
             }
         }
+        self.plot = plot
         x = AxisMap(scale: panel.x.scale, lower: xr.lower, upper: xr.upper,
                     start: panel.x.reversed ? plot.maxX : plot.minX, end: panel.x.reversed ? plot.minX : plot.maxX)
         y = AxisMap(scale: panel.y.scale, lower: yr.lower, upper: yr.upper,
@@ -86,12 +97,15 @@ struct PanelLayout {
                               length: plot.height, fontSize: fs, horizontal: false)
         xTicks = Self.explicit(panel.x.ticks, automatic: xTicks, lower: x.scale.inverse(xr.lower), upper: x.scale.inverse(xr.upper))
         yTicks = Self.explicit(panel.y.ticks, automatic: yTicks, lower: y.scale.inverse(yr.lower), upper: y.scale.inverse(yr.upper))
+        if panel.x.isHidden { xTicks = [] }
+        if panel.y.isHidden { yTicks = [] }
 
         // Left: y label, widest y tick label, tick; or the first x tick label's overhang.
         let yLabelWidth = yTicks.compactMap { $0.label.map { TextMetrics.width($0, fontSize: fs) } }.max() ?? 0
         var m = Margins()
-        m.left = Self.pad + (panel.y.label == nil ? 0 : TextMetrics.height(fontSize: ls) + Self.axisLabelGap)
-            + yLabelWidth + Self.tickLabelGap + Self.tickLength
+        m.left = panel.y.isHidden ? Self.pad
+            : Self.pad + (panel.y.label == nil ? 0 : TextMetrics.height(fontSize: ls) + Self.axisLabelGap)
+                + yLabelWidth + Self.tickLabelGap + Self.tickLength
         var overhangLeft = 0.0, overhangRight = 0.0
         for tick in xTicks {
             guard let label = tick.label, let p = x.pixel(tick.value) else { continue }
@@ -100,12 +114,13 @@ struct PanelLayout {
             overhangRight = max(overhangRight, half - (plot.maxX - p))
         }
         m.left = max(m.left, Self.pad + overhangLeft)
-        m.bottom = Self.tickLength + Self.tickLabelGap + TextMetrics.height(fontSize: fs)
-            + (panel.x.label == nil ? 0 : Self.axisLabelGap + TextMetrics.height(fontSize: ls)) + Self.pad
+        m.bottom = panel.x.isHidden ? Self.pad
+            : Self.tickLength + Self.tickLabelGap + TextMetrics.height(fontSize: fs)
+                + (panel.x.label == nil ? 0 : Self.axisLabelGap + TextMetrics.height(fontSize: ls)) + Self.pad
         m.top = Self.pad + (panel.title == nil ? 0 : TextMetrics.height(fontSize: ts) + Self.titleGap) + 0.6 * fs
 
         // Right: x overhang, color bar, outside legend.
-        var right = max(overhangRight, 0.3 * fs)
+        var right = panel.x.isHidden ? 0 : max(overhangRight, 0.3 * fs)
         colorBar = nil
         if let (_, heat) = data.heatMaps.sorted(by: { $0.key < $1.key }).first(where: { $0.value.source.showsColorBar && !$0.value.source.isCategorical }) {
             let swatch = heat.hasMissing ? 10.0 : 0

@@ -466,7 +466,7 @@ struct PanelRenderer {
 
         let cell = layout.cell, pad = PanelLayout.pad
         let ls = theme.labelFontSize, ts = theme.titleFontSize
-        if let label = data.panel.x.label {
+        if let label = data.panel.x.label, !data.panel.x.isHidden {
             let fit = fitted(label, maxWidth: cell.width - 2 * pad, size: ls, what: "x axis label", warnings: &warnings)
             let baseline = plot.maxY + tl + gap + TextMetrics.height(fontSize: fs) + PanelLayout.axisLabelGap
                 + TextMetrics.ascent * fit.size
@@ -474,7 +474,7 @@ struct PanelRenderer {
                                                  low: cell.minX + pad, high: cell.maxX - pad),
                      y: baseline, fontSize: fit.size, anchor: .middle, role: "axis-label")
         }
-        if let label = data.panel.y.label {
+        if let label = data.panel.y.label, !data.panel.y.isHidden {
             let fit = fitted(label, maxWidth: cell.height - 2 * pad, size: ls, what: "y axis label", warnings: &warnings)
             let x = plot.minX - tl - gap - yLabelWidth - PanelLayout.axisLabelGap - TextMetrics.descent * fit.size
             let center = clampedCenter(plot.midY, width: TextMetrics.width(fit.text, fontSize: fit.size),
@@ -548,38 +548,19 @@ struct PanelRenderer {
     }
 
     private func drawColorBar(_ bar: PanelLayout.ColorBar, into svg: inout SVGWriter, warnings: inout [String]) {
-        let n = SVGWriter.number
-        let id = "colorbar-\(index)"
-        var stops = ""
-        for k in 0...16 {
-            let t = Double(k) / 16
-            stops += "<stop offset=\"\(n(t))\" stop-color=\"\(bar.heatMap.source.colorMap.color(at: t).hex)\"/>"
-        }
-        svg.define("<linearGradient id=\"\(id)\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">\(stops)</linearGradient>")
         let r = bar.bar
         svg.open("g", [("class", "colorbar")])
-        svg.element("rect", [("x", n(r.minX)), ("y", n(r.minY)), ("width", n(r.width)), ("height", n(r.height)),
-                             ("fill", "url(#\(id))"), ("stroke", Self.ink), ("stroke-width", "0.6")])
         let tl = PanelLayout.tickLength, gap = PanelLayout.tickLabelGap
         if let s = bar.missingSwatch {
+            let n = SVGWriter.number
             svg.element("rect", [("class", "missing-key"), ("x", n(s.minX)), ("y", n(s.minY)), ("width", n(s.width)),
                                  ("height", n(s.height)), ("fill", "url(#nan-hatch)"), ("stroke", Self.ink),
                                  ("stroke-width", "0.6")])
             svg.text(PanelLayout.missingLabel, x: s.maxX + tl + gap, y: s.midY + 0.33 * fs, fontSize: fs,
                      role: "colorbar-tick-label", droppable: true)
         }
-        var major = "", minor = ""
-        for tick in bar.ticks {
-            guard let p = bar.map.pixel(tick.value), p >= r.minY - 0.5, p <= r.maxY + 0.5 else { continue }
-            if tick.isMajor { major += "M\(n(r.maxX)),\(n(p))h\(n(tl))" } else { minor += "M\(n(r.maxX)),\(n(p))h\(n(PanelLayout.minorTickLength))" }
-            if let label = tick.label {
-                svg.text(label, x: r.maxX + tl + gap, y: p + 0.33 * fs, fontSize: fs, role: "colorbar-tick-label",
-                         droppable: true)
-            }
-        }
-        for (d, w) in [(major, "0.8"), (minor, "0.6")] where !d.isEmpty {
-            svg.element("path", [("class", "ticks"), ("d", d), ("stroke", Self.ink), ("stroke-width", w), ("fill", "none")])
-        }
+        _ColorBarPainter.draw(r, colorMap: bar.heatMap.source.colorMap, map: bar.map, ticks: bar.ticks,
+                              id: "colorbar-\(index)", fontSize: fs, into: &svg)
         if let label = bar.heatMap.source.label {
             let ls = theme.labelFontSize
             let fit = fitted(label, maxWidth: layout.cell.height - 2 * PanelLayout.pad, size: ls,

@@ -97,6 +97,17 @@ public enum SVGRenderer {
                 }
             }
         }
+        var figureBar: (rect: Rect, map: AxisMap, ticks: [Tick], tickLabelWidth: Double, extent: Double)?
+        if let bar = figure.colorBar {
+            if bar.range.lowerBound.isFinite && bar.range.upperBound.isFinite && bar.range.lowerBound < bar.range.upperBound
+                && (bar.scale == .linear || bar.range.lowerBound > 0) {
+                let laid = _ColorBarPainter.layout(bar, area: area, theme: theme)
+                figureBar = laid
+                area.width -= laid.extent
+            } else {
+                warnings.append("the figure's color bar range \(bar.range) cannot be shown on a \(bar.scale) scale; it is left out")
+            }
+        }
         if area.width < 60 || area.height < 60 {
             warnings.append("the figure is too small for its title and legend; panels are drawn smaller than legible")
             area.width = max(area.width, 60)
@@ -164,6 +175,22 @@ public enum SVGRenderer {
                 box.drawList(at: Point(x: area.maxX + pad, y: area.minY + max((area.height - size.height) / 2, 0)),
                              framed: false, into: &svg)
             }
+        }
+
+        if let bar = figure.colorBar, let laid = figureBar {
+            svg.open("g", [("class", "colorbar figure-colorbar")])
+            _ColorBarPainter.draw(laid.rect, colorMap: bar.colorMap, map: laid.map, ticks: laid.ticks, id: "colorbar-figure",
+                                  fontSize: theme.tickFontSize, into: &svg)
+            if let label = bar.label {
+                let ls = theme.labelFontSize
+                let fit = TextMetrics.fit(label, maxWidth: area.height, fontSize: ls, minSize: max(ls * 0.8, 7))
+                if fit.shortened { warnings.append("the color bar label '\(label)' is too long; shortened to '\(fit.text)'") }
+                let x = laid.rect.maxX + PanelLayout.tickLength + PanelLayout.tickLabelGap + laid.tickLabelWidth
+                    + PanelLayout.axisLabelGap + TextMetrics.ascent * fit.fontSize
+                svg.text(fit.text, x: x, y: laid.rect.midY, fontSize: fit.fontSize, anchor: .middle, role: "axis-label",
+                         rotation: -90)
+            }
+            svg.close("g")
         }
 
         var seen = Set<String>()

@@ -205,6 +205,9 @@ public struct VisionOptimizer: RawRepresentable, Hashable, Codable, CaseIterable
         [sgdName] + Registry.standard.rules.flatMap { [$0.name] + $0.aliases }
     }
 
+    /// The name in figure titles and legends: "SGD", or the rule's display name ("ℓ₂-SAM").
+    public var displayName: String { rawValue == Self.sgdName ? "SGD" : entry.displayName }
+
     /// The core rule's registered name ("gd" for SGD).
     public var ruleName: String { rawValue == Self.sgdName ? GradientDescent.name : rawValue }
 

@@ -61,7 +61,7 @@ struct VisionGradCAM: ParsableCommand {
             for r in loaded {
                 let cam = try GradCAM.compute(network: r.network, image: image)
                 panels.append(ImagePanel.make(cam.map.map(Double.init), height: cam.height, width: cam.width,
-                                              title: k == 0 ? "\(r.run.config.optimizer.rawValue) (\((r.directory as NSString).lastPathComponent))" : nil,
+                                              title: k == 0 ? "\(r.run.config.optimizer.displayName) (\((r.directory as NSString).lastPathComponent))" : nil,
                                               colorMap: .viridis))
             }
         }
@@ -86,7 +86,7 @@ struct VisionGradCAM: ParsableCommand {
         for i in 0..<n { table += "\(i)," + perImage.map { field($0[i]) }.joined(separator: ",") + "\n" }
         try AtomicFile.makeDirectory(out)
         let figure = Figure(title: "Grad-CAM on the last conv layer", width: Double(180 * (loaded.count + 1)), height: Double(170 * min(shown, n) + 60),
-                            columns: loaded.count + 1, panels: panels)
+                            columns: loaded.count + 1, panels: panels, colorBar: ImagePanel.gradCAMColorBar)
         let rendered = SVGRenderer.render(figure)
         try rendered.writeSVG(to: URL(fileURLWithPath: out + "/gradcam.svg"))
         try figure.save(to: URL(fileURLWithPath: out + "/gradcam.json"))

@@ -43,7 +43,7 @@ import SAMCore
         let observer = try VisionSharpnessObserver(every: 0, images: images, count: 24)
         let measured = try #require(try observer.measure(net))
         #expect(net.parameters.map(\.bitPattern) == before.map(\.bitPattern))
-        let (x, _) = try images.batch(0..<24)
+        let (x, _) = images.batch(0..<24)
         let logits = net.forward(x)
         let c = 2, k = 65
         var h = [[Double]](repeating: [Double](repeating: 0, count: c * k), count: c * k)

@@ -104,7 +104,8 @@ enum GradCAMComparison {
             }
         }
         let columns = nets.count + 1
-        return Figure(title: title, width: Double(max(560, 150 * columns)), height: 740, columns: columns, panels: panels)
+        return Figure(title: title, width: Double(max(560, 150 * columns)) + 90, height: 740, columns: columns, panels: panels,
+                      colorBar: ImagePanel.gradCAMColorBar)
     }
 
     /// The share against the training step for each network of one comparison: a line through the means and a 95%
