@@ -13,14 +13,17 @@ public struct Claim: Codable, Sendable, Equatable {
         case inconclusive
     }
 
-    /// Whose statement is checked: the paper's, or a question SAMLab asks beyond it (for example whether the
-    /// synthetic "minor first, major last" order shows up in a CNN's Grad-CAM over training). Reports count the two
-    /// apart, so an extrapolation that does not hold is never read as a failed reproduction.
-    public enum Kind: String, Codable, Sendable {
+    /// Whose statement is checked: the paper's, a question SAMLab asks beyond it (for example whether the synthetic
+    /// "minor first, major last" order shows up in a CNN's Grad-CAM over training), or a result of the SAM literature
+    /// reproduced on the same models (the item's `source`). Reports count the three apart, so an extrapolation or a
+    /// literature result that does not hold is never read as a failed reproduction of the paper.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
         /// A statement of the paper.
         case paper
         /// A question SAMLab asks beyond the paper.
         case extrapolation
+        /// A statement of another paper of the SAM literature (the item's `ReproductionItem.source`).
+        case literature
     }
 
     /// The catalog item's identifier (`fig4`).
@@ -54,6 +57,13 @@ public struct Claim: Codable, Sendable, Equatable {
         self.init(item: try c.decode(String.self, forKey: .item), statement: try c.decode(String.self, forKey: .statement),
                   prediction: try c.decode(String.self, forKey: .prediction), measurement: try c.decode(String.self, forKey: .measurement),
                   verdict: try c.decode(Verdict.self, forKey: .verdict), kind: try c.decodeIfPresent(Kind.self, forKey: .kind) ?? .paper)
+    }
+
+    /// A literature claim (`Kind.literature`) from its parts; `inconclusive` when the measurement cannot decide at the
+    /// item's size.
+    public static func literature(_ item: String, _ statement: String, predicted: String, measured: String,
+                                  _ verdict: Verdict) -> Claim {
+        Claim(item: item, statement: statement, prediction: predicted, measurement: measured, verdict: verdict, kind: .literature)
     }
 
     /// A claim that holds when `condition` is true and fails otherwise.

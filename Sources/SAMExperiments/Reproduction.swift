@@ -151,18 +151,26 @@ public enum Reproduction {
     }
 
     static func verdictText(_ claim: Claim) -> String {
-        claim.kind == .paper ? claim.verdict.rawValue : "\(claim.verdict.rawValue) (extrapolation, not the paper's claim)"
+        switch claim.kind {
+        case .paper: claim.verdict.rawValue
+        case .extrapolation: "\(claim.verdict.rawValue) (extrapolation, not the paper's claim)"
+        case .literature: "\(claim.verdict.rawValue) (literature, not the paper's claim)"
+        }
     }
 
-    /// "N claims of the paper: F failed", plus the extrapolations' count when there are any.
+    /// "N claims of the paper: F failed", plus the counts by verdict of the extrapolations and of the literature's
+    /// results when there are any.
     public static func verdictSummary(_ reports: [ItemReport]) -> String {
         let claims = reports.flatMap(\.claims)
-        let paper = claims.filter { $0.kind == .paper }, beyond = claims.filter { $0.kind == .extrapolation }
+        let paper = claims.filter { $0.kind == .paper }
         var text = "\(paper.count) claims of the paper: \(paper.filter { $0.verdict == .fails }.count) failed"
-        if !beyond.isEmpty {
-            text += "; \(beyond.count) extrapolation(s) beyond it: " + [Claim.Verdict.holds, .fails, .inconclusive]
-                .map { v in "\(beyond.filter { $0.verdict == v }.count) \(v.rawValue)" }.joined(separator: ", ")
+        func counts(_ group: [Claim]) -> String {
+            [Claim.Verdict.holds, .fails, .inconclusive].map { v in "\(group.filter { $0.verdict == v }.count) \(v.rawValue)" }
+                .joined(separator: ", ")
         }
+        let beyond = claims.filter { $0.kind == .extrapolation }, literature = claims.filter { $0.kind == .literature }
+        if !beyond.isEmpty { text += "; \(beyond.count) extrapolation(s) beyond it: " + counts(beyond) }
+        if !literature.isEmpty { text += "; \(literature.count) result(s) of the literature: " + counts(literature) }
         return text
     }
 
@@ -191,8 +199,13 @@ public enum Reproduction {
         }
         html += "</table>"
         for r in reports {
-            md += "## \(r.item.title)\n\n\(r.item.caption)\n\n"
+            md += "## \(r.item.title)\n\n"
             html += "<h2>\(typeset(r.item.title))</h2>"
+            if let source = r.item.source {
+                md += "Source: \(source).\n\n"
+                html += "<p class=\"source\">Source: \(typeset(source)).</p>"
+            }
+            md += "\(r.item.caption)\n\n"
             for f in r.figures {
                 let image = PNGExport.isAvailable ? "\(r.item.id)/\(f).png" : "\(r.item.id)/\(f).svg"
                 md += "![\(r.item.title)](\(image))\n\n"

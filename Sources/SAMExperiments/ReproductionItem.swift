@@ -13,12 +13,17 @@ public struct ReproductionItem: Sendable {
     public let caption: String
     /// Runs the item (`quick`: a smaller version, for tests).
     public let run: @Sendable (_ quick: Bool) throws -> ItemOutput
+    /// The work whose result the item reproduces, as a citation ("Bartlett, Long & Bousquet, The dynamics of
+    /// sharpness-aware minimization, JMLR 2023"); nil for the paper's own items. The report gives it a line of its own.
+    public let source: String?
 
-    /// An item from its description and its function.
-    public init(id: String, title: String, caption: String, run: @escaping @Sendable (_ quick: Bool) throws -> ItemOutput) {
+    /// An item from its description, its source (nil: the paper) and its function.
+    public init(id: String, title: String, caption: String, source: String? = nil,
+                run: @escaping @Sendable (_ quick: Bool) throws -> ItemOutput) {
         self.id = id
         self.title = title
         self.caption = caption
+        self.source = source
         self.run = run
     }
 }
