@@ -141,12 +141,16 @@ enum SquareMagnitude: LpMagnitude {
     static func magnitude(_ a: Lanes, exponent: Double) -> Lanes { a * a }
 }
 
-/// Any other p: `pow`, one lane at a time, out of line (so that the kernels' inlined code stays small).
+/// Any other p: a vector power (`CLaneMath`'s `samlab_lanes_pow`), inlined into the kernels.
 enum PowerMagnitude: LpMagnitude {
-    @inline(never) @_effects(readnone)
-    static func magnitude(_ a: Lanes, exponent r: Double) -> Lanes {
-        Lanes(Foundation.pow(a[0], r), Foundation.pow(a[1], r), Foundation.pow(a[2], r), Foundation.pow(a[3], r))
-    }
+    @inline(__always)
+    static func magnitude(_ a: Lanes, exponent r: Double) -> Lanes { power(a, r) }
+
+    /// x^r lane by lane for x >= 0 and one exponent r > 0, within 1 ulp of Foundation.pow (0.52 ulp of the correctly
+    /// rounded power as measured), branch-free and with the same bits on every build (`samlab_lanes_pow`: Swift's
+    /// `pow` is one libm call per lane). x = 0 gives 0, overflow +inf.
+    @inline(__always)
+    static func power(_ x: Lanes, _ r: Double) -> Lanes { samlab_lanes_pow(x, r) }
 }
 
 /// lp-SAM for 1 < p < inf, p != 2, with |g|^(q-1) computed by M (`LpSAM.kernelRule`): shape sign(g) |g|^(q-1),
