@@ -15,11 +15,12 @@ import Foundation
 /// - p = 1 puts rho sign(g_k) on the largest |g_k| alone, ties going to the first component in parameter order
 ///   (layer by layer: w_1 .. w_L, or u then v; coordinates in order within a layer): a one-component rule
 ///   (`selectsOneComponent`). Its flow is refused (the field jumps where the largest |g_k| changes hands).
-/// - Otherwise |g|^(q-1) is a square root at p = 3, a square at p = 3/2 and `pow` elsewhere. Each of these forms is
-///   a rule type of its own that the kernels are specialized for (`kernelRule`, `visitKernelRuleTypes`), so no
+/// - Otherwise |g|^(q-1) is a square root at p = 3, a square at p = 3/2 and a power elsewhere. Each of these forms
+///   is a rule type of its own that the kernels are specialized for (`kernelRule`, `visitKernelRuleTypes`), so no
 ///   kernel switches over p. Their cost is that of the root or power per weight: at d = 1000 a step takes about 1.5
-///   times l2-SAM's at p = 1 and 3/2, about 2 times at p = 3 (a vector square root, `CLaneMath`), 20 to 30 times
-///   with `pow` (BENCHMARKS.md).
+///   times l2-SAM's at p = 1 and 3/2, about 2 times at p = 3 (a vector square root, `CLaneMath`), about 10 times
+///   at other p (a vector power, `CLaneMath`'s `samlab_lanes_pow`; 20 to 30 times with a libm `pow` per lane)
+///   (BENCHMARKS.md).
 /// - For p near 1, q = p/(p-1) is large and |ghat_k|^q can leave the range of a Double; an overflow ends the run as
 ///   diverged, like any non-finite normalizer.
 public struct LpSAM: Rule {
