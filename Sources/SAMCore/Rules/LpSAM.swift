@@ -15,11 +15,12 @@ import Foundation
 /// - p = 1 puts rho sign(g_k) on the largest |g_k| alone, ties going to the first component in parameter order
 ///   (layer by layer: w_1 .. w_L, or u then v; coordinates in order within a layer): a one-component rule
 ///   (`selectsOneComponent`). Its flow is refused (the field jumps where the largest |g_k| changes hands).
-/// - Otherwise |g|^(q-1) is a square root at p = 3, a square at p = 3/2 and `pow` elsewhere. Each of these forms is
-///   a rule type of its own that the kernels are specialized for (`kernelRule`, `visitKernelRuleTypes`), so no
+/// - Otherwise |g|^(q-1) is a square root at p = 3, a square at p = 3/2 and a power elsewhere. Each of these forms
+///   is a rule type of its own that the kernels are specialized for (`kernelRule`, `visitKernelRuleTypes`), so no
 ///   kernel switches over p. Their cost is that of the root or power per weight: at d = 1000 a step takes about 1.5
-///   times l2-SAM's at p = 1 and 3/2, about 2 times at p = 3 (a vector square root, `CLaneMath`), 20 to 30 times
-///   with `pow` (BENCHMARKS.md).
+///   times l2-SAM's at p = 1 and 3/2, about 2 times at p = 3 (a vector square root, `CLaneMath`), about 10 times
+///   at other p (a vector power, `CLaneMath`'s `samlab_lanes_pow`; 20 to 30 times with a libm `pow` per lane)
+///   (BENCHMARKS.md).
 /// - For p near 1, q = p/(p-1) is large and |ghat_k|^q can leave the range of a Double; an overflow ends the run as
 ///   diverged, like any non-finite normalizer.
 public struct LpSAM: Rule {
@@ -141,12 +142,16 @@ enum SquareMagnitude: LpMagnitude {
     static func magnitude(_ a: Lanes, exponent: Double) -> Lanes { a * a }
 }
 
-/// Any other p: `pow`, one lane at a time, out of line (so that the kernels' inlined code stays small).
+/// Any other p: a vector power (`CLaneMath`'s `samlab_lanes_pow`), inlined into the kernels.
 enum PowerMagnitude: LpMagnitude {
-    @inline(never) @_effects(readnone)
-    static func magnitude(_ a: Lanes, exponent r: Double) -> Lanes {
-        Lanes(Foundation.pow(a[0], r), Foundation.pow(a[1], r), Foundation.pow(a[2], r), Foundation.pow(a[3], r))
-    }
+    @inline(__always)
+    static func magnitude(_ a: Lanes, exponent r: Double) -> Lanes { power(a, r) }
+
+    /// x^r lane by lane for x >= 0 and one exponent r > 0, within 1 ulp of Foundation.pow (0.52 ulp of the correctly
+    /// rounded power as measured), branch-free and with the same bits on every build (`samlab_lanes_pow`: Swift's
+    /// `pow` is one libm call per lane). x = 0 gives 0, overflow +inf.
+    @inline(__always)
+    static func power(_ x: Lanes, _ r: Double) -> Lanes { samlab_lanes_pow(x, r) }
 }
 
 /// lp-SAM for 1 < p < inf, p != 2, with |g|^(q-1) computed by M (`LpSAM.kernelRule`): shape sign(g) |g|^(q-1),
