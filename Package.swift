@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "SAMVision", targets: ["SAMVision"]),
         .library(name: "SAMExperiments", targets: ["SAMExperiments"]),
         .library(name: "OpenBLASKernels", targets: ["OpenBLASKernels"]),
+        .library(name: "SAMExplorer", targets: ["SAMExplorer"]),
         .executable(name: "samlab", targets: ["samlab"]),
     ],
     dependencies: [
@@ -46,6 +47,9 @@ let package = Package(
         // would clash with SAMPlot's). SAMExperiments stays out: it is the paper's catalog and sweeps, an
         // application built on the library rather than part of it. Both remain products of their own.
         .target(name: "SAMLab", dependencies: ["SAMCore", "SAMFlow", "SAMAnalysis", "SAMPlot"]),
+        // The explorer's JSON API (`samlab serve`): requests to responses over the run specification, with limits;
+        // no HTTP in it, so it is tested without a socket.
+        .target(name: "SAMExplorer", dependencies: ["SAMCore", "SAMFlow", "SAMAnalysis"]),
 
         // MARK: - Command-line tool
         .executableTarget(
@@ -66,6 +70,7 @@ let package = Package(
         .testTarget(name: "SAMAnalysisTests", dependencies: ["SAMAnalysis", "SAMCore", "SAMFlow"]),
         // A rule, a loss and a model defined outside the library, run through everything the built-ins get.
         .testTarget(name: "ExtensionTests", dependencies: ["SAMCore", "SAMFlow", "SAMAnalysis"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["samlab"], exclude: ["Golden"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["samlab", "SAMExplorer"], exclude: ["Golden"]),
+        .testTarget(name: "SAMExplorerTests", dependencies: ["SAMExplorer", "SAMCore"]),
     ]
 )
