@@ -22,10 +22,12 @@ let package = Package(
         .library(name: "OpenBLASKernels", targets: ["OpenBLASKernels"]),
         .library(name: "SAMExplorer", targets: ["SAMExplorer"]),
         .executable(name: "samlab", targets: ["samlab"]),
+        .executable(name: "samlab-serve", targets: ["samlab-serve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // MARK: - System libraries
@@ -60,6 +62,19 @@ let package = Package(
             ]
         ),
 
+        // MARK: - The explorer's server
+        // SAMServe puts SAMExplorer on HTTP (Hummingbird 2) with the page compiled in; samlab-serve is its program,
+        // apart from samlab so that neither the library's users nor `make reproduce` build the server stack.
+        .target(
+            name: "SAMServe",
+            dependencies: ["SAMExplorer", .product(name: "Hummingbird", package: "hummingbird")],
+            resources: [.embedInCode("Page")]
+        ),
+        .executableTarget(
+            name: "samlab-serve",
+            dependencies: ["SAMServe", "SAMExplorer", "SAMCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
         // MARK: - Tests
         .testTarget(name: "SAMCoreTests", dependencies: ["SAMCore"]),
         .testTarget(name: "SAMFlowTests", dependencies: ["SAMFlow", "SAMCore"]),
@@ -70,7 +85,7 @@ let package = Package(
         .testTarget(name: "SAMAnalysisTests", dependencies: ["SAMAnalysis", "SAMCore", "SAMFlow"]),
         // A rule, a loss and a model defined outside the library, run through everything the built-ins get.
         .testTarget(name: "ExtensionTests", dependencies: ["SAMCore", "SAMFlow", "SAMAnalysis"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["samlab", "SAMExplorer"], exclude: ["Golden"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["samlab", "samlab-serve", "SAMExplorer"], exclude: ["Golden"]),
         .testTarget(name: "SAMExplorerTests", dependencies: ["SAMExplorer", "SAMCore"]),
     ]
 )

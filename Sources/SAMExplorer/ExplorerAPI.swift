@@ -32,6 +32,9 @@ public struct ExplorerAPI: Sendable {
         self.version = version
     }
 
+    /// The API's paths.
+    public static let endpoints = ["/api/run", "/api/regime", "/api/maxmargin"]
+
     /// The answer to `method path?query` with `body`.
     public func handle(method: String, path: String, query: [String: String] = [:], body: Data) -> ExplorerResponse {
         let routes: [String: (Data, [String: String]) -> ExplorerResponse] = [
