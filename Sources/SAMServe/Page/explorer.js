@@ -174,49 +174,91 @@ function draw(runs, regime) {
     window.samlab.limits[run.rule] = limit; window.samlab.leaders[run.rule] = leaders;
     const tr = document.createElement("tr");
     tr.dataset.rule = run.rule;
-    tr.innerHTML = `<td>${RULE_NAMES[run.rule]}</td><td class="status">${run.summary.status}</td><td class="limit">${limit}</td><td class="leaders">${leaders}</td>`;
+    const predicted = run.rule === "linf-sam" && state.depth >= 2 && state.param === "product" ? predictedLInf(state.alpha) : "";
+    tr.innerHTML = `<td>${RULE_NAMES[run.rule]}</td><td class="status">${run.summary.status}</td><td class="limit">${limit}</td><td class="predicted">${predicted}</td><td class="leaders">${leaders}</td>`;
     body.appendChild(tr);
   }
 }
 
+/// ℓ∞-SAM's predicted limit from α (Cor 3.5, THEORY.md §3.3, §4.10): e_{j*} with j* = argmax over α_j > ρ of
+/// μ_j (α_j − ρ)^(L−2); with no α_j > ρ, β → 0 at even L and stays bounded (→ ρ^L) at odd L.
+function predictedLInf(alpha) {
+  let best = -1, value = -Infinity;
+  alpha.forEach((a, j) => {
+    if (a > state.rho) {
+      const v = state.mu[j] * Math.pow(a - state.rho, state.depth - 2);
+      if (v > value) { value = v; best = j; }
+    }
+  });
+  if (best >= 0) return `e${best + 1}`;
+  return state.depth % 2 === 0 ? "0" : "bounded";
+}
+
+const LIMIT_COLORS = { e1: "#56B4E9", e2: "#E69F00", e3: "#009E73", e4: "#CC79A7", e5: "#F0E442", e6: "#0072B2", "0": "#999999", bounded: "#bbbbbb" };
+
 function drawPlane(runs) {
-  const plane = $("plane"), W = 460, H = 460, m = 40;
+  const plane = $("plane"), W = 460, H = 460, m = 44;
   plane.innerHTML = "";
-  const points = runs.flatMap((r) => r.rows.map((row) => [row.beta_1, row.beta_2 ?? 0]));
-  const finite = points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+  const points = runs.flatMap((r) => r.rows.map((row) => [row.beta_1, row.beta_2 ?? 0]))
+    .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
   const edge = Math.pow(state.rho, state.depth);
-  const xs = finite.map((p) => p[0]).concat([0, edge * 1.5]), ys = finite.map((p) => p[1]).concat([0, edge * 1.5]);
-  const lo = Math.min(...xs, ...ys), hi = Math.max(...xs, ...ys);
-  const span = hi - lo || 1;
-  planeBox = { lo: lo - 0.05 * span, hi: hi + 0.05 * span, W, H, m };
-  const px = (x) => m + (x - planeBox.lo) / (planeBox.hi - planeBox.lo) * (W - 2 * m);
-  const py = (y) => H - m - (y - planeBox.lo) / (planeBox.hi - planeBox.lo) * (H - 2 * m);
+  const init = state.alpha.map((a) => Math.pow(a, state.depth));
+  const all = points.flat().concat([edge, init[0], init[1] ?? init[0]]).filter((v) => v > 0);
+  // Log axes when β spans more than two decades (a rescaled flow's blow-up), linear ones otherwise.
+  const log = all.length > 0 && points.every(([x, y]) => x > 0 && y > 0) && Math.max(...all) / Math.min(...all) > 100;
+  const f = log ? Math.log10 : (v) => v, inv = log ? (v) => Math.pow(10, v) : (v) => v;
+  const values = (log ? all : points.flat().concat([0, edge * 1.5, ...init])).map(f);
+  const lo0 = Math.max(Math.min(...values), log ? Math.max(...values) - 40 : -Infinity), hi0 = Math.max(...values);
+  const span = hi0 - lo0 || 1;
+  planeBox = { lo: lo0 - 0.05 * span, hi: hi0 + 0.05 * span, W, H, m, f, inv, log };
+  const px = (x) => m + (f(x) - planeBox.lo) / (planeBox.hi - planeBox.lo) * (W - 2 * m);
+  const py = (y) => H - m - (f(y) - planeBox.lo) / (planeBox.hi - planeBox.lo) * (H - 2 * m);
+  // The predicted ℓ∞-SAM limit of each init in view, shaded (when ℓ∞-SAM is shown, d = 2, product parametrization).
+  if (state.rules.includes("linf-sam") && state.mu.length === 2 && state.param === "product" && state.depth >= 2) {
+    const cells = 46, size = (W - 2 * m) / cells;
+    const shade = svg("g", { class: "predicted", opacity: 0.22 }, plane);
+    for (let i = 0; i < cells; i++) for (let k = 0; k < cells; k++) {
+      const b1 = inv(planeBox.lo + (i + 0.5) / cells * (planeBox.hi - planeBox.lo));
+      const b2 = inv(planeBox.lo + (k + 0.5) / cells * (planeBox.hi - planeBox.lo));
+      if (!(b1 > 0 && b2 > 0)) continue;
+      const limit = predictedLInf([Math.pow(b1, 1 / state.depth), Math.pow(b2, 1 / state.depth)]);
+      svg("rect", { x: m + i * size, y: H - m - (k + 1) * size, width: size + 0.3, height: size + 0.3, fill: LIMIT_COLORS[limit], "data-limit": limit }, shade);
+    }
+    const keys = [...new Set([...shade.children].map((c) => c.dataset.limit))];
+    keys.forEach((key, n) => {
+      svg("rect", { x: m + 6, y: m + 6 + 14 * n, width: 10, height: 10, fill: LIMIT_COLORS[key], opacity: 0.5 }, plane);
+      text(plane, m + 20, m + 15 + 14 * n, `ℓ∞-SAM → ${key === "bounded" ? "bounded" : key === "0" ? "0" : "e" + key.slice(1)}`);
+    });
+  }
   const axis = svg("g", { class: "axis" }, plane);
   svg("rect", { x: m, y: m, width: W - 2 * m, height: H - 2 * m, fill: "none", stroke: "#333" }, axis);
-  text(axis, W / 2, H - 8, "β₁", { "text-anchor": "middle" });
-  text(axis, 10, H / 2, "β₂", { "text-anchor": "middle" });
-  for (const v of [planeBox.lo, (planeBox.lo + planeBox.hi) / 2, planeBox.hi]) {
-    text(axis, px(v), H - m + 14, v.toPrecision(2), { "text-anchor": "middle" });
-    text(axis, m - 4, py(v) + 4, v.toPrecision(2), { "text-anchor": "end" });
+  text(axis, W / 2, H - 8, log ? "β₁ (log scale)" : "β₁", { "text-anchor": "middle" });
+  text(axis, 12, H / 2, log ? "β₂ (log)" : "β₂", { "text-anchor": "middle", transform: `rotate(-90 12 ${H / 2})` });
+  for (let k = 0; k <= 4; k++) {
+    const v = planeBox.lo + k / 4 * (planeBox.hi - planeBox.lo);
+    const label = log ? `1e${v.toFixed(1).replace(/\.0$/, "")}` : inv(v).toPrecision(2);
+    text(axis, m + k / 4 * (W - 2 * m), H - m + 14, label, { "text-anchor": "middle" });
+    text(axis, m - 4, H - m - k / 4 * (H - 2 * m) + 4, label, { "text-anchor": "end" });
   }
   // α_j = ρ, in β: β_j = ρ^L (product parametrization).
-  svg("line", { x1: px(edge), x2: px(edge), y1: m, y2: H - m, stroke: "#888", "stroke-dasharray": "4 3", class: "alpha-rho" }, plane);
-  svg("line", { x1: m, x2: W - m, y1: py(edge), y2: py(edge), stroke: "#888", "stroke-dasharray": "4 3", class: "alpha-rho" }, plane);
+  svg("line", { x1: px(edge), x2: px(edge), y1: m, y2: H - m, stroke: "#555", "stroke-dasharray": "4 3", class: "alpha-rho" }, plane);
+  svg("line", { x1: m, x2: W - m, y1: py(edge), y2: py(edge), stroke: "#555", "stroke-dasharray": "4 3", class: "alpha-rho" }, plane);
+  text(plane, px(edge) + 3, H - m - 4, "α₁ = ρ", { fill: "#555" });
+  text(plane, W - m - 3, py(edge) - 3, "α₂ = ρ", { fill: "#555", "text-anchor": "end" });
   runs.forEach((run, k) => {
-    const d = run.rows.filter((r) => Number.isFinite(r.beta_1) && Number.isFinite(r.beta_2 ?? 0))
+    const d = run.rows.filter((r) => Number.isFinite(r.beta_1) && Number.isFinite(r.beta_2 ?? 0) && (!log || (r.beta_1 > 0 && r.beta_2 > 0)))
       .map((r, i) => `${i ? "L" : "M"}${px(r.beta_1).toFixed(1)},${py(r.beta_2 ?? 0).toFixed(1)}`).join("");
-    svg("path", { d, fill: "none", stroke: COLORS[k], "stroke-width": 1.8, class: "trajectory", "data-rule": run.rule }, plane);
-    text(plane, W - m - 4, m + 14 + 14 * k, RULE_NAMES[run.rule], { fill: COLORS[k], "text-anchor": "end" });
+    svg("path", { d, fill: "none", stroke: COLORS[k], "stroke-width": 2, "stroke-dasharray": ["", "6 3", "2 2", "8 3 2 3"][k % 4], class: "trajectory", "data-rule": run.rule }, plane);
+    text(plane, W - m - 4, m + 14 + 14 * k, RULE_NAMES[run.rule], { fill: COLORS[k], "text-anchor": "end", "font-weight": "bold" });
   });
-  const b0 = state.alpha.map((a) => Math.pow(a, state.depth));
-  svg("circle", { cx: px(b0[0]), cy: py(b0[1] ?? 0), r: 4, fill: "#111", class: "init" }, plane);
+  svg("circle", { cx: px(init[0]), cy: py(init[1] ?? init[0]), r: 4.5, fill: "#111", class: "init" }, plane);
 }
 
 function clickPlane(event) {
   if (!planeBox) return;
-  const r = $("plane").getBoundingClientRect(), { lo, hi, W, H, m } = planeBox;
-  const x = lo + (event.clientX - r.left - m) / (W - 2 * m) * (hi - lo);
-  const y = lo + (H - m - (event.clientY - r.top)) / (H - 2 * m) * (hi - lo);
+  const r = $("plane").getBoundingClientRect(), { lo, hi, W, H, m, inv } = planeBox;
+  const x = inv(lo + (event.clientX - r.left - m) / (W - 2 * m) * (hi - lo));
+  const y = inv(lo + (H - m - (event.clientY - r.top)) / (H - 2 * m) * (hi - lo));
   if (!(x > 0 && y > 0)) return;
   state.alpha[0] = Number(Math.pow(x, 1 / state.depth).toPrecision(3));
   if (state.alpha.length > 1) state.alpha[1] = Number(Math.pow(y, 1 / state.depth).toPrecision(3));
