@@ -75,7 +75,7 @@ test-cluster: deps
 	Tests/Cluster/sweep-array.sh "$$($(SWIFT) build --product samlab $(CLUSTER_SWIFTPM_FLAGS) --show-bin-path)"
 
 # Every public declaration of the library modules has a doc comment (scripts/doc-coverage.py lists any that does not).
-DOC_MODULES := SAMCore SAMFlow SAMAnalysis SAMPlot SAMExperiments SAMVision OpenBLASKernels SAMLab
+DOC_MODULES := SAMCore SAMFlow SAMAnalysis SAMPlot SAMExperiments SAMVision OpenBLASKernels SAMLab SAMExplorer SAMServe
 doc-coverage:
 	python3 scripts/doc-coverage.py $(addprefix Sources/,$(DOC_MODULES))
 
