@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RESULTS ?= results
 
-.PHONY: deps build build-native test test-cluster doc-coverage library-tour reproduce bench bench-cnn bench-sweep docs clean
+.PHONY: deps build build-native serve test test-cluster doc-coverage library-tour reproduce bench bench-cnn bench-sweep docs clean
 
 # COIN-OR Clp (LP solver for separability and max-margin; headers come with the -dev package), librsvg's
 # rsvg-convert (SVG to PNG for figures) and GNU parallel (the sweep tests run shards through it, as on a cluster).
@@ -42,6 +42,14 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product samlab
 
+# The explorer in the browser: builds samlab and its server, samlab-serve (Hummingbird 2, a program of its own so
+# that `make build` and `make reproduce` do not build the server stack), then serves http://127.0.0.1:8321/ until
+# Ctrl-C. SERVE_FLAGS go to `samlab serve` (e.g. SERVE_FLAGS="--port 9000").
+SERVE_FLAGS ?=
+serve: build
+	$(SWIFT) build -c release --product samlab-serve
+	.build/release/samlab serve $(SERVE_FLAGS)
+
 test: deps doc-coverage
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
@@ -67,7 +75,7 @@ test-cluster: deps
 	Tests/Cluster/sweep-array.sh "$$($(SWIFT) build --product samlab $(CLUSTER_SWIFTPM_FLAGS) --show-bin-path)"
 
 # Every public declaration of the library modules has a doc comment (scripts/doc-coverage.py lists any that does not).
-DOC_MODULES := SAMCore SAMFlow SAMAnalysis SAMPlot SAMExperiments SAMVision OpenBLASKernels SAMLab
+DOC_MODULES := SAMCore SAMFlow SAMAnalysis SAMPlot SAMExperiments SAMVision OpenBLASKernels SAMLab SAMExplorer SAMServe
 doc-coverage:
 	python3 scripts/doc-coverage.py $(addprefix Sources/,$(DOC_MODULES))
 

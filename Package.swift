@@ -20,11 +20,14 @@ let package = Package(
         .library(name: "SAMVision", targets: ["SAMVision"]),
         .library(name: "SAMExperiments", targets: ["SAMExperiments"]),
         .library(name: "OpenBLASKernels", targets: ["OpenBLASKernels"]),
+        .library(name: "SAMExplorer", targets: ["SAMExplorer"]),
         .executable(name: "samlab", targets: ["samlab"]),
+        .executable(name: "samlab-serve", targets: ["samlab-serve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // MARK: - System libraries
@@ -46,6 +49,9 @@ let package = Package(
         // would clash with SAMPlot's). SAMExperiments stays out: it is the paper's catalog and sweeps, an
         // application built on the library rather than part of it. Both remain products of their own.
         .target(name: "SAMLab", dependencies: ["SAMCore", "SAMFlow", "SAMAnalysis", "SAMPlot"]),
+        // The explorer's JSON API (`samlab serve`): requests to responses over the run specification, with limits;
+        // no HTTP in it, so it is tested without a socket.
+        .target(name: "SAMExplorer", dependencies: ["SAMCore", "SAMFlow", "SAMAnalysis"]),
 
         // MARK: - Command-line tool
         .executableTarget(
@@ -54,6 +60,19 @@ let package = Package(
                 "SAMCore", "SAMFlow", "SAMAnalysis", "SAMExperiments", "SAMVision", "SAMPlot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+
+        // MARK: - The explorer's server
+        // SAMServe puts SAMExplorer on HTTP (Hummingbird 2) with the page compiled in; samlab-serve is its program,
+        // apart from samlab so that neither the library's users nor `make reproduce` build the server stack.
+        .target(
+            name: "SAMServe",
+            dependencies: ["SAMExplorer", .product(name: "Hummingbird", package: "hummingbird")],
+            resources: [.embedInCode("Page")]
+        ),
+        .executableTarget(
+            name: "samlab-serve",
+            dependencies: ["SAMServe", "SAMExplorer", "SAMCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // MARK: - Tests
@@ -66,6 +85,7 @@ let package = Package(
         .testTarget(name: "SAMAnalysisTests", dependencies: ["SAMAnalysis", "SAMCore", "SAMFlow"]),
         // A rule, a loss and a model defined outside the library, run through everything the built-ins get.
         .testTarget(name: "ExtensionTests", dependencies: ["SAMCore", "SAMFlow", "SAMAnalysis"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["samlab"], exclude: ["Golden"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["samlab", "samlab-serve", "SAMExplorer"], exclude: ["Golden"]),
+        .testTarget(name: "SAMExplorerTests", dependencies: ["SAMExplorer", "SAMCore"]),
     ]
 )

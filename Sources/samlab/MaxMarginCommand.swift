@@ -29,29 +29,6 @@ struct MaxMarginCommand: ParsableCommand {
     @Flag(name: .customLong("json"), help: "Print the result as JSON on stdout and nothing else.")
     var json = false
 
-    struct Report: Encodable {
-        var norm: String
-        var solution: [Double]
-        var direction: [Double]
-        var normValue: Double
-        var unique: Bool?
-        var supportVectors: [Int]
-
-        enum CodingKeys: String, CodingKey {
-            case norm = "norm_kind", solution, direction, normValue = "norm", unique, supportVectors = "support_vectors"
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(norm, forKey: .norm)
-            try c.encode(solution, forKey: .solution)
-            try c.encode(direction, forKey: .direction)
-            try c.encode(normValue, forKey: .normValue)
-            try c.encode(unique, forKey: .unique)
-            try c.encode(supportVectors, forKey: .supportVectors)
-        }
-    }
-
     func run() throws {
         let sources = [mu, dataFile, gaussian].compactMap { $0 }
         guard sources.count == 1 else { throw InvalidInput("give exactly one of --mu, --data and --gaussian") }
@@ -62,21 +39,14 @@ struct MaxMarginCommand: ParsableCommand {
             source = .gaussian(try GaussianClusters(parsing: gaussian!))
         }
         let dataset = try source.load()
-        let result: MaxMarginSolution
-        do {
-            result = try MaxMargin.solve(points: dataset.points, labels: dataset.labels, norm: norm)
-        } catch let error as MaxMarginError {
-            throw InvalidInput("\(error)")
-        }
-        let report = Report(norm: norm.rawValue, solution: result.solution, direction: result.direction, normValue: result.norm,
-                            unique: result.unique, supportVectors: result.supportVectors.map { $0 + 1 })
+        let report = try MaxMarginReport(dataset: dataset, norm: norm)
         if json {
             FileHandle.standardOutput.write(try JSONOutput.encode(report))
             return
         }
-        print("\(norm.rawValue) max-margin solution (margin 1): \(result.solution)")
-        print("direction: \(result.direction)")
-        print("||b||_\(norm == .l1 ? "1" : "2") = \(result.norm); unique: \(result.unique.map { $0 ? "yes" : "no" } ?? "not checked")")
+        print("\(norm.rawValue) max-margin solution (margin 1): \(report.solution)")
+        print("direction: \(report.direction)")
+        print("||b||_\(norm == .l1 ? "1" : "2") = \(report.normValue); unique: \(report.unique.map { $0 ? "yes" : "no" } ?? "not checked")")
         print("support vectors (1-based examples): \(report.supportVectors)")
     }
 }

@@ -51,84 +51,12 @@ struct RegimeCommand: ParsableCommand {
     @Flag(name: .customLong("json"), help: "Print the result as JSON on stdout and nothing else.")
     var json = false
 
-    struct Report: Encodable {
-        var mu: [Double]
-        var rho: Double
-        var param: String
-        var measure: String
-        var lr: Double?
-        var c: [Double]
-        var alphaC: Double
-        var alphaStar: Double?
-        var alpha: Double?
-        var regime: String?
-        var initialLeader: Int?
-        var growthRates: [Double]?
-        /// The regime the rescaled flow from alpha shows (the classifier of sweeps, analyze and the catalog).
-        var observedRegime: String?
-        var observedLeaders: [LeaderPeriod]?
-
-        enum CodingKeys: String, CodingKey {
-            case mu, rho, param, measure, lr, c, alphaC = "alpha_c", alphaStar = "alpha_star", alpha, regime
-            case initialLeader = "initial_leader", growthRates = "growth_rates"
-            case observedRegime = "observed_regime", observedLeaders = "observed_leaders"
-        }
-
-        /// alpha_star is null (not absent) where the measure leaves it undefined; the other optional keys appear only
-        /// when they apply.
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(mu, forKey: .mu)
-            try c.encode(rho, forKey: .rho)
-            try c.encode(param, forKey: .param)
-            try c.encode(measure, forKey: .measure)
-            try c.encodeIfPresent(lr, forKey: .lr)
-            try c.encode(self.c, forKey: .c)
-            try c.encode(alphaC, forKey: .alphaC)
-            try c.encode(alphaStar, forKey: .alphaStar)
-            try c.encodeIfPresent(alpha, forKey: .alpha)
-            try c.encodeIfPresent(regime, forKey: .regime)
-            try c.encodeIfPresent(initialLeader, forKey: .initialLeader)
-            try c.encodeIfPresent(growthRates, forKey: .growthRates)
-            try c.encodeIfPresent(observedRegime, forKey: .observedRegime)
-            try c.encodeIfPresent(observedLeaders, forKey: .observedLeaders)
-        }
-    }
-
     func run() throws {
         let mu = try ValueParsing.numbers(self.mu, flag: "--mu")
-        guard mu.allSatisfy({ $0 > 0 }) else { throw InvalidInput("--mu entries must be positive for the regime analysis") }
-        guard rho.isFinite, rho > 0 else { throw InvalidInput("--rho must be positive (got \(rho))") }
-        if let alpha { guard alpha.isFinite, alpha > 0 else { throw InvalidInput("--alpha must be positive (got \(alpha))") } }
-        guard [ProductNetwork.name, SignedNetwork.name].contains(parametrization) else {
-            throw InvalidInput("--param must be product or signed for the regime analysis (got '\(parametrization)')")
-        }
-        if let learningRate { guard learningRate.isFinite, learningRate > 0 else { throw InvalidInput("--lr must be positive (got \(learningRate))") } }
+        let report = try RegimeReport(mu: mu, rho: rho, alpha: alpha, param: parametrization, learningRate: learningRate,
+                                      measure: measure, tolerance: tolerance, time: time) { "--" + $0 }
+        let (alphaC, alphaStar) = (report.alphaC, report.alphaStar)
         let tolerance = self.tolerance ?? (learningRate == nil ? 1e-8 : 1e-6)
-        guard tolerance.isFinite, tolerance > 0, tolerance < 0.1 else { throw InvalidInput("--tolerance must be in (0, 0.1) (got \(tolerance))") }
-        guard time.isFinite, time > 0 else { throw InvalidInput("--time must be positive and finite (got \(time))") }
-        let theory = L2Theory(mu: mu, rho: rho, model: parametrization)
-        let alphaC = try learningRate.map { try theory.discreteCriticalAlpha(learningRate: $0, tolerance: tolerance) }
-            ?? theory.criticalAlpha(tolerance: tolerance)
-        let alphaStar = theory.alphaStar(measure: measure)
-        var observed: RunResult?
-        if let alpha {
-            let spec = RunSpec(data: .singleExample(mu: mu), model: ModelSpec(name: parametrization, depth: 2, alpha: [alpha]),
-                               rule: RuleSpec(name: L2SAM.name, rho: rho),
-                               dynamics: .flow(FlowSettings(time: time, rescaled: true)), record: .times([]))
-            observed = try FlagNames().checking { try spec.run() }
-        }
-        let predicted: String? = alpha.map { a in
-            if a < alphaC { return Regime.collapse.rawValue }
-            guard let star = alphaStar else { return "undefined (\(measure.rawValue) growth at beta = 0)" }
-            return (a >= star ? Regime.majorFirst : Regime.minorFirst).rawValue
-        }
-        let report = Report(mu: mu, rho: rho, param: parametrization, measure: measure.rawValue, lr: learningRate,
-                            c: theory.growthThresholds, alphaC: alphaC, alphaStar: alphaStar, alpha: alpha,
-                            regime: predicted,
-                            initialLeader: alpha.flatMap { theory.initialLeader(alpha: $0, measure: measure) },
-                            growthRates: alpha.map { a in theory.growthRates(mu.map { _ in a }) },
-                            observedRegime: observed?.regime.rawValue, observedLeaders: observed?.leaders)
         if json {
             FileHandle.standardOutput.write(try JSONOutput.encode(report))
             return

@@ -17,7 +17,7 @@ struct SAMLabCommand: ParsableCommand {
         Ctrl-C and 143 by SIGTERM.
         """,
         version: version,
-        subcommands: [ReproduceCommand.self, SweepCommand.self, VisionCommand.self, TrainCommand.self, FlowCommand.self, AnalyzeCommand.self, MaxMarginCommand.self, RegimeCommand.self, BenchCommand.self]
+        subcommands: [ReproduceCommand.self, SweepCommand.self, VisionCommand.self, TrainCommand.self, FlowCommand.self, AnalyzeCommand.self, MaxMarginCommand.self, RegimeCommand.self, BenchCommand.self, ServeCommand.self]
     )
 }
 

@@ -51,7 +51,10 @@ public final class FlowRunner {
     }
 
     /// Integrates the flow to its end time or a terminal event and returns the result: recorded rows, leader periods located on the dense output, slides, status (THEORY.md §2.3) and solver work.
-    public func run() -> RunResult {
+    ///
+    /// `shouldStop` is asked every few solver steps and between segments; when it returns true the run ends with
+    /// status `interrupted` at the last accepted time (a server's time limit, for example).
+    public func run(shouldStop: () -> Bool = { false }) -> RunResult {
         let c = settings
         // atol is relative to the initial weight scale, so that the default accuracy does not depend on the scale
         // of the weights: the rescaled l2-SAM flow from (c alpha, c rho) is the flow from (alpha, rho) scaled by c,
@@ -75,6 +78,11 @@ public final class FlowRunner {
         let zeroTolerance = Self.zeroTolerance * (model.initialWeights.map(abs).max() ?? 0)
 
         while status == nil {
+            if shouldStop() {
+                status = .interrupted
+                reason = "stopped at t = \(flowTime(tau)) on request (a time limit or a signal)"
+                break
+            }
             segments += 1
             if segments > Self.maximumSegments {
                 status = .stalled
@@ -109,7 +117,7 @@ public final class FlowRunner {
             do {
                 solution = try Integrator.solve(field: field, from: tau, state: state, to: end,
                                                 saveAt: .times(grid.filter { $0 > tau }), events: events,
-                                                controller: controller, denseOutput: true)
+                                                controller: controller, denseOutput: true, shouldStop: shouldStop)
             } catch {
                 status = .stalled
                 reason = "\(error)"
@@ -158,6 +166,9 @@ public final class FlowRunner {
                     status = .stalled
                     reason = why
                 }
+            case .interrupted(let time):
+                status = .interrupted
+                reason = "stopped at t = \(flowTime(time)) on request (a time limit or a signal)"
             case .nonFinite(let time):
                 status = .diverged
                 reason = "the field became non-finite after t = \(flowTime(time))"

@@ -12,8 +12,8 @@
 ///
 /// Failures are data, never traps: a non-finite attempt is rejected and retried with h·facmin; if the step
 /// underflows while attempts keep producing inf/NaN the result is `.nonFinite(time:)`, otherwise underflow or
-/// running out of `maxSteps` gives `.stalled(reason:)`; in both cases the solution ends at the last accepted,
-/// finite state. Only invalid *input* throws (`IntegratorError`).
+/// running out of `maxSteps` gives `.stalled(reason:)`, and the caller's `shouldStop` gives `.interrupted(time:)`;
+/// in every case the solution ends at the last accepted, finite state. Only invalid *input* throws (`IntegratorError`).
 public enum Integrator {
     /// Solves dy/dt = f(t, y) from (t0, y0) to t1.
     ///
@@ -27,11 +27,14 @@ public enum Integrator {
     ///   - controller: tolerances and step-size control.
     ///   - denseOutput: keep every step's interpolant, so `ODESolution.evaluate(at:)` works on [t0, finalTime]
     ///     (5n doubles per step).
+    ///   - shouldStop: asked every 64 attempts; true ends the solve with `.interrupted(time:)` at the last
+    ///     accepted state (a caller's time limit).
     /// - Throws: `IntegratorError` with a one-line message for invalid input.
     public static func solve<F: VectorField>(
         field: F, from t0: Double, state y0: [Double], to t1: Double,
         saveAt: SaveAt = .endpoints, events: [Event] = [],
-        controller: StepSizeController = StepSizeController(), denseOutput: Bool = false
+        controller: StepSizeController = StepSizeController(), denseOutput: Bool = false,
+        shouldStop: () -> Bool = { false }
     ) throws -> ODESolution {
         // MARK: Validation
         let n = field.dimension
@@ -109,6 +112,10 @@ public enum Integrator {
         let sample = UnsafeMutableBufferPointer(rebasing: work[0..<n])
 
         while t < t1 {
+            // Asked every 64 attempts (a clock read per step would cost more than a small field).
+            if attempts & 63 == 0 && shouldStop() {
+                return finish(.interrupted(time: t), at: t, state: Array(stepper.state))
+            }
             if attempts >= controller.maxSteps {
                 return finish(
                     .stalled(reason: "maxSteps (\(controller.maxSteps)) attempts used; reached t = \(t) of \(t1) with h = \(h)"),
