@@ -13,27 +13,30 @@ enum Normalization {
     static let bisectionWidth = 1e-7
     /// The relative error the threshold claim allows.
     static let tolerance = 1e-6
-    /// Steps of a bisection run on the quadratic, and the stride of its recorded states (0, N/4, N/2, 3N/4, N).
-    static let bisectionSteps = 400
+    /// Steps N of a bisection run on the quadratic (400, 100 with --quick); the run records 0, N/4, N/2, 3N/4, N.
+    static func bisectionSteps(_ quick: Bool) -> Int { quick ? 100 : 400 }
     /// A run whose distance to w* ends below this fraction of its start converged (to rounding), whatever its last ratio.
     static let convergedFraction = 1e-8
     /// The depth-2 network: step size, balanced init and number of steps (quick, full).
     static let deepLR = 0.1, deepAlpha = 0.5
-    static func deepSteps(_ quick: Bool) -> Int { quick ? 1500 : 3000 }
-    /// The depth-2 bisection stops at this relative width (its decisions are by status, see THEORY.md §9.2).
-    static let deepWidth = 1e-4
+    /// Steps of a depth-2 run: 3000, 200 with --quick.
+    static func deepSteps(_ quick: Bool) -> Int { quick ? 200 : 3000 }
+    /// The depth-2 bisection stops at this relative width, 10⁻⁴ (5·10⁻² with --quick; its decisions are by status, see
+    /// THEORY.md §9.2).
+    static func deepWidth(_ quick: Bool) -> Double { quick ? 5e-2 : 1e-4 }
 
+    /// The catalog item: the quadratic's threshold, statuses and ℓ₂-SAM's cycles, then the depth-2 network.
     static let item = ReproductionItem(
         id: "normalization", title: "Normalization keeps SAM bounded: unnormalized SAM diverges past ηλ₁(1 + ρλ₁) = 2",
-        caption: "Dai, Ahn & Sra (NeurIPS 2023). The quadratic of quadratic-two-cycle (depth 1, squared loss, n = 40, d = 5, λ = (2, 1.4, 1, 0.7, 0.5), SplitMix64 seed 15), η = 0.5 (ηλ₁ = 1), from w = 0. Left: the per-step growth factor of ‖w_k − w*‖ over steps 40–60 of unnormalized SAM (USAM), against the spectral radius max_i |1 − ηλᵢ(1 + ρλᵢ)| of its iteration matrix (line), and of ℓ₂-SAM, on a grid of ρ/ρ*, ρ* = (2/(ηλ₁) − 1)/λ₁ = 0.5 (dotted). The threshold is found by bisection on 400-step runs: a run diverges when its status is diverged or ‖w_N − w*‖ > ‖w_(3N/4) − w*‖ (THEORY.md §9.2 explains why this decides correctly to well below 10⁻⁶); long runs at ρ*(1 ± 10⁻²) (± 5·10⁻² with --quick) show the library's statuses. Middle: ‖w_k − w*‖ of both rules at ρ*(1 ± 10⁻²). Right: a depth-2 diagonal network (β = u ⊙ v, u = v = 0.5 at the start, same data, η = 0.1, 3000 steps, 1500 with --quick): the largest ‖w_k‖ over the run against ρ for both rules (USAM's diverged runs are not drawn), with USAM's threshold measured by bisection on the run's status and the local prediction (2/(ηΛ) − 1)/Λ from Λ = λ_max of the Hessian at GD's minimum (Lanczos). The source's exact setting is not used: its statement holds for any quadratic.",
+        caption: "Dai, Ahn & Sra (NeurIPS 2023). The quadratic of quadratic-two-cycle (depth 1, squared loss, n = 40, d = 5, λ = (2, 1.4, 1, 0.7, 0.5), SplitMix64 seed 15), η = 0.5 (ηλ₁ = 1), from w = 0. Left: the per-step growth factor of ‖w_k − w*‖ over steps 40–60 of unnormalized SAM (USAM), against the spectral radius max_i |1 − ηλᵢ(1 + ρλᵢ)| of its iteration matrix (line), and of ℓ₂-SAM, on a grid of ρ/ρ*, ρ* = (2/(ηλ₁) − 1)/λ₁ = 0.5 (dotted). The threshold is found by bisection on 400-step runs (100 with --quick): a run diverges when its status is diverged or ‖w_N − w*‖ > ‖w_(3N/4) − w*‖ (THEORY.md §9.2 explains why this decides correctly to well below 10⁻⁶); long runs at ρ*(1 ± 10⁻²) (± 0.8 with --quick) show the library's statuses. Middle: ‖w_k − w*‖ of both rules at ρ*(1 ± 10⁻²). Right: a depth-2 diagonal network (β = u ⊙ v, u = v = 0.5 at the start, same data, η = 0.1, 3000 steps, 200 with --quick): the final mse of the completed runs against ρ for both rules, with each rule's divergence threshold measured by bisection on the run's status (to 10⁻⁴ relative, 5·10⁻² with --quick) and the linearized prediction (2/(ηΛ) − 1)/Λ from Λ = λ_max of the Hessian at GD's minimum (Lanczos). There the contrast does not carry over: past the linearized threshold USAM stays bounded but leaves the minimum (coordinates of β fall to 0), and ℓ₂-SAM diverges at about the same ρ as USAM (THEORY.md §9.2). The source's exact setting is not used: its statement holds for any quadratic.",
         source: "Yan Dai, Kwangjun Ahn, Suvrit Sra, The crucial role of normalization in sharpness-aware minimization, NeurIPS 2023"
     ) { quick in
         let problem = QuadraticProblem.standard
         var output = ItemOutput()
         let rhoStar = problem.usamThreshold(lr: lr)
         output.parameters = ["quadratic: n = \(QuadraticProblem.count), d = \(problem.dimension), λ = \(QuadraticProblem.eigenvalues.map(fmt).joined(separator: ", ")), seed \(QuadraticProblem.seed), from w = 0",
-                             "η = \(fmt(lr)), ρ* = \(fmt(rhoStar))", "bisection: \(bisectionSteps)-step runs, bracket width < \(fmt(bisectionWidth)) relative",
-                             "depth 2: η = \(fmt(deepLR)), α = \(fmt(deepAlpha)), \(deepSteps(quick)) steps, bisection width \(fmt(deepWidth)) relative"]
+                             "η = \(fmt(lr)), ρ* = \(fmt(rhoStar))", "bisection: \(bisectionSteps(quick))-step runs, bracket width < \(fmt(bisectionWidth)) relative",
+                             "depth 2: η = \(fmt(deepLR)), α = \(fmt(deepAlpha)), \(deepSteps(quick)) steps, bisection width \(fmt(deepWidth(quick))) relative"]
         var panels: [Panel] = []
         try quadratic(problem, &output, &panels, quick: quick)
         try deep(problem, &output, &panels, quick: quick)
@@ -45,9 +48,9 @@ enum Normalization {
     // MARK: The quadratic
 
     /// Whether USAM at `rho` diverges on the quadratic (THEORY.md §9.2): status diverged, or (status completed) the
-    /// distance to w* grows over the last quarter of `bisectionSteps` without having converged to rounding first.
-    static func usamDiverges(_ problem: QuadraticProblem, rho: Double) throws -> (diverges: Bool, byStatus: Bool) {
-        let run = try problem.run(problem.spec(rule: UnnormalizedSAM.name, rho: rho, lr: lr, steps: bisectionSteps, record: .every(Double(bisectionSteps / 4))))
+    /// distance to w* grows over the last quarter of its `steps` without having converged to rounding first.
+    static func usamDiverges(_ problem: QuadraticProblem, rho: Double, steps: Int = bisectionSteps(false)) throws -> (diverges: Bool, byStatus: Bool) {
+        let run = try problem.run(problem.spec(rule: UnnormalizedSAM.name, rho: rho, lr: lr, steps: steps, record: .every(Double(steps / 4))))
         if run.status == .diverged { return (true, true) }
         let distances = run.rows.map { QuadraticProblem.distance($0.beta!, problem.minimizer) }
         let last = distances[distances.count - 1], before = distances[distances.count - 2]
@@ -69,12 +72,14 @@ enum Normalization {
         return ((a + b) / 2, a, b, runs)
     }
 
+    /// The quadratic part: USAM's threshold by bisection against ρ*, the statuses either side, ℓ₂-SAM's cycles on both
+    /// sides, and the growth-factor and distance panels.
     static func quadratic(_ problem: QuadraticProblem, _ output: inout ItemOutput, _ panels: inout [Panel], quick: Bool) throws {
         let rhoStar = problem.usamThreshold(lr: lr)
         // The threshold by bisection on runs.
         var byStatus = 0
         guard let found = try bisect(lo: 0, hi: 4 * rhoStar, width: bisectionWidth, { rho in
-            let decision = try usamDiverges(problem, rho: rho)
+            let decision = try usamDiverges(problem, rho: rho, steps: bisectionSteps(quick))
             if decision.byStatus { byStatus += 1 }
             return decision.diverges
         }) else {
@@ -85,10 +90,10 @@ enum Normalization {
         let error = abs(found.threshold - rhoStar) / rhoStar
         output.claims.append(.literature("normalization", "USAM's divergence threshold in ρ at η = \(fmt(lr)) is ρ* = (2/(ηλ₁) − 1)/λ₁, where ηλ₁(1 + ρλ₁) = 2",
                                          predicted: "ρ* = \(String(format: "%.10f", rhoStar)) (λ₁ = \(fmt(problem.topEigenvalue))), relative error < \(fmt(tolerance))",
-                                         measured: "bisection over \(found.runs) runs of \(bisectionSteps) steps (\(byStatus) decided by status diverged, the others by growth): [\(String(format: "%.10f", found.lo)), \(String(format: "%.10f", found.hi))], midpoint \(String(format: "%.10f", found.threshold)), relative error \(fmt(error))",
+                                         measured: "bisection over \(found.runs) runs of \(bisectionSteps(quick)) steps (\(byStatus) decided by status diverged, the others by growth): [\(String(format: "%.10f", found.lo)), \(String(format: "%.10f", found.hi))], midpoint \(String(format: "%.10f", found.threshold)), relative error \(fmt(error))",
                                          error < tolerance ? .holds : .fails))
         // The library's statuses on either side, with runs long enough for the overflow.
-        let offset = quick ? 5e-2 : 1e-2
+        let offset = quick ? 0.8 : 1e-2
         let longSteps = Int((log(Double.greatestFiniteMagnitude) / (offset * (2 - lr * problem.topEigenvalue))).rounded(.up)) * 3 / 2
         let above = try problem.run(problem.spec(rule: UnnormalizedSAM.name, rho: rhoStar * (1 + offset), lr: lr, steps: longSteps, record: .log(20)))
         let below = try problem.run(problem.spec(rule: UnnormalizedSAM.name, rho: rhoStar * (1 - offset), lr: lr, steps: longSteps, record: .log(20)))
@@ -104,7 +109,7 @@ enum Normalization {
         var samTexts: [String] = [], samHolds = true
         for factor in [0.5, 1 - offset, 1 + offset, 2, 4] {
             let rho = rhoStar * factor
-            let run = try problem.run(problem.spec(rule: L2SAM.name, rho: rho, lr: lr, steps: samSteps, record: .every(1)))
+            let run = try problem.run(problem.spec(rule: L2SAM.name, rho: rho, lr: lr, steps: samSteps, record: quick ? .log(40) : .every(1)))
             let maxNorm = run.rows.map(\.norm).max()!, distance = QuadraticProblem.distance(run.beta, problem.minimizer)
             let c = problem.cycleAmplitude(lr: lr, rho: rho), relative = abs(distance - c) / c
             samCSV += "\(factor),\(rho),\(run.status.rawValue),\(maxNorm),\(distance),\(c),\(relative)\n"
@@ -146,7 +151,7 @@ enum Normalization {
         var distances = Panel(title: "‖w_k − w*‖ at ρ = ρ*(1 ∓ \(fmt(offset)))", x: Axis("step k"), y: .log("‖w_k − w*‖"), legend: .lowerLeft)
         var distanceCSV = "rule,rho_over_rho_star,step,distance\n"
         for (rule, factor) in [(UnnormalizedSAM.name, 1 + offset), (UnnormalizedSAM.name, 1 - offset), (L2SAM.name, 1 + offset), (L2SAM.name, 1 - offset)] {
-            let run = try problem.run(problem.spec(rule: rule, rho: rhoStar * factor, lr: lr, steps: bisectionSteps, record: .every(1)))
+            let run = try problem.run(problem.spec(rule: rule, rho: rhoStar * factor, lr: lr, steps: bisectionSteps(quick), record: .every(1)))
             let d = run.rows.map { QuadraticProblem.distance($0.beta!, problem.minimizer) }
             for (row, x) in zip(run.rows, d) { distanceCSV += "\(rule),\(factor),\(row.step),\(x)\n" }
             let sign = factor > 1 ? "+" : "−"
@@ -164,7 +169,7 @@ enum Normalization {
     static func deep(_ problem: QuadraticProblem, _ output: inout ItemOutput, _ panels: inout [Panel], quick: Bool) throws {
         let steps = deepSteps(quick)
         func run(_ rule: String, _ rho: Double, sharpness: Bool = false) throws -> RunResult {
-            try problem.run(problem.spec(rule: rule, rho: rho, lr: deepLR, steps: steps, depth: 2, alpha: deepAlpha, record: .log(60), sharpness: sharpness))
+            try problem.run(problem.spec(rule: rule, rho: rho, lr: deepLR, steps: steps, depth: 2, alpha: deepAlpha, record: .every(Double(steps)), sharpness: sharpness))
         }
         // The local prediction: USAM linearized at GD's minimum, with Lambda = lambda_max of the Hessian there.
         let gd = try run(GradientDescent.name, 0, sharpness: true)
@@ -173,15 +178,15 @@ enum Normalization {
         let gdMSE = gd.final.mse ?? .nan
         // Each rule's threshold: a bracket by doubling rho from the local prediction until the run diverges, then bisection.
         func threshold(_ rule: String) throws -> (threshold: Double, lo: Double, hi: Double, runs: Int)? {
-            var hi = max(local.isFinite ? local : 1, 0.01), tries = 0
-            while try run(rule, hi).status != .diverged && tries < 8 { hi *= 2; tries += 1 }
-            return try bisect(lo: 0, hi: hi, width: deepWidth) { try run(rule, $0).status == .diverged }
+            var (lo, hi, tries) = (0.0, max(local.isFinite ? local : 1, 0.01), 0)
+            while try run(rule, hi).status != .diverged && tries < 8 { (lo, hi, tries) = (hi, 2 * hi, tries + 1) }
+            return try bisect(lo: lo, hi: hi, width: deepWidth(quick)) { try run(rule, $0).status == .diverged }
         }
         let usam = try threshold(UnnormalizedSAM.name), sam = try threshold(L2SAM.name)
         var csv = "rule,rho,status,final_mse,final_norm\n"
         var panel = Panel(title: "depth-2 diagonal network, η = \(fmt(deepLR))", x: Axis("ρ"), y: .log("final mse (completed runs)"), legend: .lowerRight)
         let top = max(usam?.threshold ?? 1, sam?.threshold ?? 1) * 1.6
-        let grid = (1...(quick ? 10 : 40)).map { top * Double($0) / Double(quick ? 10 : 40) }
+        let grid = (1...(quick ? 3 : 40)).map { top * Double($0) / Double(quick ? 3 : 40) }
         for (k, rule) in [UnnormalizedSAM.name, L2SAM.name].enumerated() {
             var xs: [Double] = [], ys: [Double] = []
             for rho in grid {
