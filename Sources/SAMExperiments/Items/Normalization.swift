@@ -28,7 +28,7 @@ enum Normalization {
     /// The catalog item: the quadratic's threshold, statuses and ℓ₂-SAM's cycles, then the depth-2 network.
     static let item = ReproductionItem(
         id: "normalization", title: "Normalization keeps SAM bounded: unnormalized SAM diverges past ηλ₁(1 + ρλ₁) = 2",
-        caption: "Dai, Ahn & Sra (NeurIPS 2023). The quadratic of quadratic-two-cycle (depth 1, squared loss, n = 40, d = 5, λ = (2, 1.4, 1, 0.7, 0.5), SplitMix64 seed 15), η = 0.5 (ηλ₁ = 1), from w = 0. Left: the per-step growth factor of ‖w_k − w*‖ over steps 40–60 of unnormalized SAM (USAM), against the spectral radius max_i |1 − ηλᵢ(1 + ρλᵢ)| of its iteration matrix (line), and of ℓ₂-SAM, on a grid of ρ/ρ*, ρ* = (2/(ηλ₁) − 1)/λ₁ = 0.5 (dotted). The threshold is found by bisection on 400-step runs (100 with --quick): a run diverges when its status is diverged or ‖w_N − w*‖ > ‖w_(3N/4) − w*‖ (THEORY.md §9.2 explains why this decides correctly to well below 10⁻⁶); long runs at ρ*(1 ± 10⁻²) (± 0.8 with --quick) show the library's statuses. Middle: ‖w_k − w*‖ of both rules at ρ*(1 ± 10⁻²). Right: a depth-2 diagonal network (β = u ⊙ v, u = v = 0.5 at the start, same data, η = 0.1, 3000 steps, 200 with --quick): the final mse of the completed runs against ρ for both rules, with each rule's divergence threshold measured by bisection on the run's status (to 10⁻⁴ relative, 5·10⁻² with --quick) and the linearized prediction (2/(ηΛ) − 1)/Λ from Λ = λ_max of the Hessian at GD's minimum (Lanczos). There the contrast does not carry over: past the linearized threshold USAM stays bounded but leaves the minimum (coordinates of β fall to 0), and ℓ₂-SAM diverges at about the same ρ as USAM (THEORY.md §9.2). The source's exact setting is not used: its statement holds for any quadratic.",
+        caption: "Dai, Ahn & Sra (NeurIPS 2023). The quadratic of quadratic-two-cycle (depth 1, squared loss, n = 40, d = 5, λ = (2, 1.4, 1, 0.7, 0.5), SplitMix64 seed 15), η = 0.5 (ηλ₁ = 1), from w = 0. Left: the per-step growth factor of ‖w_k − w*‖ over steps 40–60 of unnormalized SAM (USAM), against the spectral radius max_i |1 − ηλᵢ(1 + ρλᵢ)| of its iteration matrix (line), and of ℓ₂-SAM, on a grid of ρ/ρ*, ρ* = (2/(ηλ₁) − 1)/λ₁ = 0.5 (dotted). The threshold is found by bisection on 400-step runs (100 with --quick): a run diverges when its status is diverged or ‖w_N − w*‖ > ‖w_(3N/4) − w*‖ (THEORY.md §9.2 explains why this decides correctly to well below 10⁻⁶); long runs at ρ*(1 ± 10⁻²) (± 0.8 with --quick) show the library's statuses. Middle: ‖w_k − w*‖ of both rules at ρ*(1 ± 10⁻²). Right: a depth-2 diagonal network (β = u ⊙ v, u = v = 0.5 at the start, same data, η = 0.1, 3000 steps, 200 with --quick): the final mse of the completed runs against ρ for both rules, with each rule's divergence threshold measured by bisection on the run's status (to 10⁻⁴ relative, 5·10⁻² with --quick) and the linearized prediction (2/(ηΛ) − 1)/Λ from Λ = λ_max of the Hessian at GD's minimum (Lanczos). At full size the contrast does not carry over: past the linearized threshold USAM stays bounded but leaves the minimum (coordinates of β fall to 0), and ℓ₂-SAM diverges too, at some ρ below USAM's threshold already (its status changes several times along ρ; THEORY.md §9.2). The source's exact setting is not used: its statement holds for any quadratic.",
         source: "Yan Dai, Kwangjun Ahn, Suvrit Sra, The crucial role of normalization in sharpness-aware minimization, NeurIPS 2023"
     ) { quick in
         let problem = QuadraticProblem.standard
@@ -187,15 +187,20 @@ enum Normalization {
         var panel = Panel(title: "depth-2 diagonal network, η = \(fmt(deepLR))", x: Axis("ρ"), y: .log("final mse (completed runs)"), legend: .lowerRight)
         let top = max(usam?.threshold ?? 1, sam?.threshold ?? 1) * 1.6
         let grid = (1...(quick ? 3 : 40)).map { top * Double($0) / Double(quick ? 3 : 40) }
+        var gridTexts: [String] = []
         for (k, rule) in [UnnormalizedSAM.name, L2SAM.name].enumerated() {
-            var xs: [Double] = [], ys: [Double] = []
+            var xs: [Double] = [], ys: [Double] = [], diverged: [Bool] = []
             for rho in grid {
                 let r = try run(rule, rho)
                 let completed = r.status == .completed
+                diverged.append(r.status == .diverged)
                 csv += "\(rule),\(rho),\(r.status.rawValue),\(completed ? "\(r.final.mse ?? .nan)" : ""),\(completed ? "\(r.final.norm)" : "")\n"
                 if completed, let mse = r.final.mse, mse > 0 { xs.append(rho); ys.append(mse) }
             }
             panel.add(LineSeries(x: xs, y: ys, label: CatalogRuns.displayName(rule), style: .palette(k, markers: true)))
+            // Bisection assumes one change of status; the grid says how many there are.
+            let changes = zip(diverged, diverged.dropFirst()).filter { $0 != $1 }.count
+            gridTexts.append("\(CatalogRuns.displayName(rule)) first diverges at ρ = \(diverged.firstIndex(of: true).map { fmt(grid[$0]) } ?? "none") with \(changes) change(s) of status")
         }
         if let usam { panel.add(ReferenceLine.vertical(usam.threshold, label: "USAM diverges", colorIndex: 0)) }
         if let sam { panel.add(ReferenceLine.vertical(sam.threshold, label: "ℓ₂-SAM diverges", colorIndex: 1)) }
@@ -203,7 +208,7 @@ enum Normalization {
         panels.append(panel)
         output.tables.append(("depth2", csv))
         func text(_ t: (threshold: Double, lo: Double, hi: Double, runs: Int)?) -> String {
-            t.map { "[\(fmt($0.lo)), \(fmt($0.hi))] (\($0.runs) runs)" } ?? "none up to the bracket's end"
+            t.map { "[\(String(format: "%.6g", $0.lo)), \(String(format: "%.6g", $0.hi))] (\($0.runs) runs)" } ?? "none up to the bracket's end"
         }
         // The contrast holds when l2-SAM is still bounded at 1.5 times USAM's threshold.
         var verdict = Claim.Verdict.inconclusive, beyond = ""
@@ -214,7 +219,7 @@ enum Normalization {
         }
         output.claims.append(.literature("normalization", "The same contrast on a depth-2 diagonal network (squared loss): USAM diverges past a threshold in ρ, ℓ₂-SAM stays bounded beyond it",
                                          predicted: "a finite USAM threshold (measured by status over \(steps) steps, no closed form); ℓ₂-SAM completes at 1.5× it",
-                                         measured: "USAM diverges from ρ ∈ \(text(usam)), ℓ₂-SAM from ρ ∈ \(text(sam)); USAM linearized at GD's minimum (Λ = \(fmt(lambda)), mse \(fmt(gdMSE))) predicts \(fmt(local))\(beyond)",
+                                         measured: "USAM diverges from ρ ∈ \(text(usam)), ℓ₂-SAM from ρ ∈ \(text(sam)); USAM linearized at GD's minimum (Λ = \(fmt(lambda)), mse \(fmt(gdMSE))) predicts \(fmt(local))\(beyond); on the grid of \(grid.count) ρ up to \(fmt(top)): " + gridTexts.joined(separator: "; "),
                                          verdict))
     }
 }
