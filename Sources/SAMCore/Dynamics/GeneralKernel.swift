@@ -94,8 +94,11 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
     /// The mean loss (by log-sum-exp), the smallest margin, ||beta||_2 and optionally beta.
     public func observe(includeBeta: Bool) -> StateObservation {
         let logLoss = margins.withUnsafeBufferPointer { loss.logMeanValue(margins: $0) }
-        let norm = beta.reduce(Lanes.zero) { $0 + $1 * $1 }.sum().squareRoot()
+        var norm = beta.reduce(Lanes.zero) { $0 + $1 * $1 }.sum().squareRoot()
         let values = includeBeta ? (0..<dimension).map { beta[$0 / Lanes.scalarCount][$0 % Lanes.scalarCount] } : nil
+        if EuclideanNorm.needsScaling(norm) {
+            norm = EuclideanNorm.of((0..<dimension).map { beta[$0 / Lanes.scalarCount][$0 % Lanes.scalarCount] })
+        }
         return StateObservation(logLoss: logLoss, margin: margins.min()!, norm: norm, beta: values)
     }
 

@@ -87,7 +87,7 @@ public final class ParameterKernel: DynamicsKernel, FieldKernel {
         let logLoss = predictions.withUnsafeBufferPointer { loss.logMeanValue(predictions: $0, labels: labels) }
         let margin = loss.isMarginLoss ? zip(predictions, labels).map { $0 * $1 }.min()! : .nan
         let mse = loss.isMarginLoss ? nil : SquaredLoss.meanSquaredError(predictions: predictions, labels: labels)
-        return StateObservation(logLoss: logLoss, margin: margin, norm: beta.reduce(0) { $0 + $1 * $1 }.squareRoot(),
+        return StateObservation(logLoss: logLoss, margin: margin, norm: EuclideanNorm.of(beta),
                                 beta: includeBeta ? beta : nil, mse: mse)
     }
 

@@ -100,7 +100,12 @@ public final class SingleExampleKernel: DynamicsKernel {
             norm2 += value * value
             for lane in 0..<Lanes.scalarCount { beta?.append(value[lane]) }
         }
-        return StateObservation(logLoss: loss.logValue(margin: z), margin: z, norm: norm2.sum().squareRoot(),
+        var norm = norm2.sum().squareRoot()
+        if EuclideanNorm.needsScaling(norm) {
+            // Entries past 1e154 (or all below 1e-154): the scaled norm, from beta again.
+            norm = EuclideanNorm.of((0..<blocks).flatMap { b in let v = betaOperation(self, b); return (0..<Lanes.scalarCount).map { v[$0] } })
+        }
+        return StateObservation(logLoss: loss.logValue(margin: z), margin: z, norm: norm,
                                 beta: beta.map { Array($0.prefix(dimension)) })
     }
 

@@ -36,7 +36,8 @@ public struct RunSummary: Codable, Sendable {
     public var logLoss: Double
     /// `margin`: min_n y_n <beta, x_n>; NaN (written null) where margins do not apply (a regression loss).
     public var margin: Double
-    /// `mse`: the mean squared error of a regression loss (nil, and the key absent, for a margin loss).
+    /// `mse`: the mean squared error of a regression loss (nil, and the key absent, for a margin loss; null in JSON
+    /// when it overflowed, with `log_loss` carrying it).
     public var mse: Double?
     /// The dense model's final weights, one list of rows per layer (written under `weights` in place of the vectors).
     public var weightMatrices: [[[Double]]]?
@@ -146,7 +147,9 @@ public struct RunSummary: Codable, Sendable {
         try c.encode(norm, forKey: .norm)
         try c.encode(loss, forKey: .loss)
         try c.encode(logLoss.isFinite ? logLoss : nil, forKey: .logLoss)
-        try c.encodeIfPresent(mse, forKey: .mse)
+        // A regression run whose residuals overflowed (a diverged run past 1e154) writes null: JSON has no inf, and
+        // log_loss still carries the value (mse = 2 e^log_loss).
+        if let mse { if mse.isFinite { try c.encode(mse, forKey: .mse) } else { try c.encodeNil(forKey: .mse) } }
         try c.encode(margin.isFinite ? margin : nil, forKey: .margin)
         try c.encode(normalizedMargin, forKey: .normalizedMargin)
         try c.encode(leader, forKey: .leader)

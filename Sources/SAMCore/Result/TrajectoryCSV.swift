@@ -5,7 +5,7 @@ import Foundation
 /// loss's rows add `mse` after `log_loss` (their `margin` cells are empty: margins do not apply).
 ///
 /// Numbers use Swift's shortest round-trip form; a loss that overflows a Double (only the exponential loss at a
-/// hugely negative margin) is left empty, and `log_loss` carries it.
+/// hugely negative margin) is left empty, and `log_loss` carries it; so is an mse that overflowed.
 public enum TrajectoryCSV {
     /// The CSV text of `rows` counted in `clock`; beta columns when the rows have beta and `includeBeta` allows.
     public static func render(_ rows: [TrajectoryRow], clock: Clock, dimension d: Int, includeBeta: Bool = true) -> String {
@@ -19,7 +19,7 @@ public enum TrajectoryCSV {
         for row in rows {
             let loss = Foundation.exp(row.logLoss)
             var fields = [clock.text(row.clock), loss.isFinite ? "\(loss)" : "", "\(row.logLoss)"]
-            if hasMSE { fields.append(row.mse.map { "\($0)" } ?? "") }
+            if hasMSE { fields.append(row.mse.map { $0.isFinite ? "\($0)" : "" } ?? "") }
             fields += [row.margin.isFinite ? "\(row.margin)" : "", "\(row.norm)", "\(row.leader)", "\(row.leaderAbsolute)"]
             if hasSharpness {
                 fields += (row.sharpness ?? SharpnessRecord(lambdaMax: nil, hessianTrace: nil)).cells(edges: hasEdges)
