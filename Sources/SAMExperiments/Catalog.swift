@@ -5,7 +5,7 @@ public enum Catalog {
     /// multi-example figure) and reviewers (the public reviews' questions).
     public static let items: [ReproductionItem] = [Figure1.item, Figure2.item, Figure3.item, Figure4.item, Theorem31.item, Theorem32.item, Theorem44.item, Ablations.item, Figure5.item,
                                                   Figure5Fashion.item, Figure7.item, Reviewers.item,
-                                                  QuadraticTwoCycle.item, Normalization.item]
+                                                  QuadraticTwoCycle.item, Normalization.item, OneSAMSparsity.item]
 
     /// The item with identifier `id` (`fig4`), or nil.
     public static func item(_ id: String) -> ReproductionItem? { items.first { $0.id == id } }

@@ -74,12 +74,17 @@ public final class ParameterKernel: DynamicsKernel, FieldKernel {
         predictions = Self.predictions(beta, points: points, count: count, dimension: dimension)
     }
 
-    static func predictions(_ beta: [Double], points: [Double], count: Int, dimension d: Int) -> [Double] {
-        (0..<count).map { n in
+    /// <beta, x_n> for every example, or only for those in `only` (the others 0: a group's perturbed gradient needs its
+    /// own examples' predictions alone).
+    static func predictions(_ beta: [Double], points: [Double], count: Int, dimension d: Int, only: Range<Int>? = nil) -> [Double] {
+        let range = only ?? 0..<count
+        var out = [Double](repeating: 0, count: count)
+        for n in range {
             var p = 0.0
             for j in 0..<d { p += points[n * d + j] * beta[j] }
-            return p
+            out[n] = p
         }
+        return out
     }
 
     /// The mean loss, the smallest margin (NaN for a regression loss, which reports its mse), ||beta||_2 and beta.
@@ -130,7 +135,7 @@ public final class ParameterKernel: DynamicsKernel, FieldKernel {
             guard let eps = elementwise.epsilon(weights: theta, gradientDirection: g.ghat, logScale: g.s) else { return nil }
             let moved = zip(theta, eps).map { $0 + $1 }
             let movedBeta = model.beta(of: moved)
-            let movedPredictions = Self.predictions(movedBeta, points: points, count: count, dimension: dimension)
+            let movedPredictions = Self.predictions(movedBeta, points: points, count: count, dimension: dimension, only: range)
             guard let gp = gradient(weights: moved, predictions: movedPredictions, range: range) else { return nil }
             parts.append((gp.ghat, gp.s, Double(range.count) / Double(count)))
             slopeLogs.append(gp.logSlopeSum)

@@ -101,7 +101,7 @@ extension DiagonalModel {
     /// (J^T g)_(l d + j) = g_j d beta_j / d theta_l.
     public func pullback(weights: [Double], betaGradient g: [Double]) -> [Double] {
         let d = dimension, m = layerCount
-        let parts = DiagonalHessian.coordinateDerivatives(laneAlgebra, weights: weights, dimension: d)
+        let parts = DiagonalHessian.coordinateDerivatives(laneAlgebra, weights: weights, dimension: d, secondOrder: false)
         var out = [Double](repeating: 0, count: m * d)
         for l in 0..<m { for j in 0..<d { out[l * d + j] = g[j] * parts.gradient[l * d + j] } }
         return out
@@ -110,7 +110,7 @@ extension DiagonalModel {
     /// (J v)_j = sum_l (d beta_j / d theta_l) v_(l d + j).
     public func pushforward(weights: [Double], velocity v: [Double]) -> [Double] {
         let d = dimension, m = layerCount
-        let parts = DiagonalHessian.coordinateDerivatives(laneAlgebra, weights: weights, dimension: d)
+        let parts = DiagonalHessian.coordinateDerivatives(laneAlgebra, weights: weights, dimension: d, secondOrder: false)
         var out = [Double](repeating: 0, count: d)
         for l in 0..<m { for j in 0..<d { out[j] += parts.gradient[l * d + j] * v[l * d + j] } }
         return out

@@ -119,24 +119,25 @@ public struct DiagonalHessian: HessianOracle {
     }
 
     /// beta_j, d beta_j / d theta_l (entry l d + j) and d^2 beta_j / d theta_l d theta_k (entry (l m + k) d + j)
-    /// from the model's algebra, block by block.
-    static func coordinateDerivatives<A: LaneAlgebra>(_ algebra: A, weights: [Double], dimension d: Int)
+    /// from the model's algebra, block by block; with `secondOrder` false the Hessian is not formed (empty), which
+    /// the pullback and pushforward of the general path do not need.
+    static func coordinateDerivatives<A: LaneAlgebra>(_ algebra: A, weights: [Double], dimension d: Int, secondOrder: Bool = true)
         -> (beta: [Double], gradient: [Double], hessian: [Double]) {
         let m = algebra.layerCount
         let padded = PaddedLayers(weights: weights, dimension: d, layers: m)
         let blocks = padded.blocks
         var beta = [Double](repeating: 0, count: d)
-        var gradient = [Double](repeating: 0, count: m * d), hessian = [Double](repeating: 0, count: m * m * d)
+        var gradient = [Double](repeating: 0, count: m * d), hessian = [Double](repeating: 0, count: secondOrder ? m * m * d : 0)
         padded.storage.withUnsafeBufferPointer { w in
             for b in 0..<blocks {
                 let theta = algebra.load(w.baseAddress!, block: b, blocks: blocks)
-                let value = algebra.beta(theta), first = algebra.betaGradient(theta), second = algebra.betaHessian(theta)
+                let value = algebra.beta(theta), first = algebra.betaGradient(theta), second = secondOrder ? algebra.betaHessian(theta) : []
                 for lane in 0..<Lanes.scalarCount where b * Lanes.scalarCount + lane < d {
                     let j = b * Lanes.scalarCount + lane
                     beta[j] = value[lane]
                     for l in 0..<m {
                         gradient[l * d + j] = first[l][lane]
-                        for k in 0..<m { hessian[(l * m + k) * d + j] = second[l * m + k][lane] }
+                        if secondOrder { for k in 0..<m { hessian[(l * m + k) * d + j] = second[l * m + k][lane] } }
                     }
                 }
             }
