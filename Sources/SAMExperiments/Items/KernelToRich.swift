@@ -33,15 +33,15 @@ enum KernelToRich {
     /// The data: two Gaussian clusters around ±(1, 1, 2) with sigma 0.3, 40 points, SplitMix64 seed 7.
     static func clusters() throws -> GaussianClusters { try GaussianClusters(count: 40, mean: [1, 1, 2], sigma: 0.3, seed: 7) }
 
-    /// The log grid of alpha: 10^-2 ... 10^1.5 in steps of 0.25 decades (0.5 with `quick`).
+    /// The log grid of alpha: 10^-2 ... 10^1.5 in steps of 0.25 decades (with `quick`, 10^-1.5 ... 10^0.75 in steps of
+    /// 0.75: four values, one collapsing under l2-SAM, the others bracketing every crossover).
     static func alphas(_ quick: Bool) -> [Double] {
-        let step = quick ? 0.5 : 0.25
-        return stride(from: -2.0, through: 1.5 + 1e-9, by: step).map { pow(10, $0) }
+        quick ? [-1.5, -0.75, 0, 0.75].map { pow(10, $0) } : stride(from: -2.0, through: 1.5 + 1e-9, by: 0.25).map { pow(10, $0) }
     }
 
     static let item = ReproductionItem(
         id: id, title: "Kernel to rich: the init scale against the training loss, GD and SAM (Moroshko et al. 2020)",
-        caption: "Moroshko et al. (NeurIPS 2020): gradient descent on a depth-2 diagonal network β = u² − v² (the signed parametrization, u = v = α at the start, so β(0) = 0) with the exponential loss ends closer to the ℓ₂ max-margin direction for a large init α (kernel regime) and closer to the ℓ₁ one for a small α (rich regime), and the crossover moves with the training loss reached. Data: Gaussian clusters around ±(1, 1, 2), n = 40, σ = 0.3, SplitMix64 seed 7 (separable; the ℓ₁ and ℓ₂ max-margin directions differ clearly, see the parameters). Rescaled flows (the same paths as the flows and the discrete rules at small η, with a clock that does not slow down as the loss falls: THEORY.md §1.5) of GD, ℓ₂-SAM and ℓ∞-SAM with ρ = 0.1, each stopped by the loss event when the mean training loss first falls to ε = 10⁻², 10⁻⁴, 10⁻⁸; α on a log grid 10^−2 … 10^1.5, 15 values (8 with --quick). The figure shows the cosines of β to both directions against α; the crossover α_× (cos to w_ℓ₁ = cos to w_ℓ₂) is located by bisection in log α to 10⁻⁴ decades (10⁻³ with --quick). SAM flows that collapse (β → 0 before the target: small α against ρ) are left out. The source's own data and sizes are not used: the claims are its qualitative statements; whether SAM moves the crossover is SAMLab's question (extrapolation).",
+        caption: "Moroshko et al. (NeurIPS 2020): gradient descent on a depth-2 diagonal network β = u² − v² (the signed parametrization, u = v = α at the start, so β(0) = 0) with the exponential loss ends closer to the ℓ₂ max-margin direction for a large init α (kernel regime) and closer to the ℓ₁ one for a small α (rich regime), and the crossover moves with the training loss reached. Data: Gaussian clusters around ±(1, 1, 2), n = 40, σ = 0.3, SplitMix64 seed 7 (separable; the ℓ₁ and ℓ₂ max-margin directions differ clearly, see the parameters). Rescaled flows (the same paths as the flows and the discrete rules at small η, with a clock that does not slow down as the loss falls: THEORY.md §1.5) of GD, ℓ₂-SAM and ℓ∞-SAM with ρ = 0.1, each stopped by the loss event when the mean training loss first falls to ε = 10⁻², 10⁻⁴, 10⁻⁸; α on a log grid 10^−2 … 10^1.5, 15 values (with --quick: 4 values, 10^−1.5 … 10^0.75). The figure shows the cosines of β to both directions against α; the crossover α_× (cos to w_ℓ₁ = cos to w_ℓ₂) is located by bisection in log α to 10⁻⁴ decades (10⁻³ with --quick). SAM flows that collapse (β → 0 before the target: small α against ρ) are left out. The source's own data and sizes are not used: the claims are its qualitative statements; whether SAM moves the crossover is SAMLab's question (extrapolation).",
         source: "E. Moroshko, S. Gunasekar, B. Woodworth, J. D. Lee, N. Srebro, D. Soudry, Implicit Bias in Deep Linear Classification: Initialization Scale vs Training Accuracy, NeurIPS 2020"
     ) { quick in try run(quick: quick) }
 
