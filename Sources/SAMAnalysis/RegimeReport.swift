@@ -36,6 +36,8 @@ public struct RegimeReport: Encodable, Sendable {
     public var observedRegime: String?
     /// The leader periods of that flow.
     public var observedLeaders: [LeaderPeriod]?
+    /// The relative tolerance alpha_c's bisection used (not written: the CLI's text output prints it).
+    public var tolerance: Double
 
     enum CodingKeys: String, CodingKey {
         case mu, rho, param, measure, lr, c, alphaC = "alpha_c", alphaStar = "alpha_star", alpha, regime
@@ -120,5 +122,6 @@ public struct RegimeReport: Encodable, Sendable {
         self.growthRates = alpha.map { a in theory.growthRates(mu.map { _ in a }) }
         self.observedRegime = observed?.regime.rawValue
         self.observedLeaders = observed?.leaders
+        self.tolerance = tolerance
     }
 }

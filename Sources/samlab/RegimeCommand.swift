@@ -56,7 +56,7 @@ struct RegimeCommand: ParsableCommand {
         let report = try RegimeReport(mu: mu, rho: rho, alpha: alpha, param: parametrization, learningRate: learningRate,
                                       measure: measure, tolerance: tolerance, time: time) { "--" + $0 }
         let (alphaC, alphaStar) = (report.alphaC, report.alphaStar)
-        let tolerance = self.tolerance ?? (learningRate == nil ? 1e-8 : 1e-6)
+        let tolerance = report.tolerance
         if json {
             FileHandle.standardOutput.write(try JSONOutput.encode(report))
             return
