@@ -39,15 +39,19 @@ deps:
 	fi
 	@scripts/fetch-mnist-5k.sh $(DATA)
 
+# Release builds carry no DWARF (RELEASE_FLAGS): debug info costs about 40% of the release build's compile time (the
+# specialized kernels are large) and changes no instruction; crash backtraces still name functions from the symbol
+# table. RELEASE_FLAGS="" builds with DWARF for a debugger.
+RELEASE_FLAGS ?= -debug-info-format none
 build: deps
-	$(SWIFT) build -c release --product samlab
+	$(SWIFT) build -c release $(RELEASE_FLAGS) --product samlab
 
 # The explorer in the browser: builds samlab and its server, samlab-serve (Hummingbird 2, a program of its own so
 # that `make build` and `make reproduce` do not build the server stack), then serves http://127.0.0.1:8321/ until
 # Ctrl-C. SERVE_FLAGS go to `samlab serve` (e.g. SERVE_FLAGS="--port 9000").
 SERVE_FLAGS ?=
 serve: build
-	$(SWIFT) build -c release --product samlab-serve
+	$(SWIFT) build -c release $(RELEASE_FLAGS) --product samlab-serve
 	.build/release/samlab serve $(SERVE_FLAGS)
 
 test: deps doc-coverage
@@ -95,7 +99,7 @@ reproduce: build
 # build's (Swift never contracts a*b+c into an FMA), only faster; see BENCHMARKS.md.
 NATIVE_CPU ?= haswell
 build-native: deps
-	$(SWIFT) build -c release --product samlab --scratch-path .build-native -Xswiftc -target-cpu -Xswiftc $(NATIVE_CPU)
+	$(SWIFT) build -c release $(RELEASE_FLAGS) --product samlab --scratch-path .build-native -Xswiftc -target-cpu -Xswiftc $(NATIVE_CPU)
 
 # Speed: Swift (portable and AVX2 builds) against NumPy and JAX (installed into .venv-bench by the script), one
 # thread each, pinned to CPU 0.
