@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RESULTS ?= results
 
-.PHONY: deps build build-native serve test test-cluster doc-coverage library-tour reproduce bench bench-cnn bench-sweep docs clean
+.PHONY: deps build build-portable build-native serve test test-cluster doc-coverage library-tour reproduce bench bench-cnn bench-sweep docs clean
 
 # COIN-OR Clp (LP solver for separability and max-margin; headers come with the -dev package), librsvg's
 # rsvg-convert (SVG to PNG for figures) and GNU parallel (the sweep tests run shards through it, as on a cluster).
@@ -43,15 +43,31 @@ deps:
 # specialized kernels are large) and changes no instruction; crash backtraces still name functions from the symbol
 # table. RELEASE_FLAGS="" builds with DWARF for a debugger.
 RELEASE_FLAGS ?= -debug-info-format none
+# The feature level the release build compiles for (issue 17): `x86-64-v3` (AVX2, FMA, BMI2: Haswell, Zen 1 and
+# newer) when this host has it (scripts/host-cpu-level.sh reads /proc/cpuinfo), else `portable` (baseline x86-64,
+# what a binary for other machines needs: `make build-portable`, or CPU_LEVEL=portable). Both give the same bits:
+# Swift never contracts a*b+c into an FMA and the C code is built with -ffp-contract=off (BENCHMARKS.md).
+# `samlab --version` names the level its binary was built for.
+CPU_LEVEL ?= $(shell scripts/host-cpu-level.sh)
+LEVEL_FLAGS_portable =
+# (Swift's -target-cpu takes CPU names, not levels: haswell has the v3 features plus a few, AES and RDRND among
+# them, that compiled Swift and C code does not emit by itself.)
+LEVEL_FLAGS_x86-64-v3 = -Xswiftc -target-cpu -Xswiftc haswell -Xcc -march=haswell -Xcc -ffp-contract=off -Xswiftc -DSAMLAB_CPU_X86_64_V3
+LEVEL_FLAGS = $(LEVEL_FLAGS_$(CPU_LEVEL))
 build: deps
-	$(SWIFT) build -c release $(RELEASE_FLAGS) --product samlab
+	@case "$(CPU_LEVEL)" in portable|x86-64-v3) ;; *) echo "make: CPU_LEVEL must be portable or x86-64-v3 (got '$(CPU_LEVEL)')" >&2; exit 2;; esac
+	$(SWIFT) build -c release $(RELEASE_FLAGS) $(LEVEL_FLAGS) --product samlab
+
+# The portable build (baseline x86-64), for copying to other machines: .build-portable/release/samlab.
+build-portable: deps
+	$(SWIFT) build -c release $(RELEASE_FLAGS) --product samlab --scratch-path .build-portable
 
 # The explorer in the browser: builds samlab and its server, samlab-serve (Hummingbird 2, a program of its own so
 # that `make build` and `make reproduce` do not build the server stack), then serves http://127.0.0.1:8321/ until
 # Ctrl-C. SERVE_FLAGS go to `samlab serve` (e.g. SERVE_FLAGS="--port 9000").
 SERVE_FLAGS ?=
 serve: build
-	$(SWIFT) build -c release $(RELEASE_FLAGS) --product samlab-serve
+	$(SWIFT) build -c release $(RELEASE_FLAGS) $(LEVEL_FLAGS) --product samlab-serve
 	.build/release/samlab serve $(SERVE_FLAGS)
 
 test: deps doc-coverage
@@ -103,10 +119,10 @@ build-native: deps
 
 # Speed: Swift (portable and AVX2 builds) against NumPy and JAX (installed into .venv-bench by the script), one
 # thread each, pinned to CPU 0.
-bench: build build-native
+bench: build-portable build-native
 	@mkdir -p .build
 	bench/python/run.sh --json > .build/bench-peers.jsonl
-	taskset -c 0 .build/release/samlab bench dynamics --peers .build/bench-peers.jsonl --build-label portable
+	taskset -c 0 .build-portable/release/samlab bench dynamics --peers .build/bench-peers.jsonl --build-label portable
 	taskset -c 0 .build-native/release/samlab bench dynamics --peers .build/bench-peers.jsonl --build-label $(NATIVE_CPU)
 	.venv-bench/bin/python -c 'import scipy' 2>/dev/null || .venv-bench/bin/pip install --quiet scipy
 	.venv-bench/bin/python bench/python/flow_scipy.py > .build/bench-flow-peers.jsonl

@@ -16,7 +16,7 @@ struct SAMLabCommand: ParsableCommand {
         result, not an error), 2 for bad input (also a file that cannot be read or written), 130 when interrupted by \
         Ctrl-C and 143 by SIGTERM.
         """,
-        version: version,
+        version: SAMLabVersion.description,
         subcommands: [ReproduceCommand.self, SweepCommand.self, VisionCommand.self, TrainCommand.self, FlowCommand.self, AnalyzeCommand.self, MaxMarginCommand.self, RegimeCommand.self, BenchCommand.self, ServeCommand.self]
     )
 }

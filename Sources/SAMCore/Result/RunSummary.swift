@@ -230,4 +230,17 @@ public struct RunSummary: Codable, Sendable {
 public enum SAMLabVersion {
     /// This build's version.
     public static let current = "0.1.0"
+
+    /// The CPU feature level this binary was compiled for: `x86-64-v3` for `make build` on a host with AVX2, FMA and
+    /// BMI2 (the Makefile passes `-DSAMLAB_CPU_X86_64_V3` with `-target-cpu haswell`), else `portable` (baseline
+    /// x86-64, or whatever `swift build` targets by default). Both levels compute the same bits; only the speed
+    /// differs. Not written into summaries, which stay the same bytes on every build.
+    #if SAMLAB_CPU_X86_64_V3
+    public static let cpuLevel = "x86-64-v3"
+    #else
+    public static let cpuLevel = "portable"
+    #endif
+
+    /// What `samlab --version` prints: the version and the CPU level, "0.1.0 (portable build)".
+    public static var description: String { "\(current) (\(cpuLevel) build)" }
 }
