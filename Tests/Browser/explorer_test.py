@@ -10,7 +10,8 @@ Debian's chromium, chromium-driver, python3-selenium and python3-pil when they a
 - the leader sequence shown for mu = (4, 5, 6, 7, 8), rho = 1, alpha = 0.5 (l2-SAM) is 2 -> 3 -> 4 -> 5;
 - a share link reproduces the view; "copy as CLI command" gives lines that samlab accepts and whose summaries are
   /api/run's, byte for byte;
-- a slider move redraws within 200 ms for d = 2 to 6 (median over REDRAW_MOVES moves; the numbers are printed);
+- a slider move redraws within 200 ms for d = 2 to 6 (median and 90th percentile of REDRAW_MOVES moves; the numbers
+  are printed);
 - every screenshot is not blank.
 
   python3 Tests/Browser/explorer_test.py [-v]          # the tests
@@ -304,11 +305,13 @@ class ExplorerBrowserTests(unittest.TestCase):
             for k in range(REDRAW_MOVES):
                 s = p.set_slider("rho", "%.2f" % (0.5 + 0.05 * k))
                 times.append(s["lastRedrawMs"])
-            report.append((d, statistics.median(times), max(times)))
-        lines = ["d = %d: median %.0f ms, max %.0f ms over %d moves (3 rules, 400 steps)" % (d, med, top, REDRAW_MOVES) for d, med, top in report]
+            report.append((d, statistics.median(times), statistics.quantiles(times, n=10)[-1], max(times)))
+        lines = ["d = %d: median %.0f ms, 90th percentile %.0f ms, max %.0f ms over %d moves (3 rules, 400 steps)" % (d, med, p90, top, REDRAW_MOVES)
+                 for d, med, p90, top in report]
         print("\nslider move -> redraw done, in the browser:\n  " + "\n  ".join(lines), file=sys.stderr)
-        for d, med, top in report:
+        for d, med, p90, top in report:  # nine moves in ten within the bound (the machine is shared and noisy)
             self.assertLess(med, REDRAW_BOUND_MS, lines[d - 2])
+            self.assertLess(p90, REDRAW_BOUND_MS, lines[d - 2])
         self.assertNotBlank("d6")
 
 
@@ -319,8 +322,8 @@ def screenshot(path):
     driver = browser()
     try:
         page = Page(driver, server.url)
+        driver.set_window_size(1400, 1500)
         page.load("mu=2,1&rules=gd,linf-sam,l2-sam&dynamics=discrete&rho=1&lr=0.1&extent=2000&depth=2&alpha=0.9,1.3")
-        driver.set_window_size(1400, 1000)
         raw = path + ".full.png"
         page.screenshot(raw)
         from PIL import Image

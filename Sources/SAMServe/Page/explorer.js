@@ -193,6 +193,13 @@ function limitOf(run) {
 
 function leaderSequence(run) { return run.summary.leaders.map((p) => p.coordinate).filter((c) => c > 0).join(" → "); }
 
+/// A leader sequence of at most 9 entries as it is; a longer one (a rule whose leader alternates every step) as its
+/// first four, "…", its last three and the number of leaders, so the table keeps its width.
+function shortened(sequence) {
+  const parts = sequence.split(" → ");
+  return parts.length <= 9 ? sequence : `${parts.slice(0, 4).join(" → ")} → … → ${parts.slice(-3).join(" → ")} (${parts.length} leaders)`;
+}
+
 let planeBox = null;
 function draw(runs, regime) {
   drawPlane(runs);
@@ -207,7 +214,7 @@ function draw(runs, regime) {
     const tr = document.createElement("tr");
     tr.dataset.rule = run.rule;
     const predicted = run.rule === "linf-sam" && state.depth >= 2 && state.param === "product" ? predictedLInf(state.alpha) : "";
-    tr.innerHTML = `<td>${RULE_NAMES[run.rule]}</td><td class="status">${run.summary.status}</td><td class="limit">${limit}</td><td class="predicted">${predicted}</td><td class="leaders">${leaders}</td>`;
+    tr.innerHTML = `<td>${RULE_NAMES[run.rule]}</td><td class="status">${run.summary.status}</td><td class="limit">${limit}</td><td class="predicted">${predicted}</td><td class="leaders">${shortened(leaders)}</td>`;
     body.appendChild(tr);
   }
 }
