@@ -7,7 +7,9 @@ const COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"
 const $ = (id) => document.getElementById(id);
 const state = { mu: [1, 2], rules: ["gd", "linf-sam", "l2-sam"], param: "product", dynamics: "discrete",
                 depth: 2, rho: 1, lr: 0.1, extent: 400, alpha: [0.5, 0.5] };
-window.samlab = { lastRedrawMs: null, redraws: 0, limits: {}, leaders: {} };
+// For tests and measurements: lastRedrawMs is the time from the input event (a slider moved, a click) to the first
+// frame after the redraw, fetches included; busy is true while runs are in flight.
+window.samlab = { lastRedrawMs: null, redraws: 0, busy: false, limits: {}, leaders: {} };
 
 // MARK: - State and URL
 
@@ -53,7 +55,7 @@ function syncControls() {
       const label = document.createElement("label");
       label.innerHTML = `α<sub>${j + 1}</sub> <input id="alpha${j + 1}" type="range" min="0.01" max="3" step="0.01"><output></output>`;
       box.appendChild(label);
-      label.querySelector("input").addEventListener("input", (e) => { state.alpha[j] = Number(e.target.value); changed(); });
+      label.querySelector("input").addEventListener("input", (e) => { state.alpha[j] = Number(e.target.value); changed(e.timeStamp); });
     });
   }
   state.alpha.forEach((a, j) => { const input = $("alpha" + (j + 1)); input.value = a; });
@@ -67,7 +69,7 @@ function bindControls() {
   $("mu").addEventListener("change", (e) => {
     const mu = e.target.value.split(",").map(Number);
     if (mu.length < 1 || mu.length > 6 || mu.some((x) => !(x > 0))) { message("μ must be 1 to 6 positive numbers"); return; }
-    state.mu = mu; fitAlpha(); changed();
+    state.mu = mu; fitAlpha(); changed(e.timeStamp);
   });
   $("rules").addEventListener("change", (e) => { state.rules = [...e.target.selectedOptions].map((o) => o.value); changed(); });
   $("param").addEventListener("change", (e) => { state.param = e.target.value; changed(); });
@@ -76,7 +78,7 @@ function bindControls() {
     state.extent = state.dynamics === "discrete" ? 400 : (state.dynamics === "rescaled" ? 20 : 50);
     changed();
   });
-  for (const key of ["depth", "rho", "lr", "extent"]) $(key).addEventListener("input", (e) => { state[key] = Number(e.target.value); changed(); });
+  for (const key of ["depth", "rho", "lr", "extent"]) $(key).addEventListener("input", (e) => { state[key] = Number(e.target.value); changed(e.timeStamp); });
   $("plane").addEventListener("click", clickPlane);
   $("copy").addEventListener("click", () => navigator.clipboard?.writeText($("command").textContent));
 }
@@ -102,6 +104,7 @@ function command(rule) {
     `--optimizer ${rule}`, `--rho ${state.rho}`, `--depth ${state.depth}`, `--param ${state.param}`, `--alpha ${state.alpha.join(",")}`];
   if (state.dynamics === "discrete") parts.push(`--lr ${s.lr}`, `--steps ${s.steps}`);
   else { parts.push(`--time ${s.time}`); if (s.rescaled) parts.push("--rescaled"); }
+  parts.push(`--record ${s.record}`);
   return parts.join(" ");
 }
 
@@ -115,26 +118,55 @@ function parseCSV(text) {
 }
 
 let generation = 0, controller = null;
-async function changed() {
+/// Posts the runs of the current state and redraws; `since` is the input event's time stamp (performance.now()'s
+/// clock), so that lastRedrawMs covers everything from the user's move to the drawn frame.
+async function changed(since) {
   writeURL();
   syncControls();
   $("command").textContent = state.rules.map(command).join("\n");
-  const mine = ++generation, started = performance.now();
+  const mine = ++generation, started = since ?? performance.now();
+  window.samlab.busy = true;
   controller?.abort();
   controller = new AbortController();
   try {
     const post = (path, body) => fetch(path, { method: "POST", body: JSON.stringify(body), signal: controller.signal })
       .then(async (r) => { const j = await r.json(); if (!r.ok) throw new Error(j.error); return j; });
-    const runs = await Promise.all(state.rules.map((rule) => post("/api/run", spec(rule)).then((j) => ({ rule, summary: j.summary, rows: parseCSV(j.trajectory_csv) }))));
-    const regime = await post("/api/regime", { mu: state.mu, rho: state.rho, alpha: state.alpha[0] }).catch(() => null);
+    // The runs and the regime's thresholds in parallel; the thresholds depend on μ and ρ only, so an α move reuses them.
+    const [runs, regime] = await Promise.all([
+      Promise.all(state.rules.map((rule) => post("/api/run", spec(rule)).then((j) => ({ rule, summary: j.summary, rows: parseCSV(j.trajectory_csv) })))),
+      thresholds(post)]);
     if (mine !== generation) return;
     message("");
     draw(runs, regime);
+    await new Promise((resolve) => requestAnimationFrame(() => resolve()));
+    if (mine !== generation) return;
     window.samlab.lastRedrawMs = performance.now() - started;
     window.samlab.redraws += 1;
+    window.samlab.busy = false;
   } catch (error) {
-    if (error.name !== "AbortError" && mine === generation) message(error.message);
+    if (error.name !== "AbortError" && mine === generation) { message(error.message); window.samlab.busy = false; window.samlab.errors = (window.samlab.errors ?? 0) + 1; }
   }
+}
+
+let thresholdCache = { key: null, value: null };
+/// c_i, α_c and α* of (μ, ρ) from /api/regime (asked without α, so the server runs no flow), cached per (μ, ρ).
+async function thresholds(post) {
+  const key = state.mu.join(",") + "/" + state.rho;
+  if (thresholdCache.key === key) return thresholdCache.value;
+  const value = await post("/api/regime", { mu: state.mu, rho: state.rho }).catch((error) => {
+    if (error.name === "AbortError") throw error;
+    return null;  // e.g. a μ with a negative entry: no regime analysis, the runs are still drawn
+  });
+  thresholdCache = { key, value };
+  return value;
+}
+
+/// The regime of α (THEORY.md §3, RegimeReport.regime): collapse below α_c, major-first from α* on, minor-first
+/// between them (undefined when α* is).
+function regimeOf(alpha, regime) {
+  if (alpha < regime.alpha_c) return "collapse";
+  if (regime.alpha_star == null) return `undefined (${regime.measure} growth at beta = 0)`;
+  return alpha >= regime.alpha_star ? "major-first" : "minor-first";
 }
 
 // MARK: - Drawing
@@ -161,6 +193,13 @@ function limitOf(run) {
 
 function leaderSequence(run) { return run.summary.leaders.map((p) => p.coordinate).filter((c) => c > 0).join(" → "); }
 
+/// A leader sequence of at most 9 entries as it is; a longer one (a rule whose leader alternates every step) as its
+/// first four, "…", its last three and the number of leaders, so the table keeps its width.
+function shortened(sequence) {
+  const parts = sequence.split(" → ");
+  return parts.length <= 9 ? sequence : `${parts.slice(0, 4).join(" → ")} → … → ${parts.slice(-3).join(" → ")} (${parts.length} leaders)`;
+}
+
 let planeBox = null;
 function draw(runs, regime) {
   drawPlane(runs);
@@ -175,7 +214,7 @@ function draw(runs, regime) {
     const tr = document.createElement("tr");
     tr.dataset.rule = run.rule;
     const predicted = run.rule === "linf-sam" && state.depth >= 2 && state.param === "product" ? predictedLInf(state.alpha) : "";
-    tr.innerHTML = `<td>${RULE_NAMES[run.rule]}</td><td class="status">${run.summary.status}</td><td class="limit">${limit}</td><td class="predicted">${predicted}</td><td class="leaders">${leaders}</td>`;
+    tr.innerHTML = `<td>${RULE_NAMES[run.rule]}</td><td class="status">${run.summary.status}</td><td class="limit">${limit}</td><td class="predicted">${predicted}</td><td class="leaders">${shortened(leaders)}</td>`;
     body.appendChild(tr);
   }
 }
@@ -262,7 +301,7 @@ function clickPlane(event) {
   if (!(x > 0 && y > 0)) return;
   state.alpha[0] = Number(Math.pow(x, 1 / state.depth).toPrecision(3));
   if (state.alpha.length > 1) state.alpha[1] = Number(Math.pow(y, 1 / state.depth).toPrecision(3));
-  changed();
+  changed(event.timeStamp);
 }
 
 function drawSeries(run) {
@@ -308,7 +347,7 @@ function drawRegime(regime) {
     text(plot, x(v), k % 2 ? 66 : 32, name, { "text-anchor": "middle" });
   });
   svg("circle", { cx: x(alpha), cy: 45, r: 5, fill: "#D55E00" }, plot);
-  text(plot, W - m, 84, `α₁ = ${alpha}: ${regime.regime ?? ""}`, { "text-anchor": "end", id: "regime-label" });
+  text(plot, W - m, 84, `α₁ = ${alpha}: ${regimeOf(alpha, regime)}`, { "text-anchor": "end", id: "regime-label" });
 }
 
 readURL();
