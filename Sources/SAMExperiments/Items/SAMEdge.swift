@@ -112,7 +112,7 @@ enum SAMEdge {
     /// The catalog item: GD and ℓ₂-SAM (two ρ) on the dense network, λ_max against both edges.
     static let item = ReproductionItem(
         id: id, title: "SAM and the edge of stability: λ_max under full-batch GD and ℓ₂-SAM",
-        caption: "Long & Bartlett (2023). A dense deep linear network f(x) = W₃W₂W₁x (depth 3, width 8, i.i.d. N(0, 0.1²) init, seed 1) with the squared loss on a seeded regression set (n = 20, x ~ N(0, I₅), y = ⟨β*, x⟩ noiseless, ‖β*‖₂ = 4, SplitMix64 seed 23). Full-batch GD and full-batch ℓ₂-SAM (ρ = 0.01 and 0.05), η = 0.085 (2/η ≈ 23.5), 2000 steps (400 with --quick), λ_max of the training loss's Hessian over all weights by Lanczos at every step. From this small init λ_max starts at 3.2 and rises as the network fits (progressive sharpening); at η = 0.02 GD ends at a minimum of sharpness ≈ 25, so at η = 0.085 it has to meet 2/η. Dashed: 2/η; dotted: the SAM edge recorded at every step, the λ with ηλ(1 + ρλ/‖g‖₂) = 2 (it moves with ‖g‖). The ratios are taken over the last quarter of the steps. The source's own settings (other networks, other data) are not used: the claims are its qualitative statements. The CNN panel of issue 15 is not done yet (THEORY.md §9.4).",
+        caption: "Long & Bartlett (2023). A dense deep linear network f(x) = W₃W₂W₁x (depth 3, width 8, i.i.d. N(0, 0.1²) init, seed 1) with the squared loss on a seeded regression set (n = 20, x ~ N(0, I₅), y = ⟨β*, x⟩ noiseless, ‖β*‖₂ = 4, SplitMix64 seed 23). Full-batch GD and full-batch ℓ₂-SAM (ρ = 0.01 and 0.05), η = 0.085 (2/η ≈ 23.5), 2000 steps (400 with --quick), λ_max of the training loss's Hessian over all weights by Lanczos at every step. From this small init λ_max starts at 3.2 and rises as the network fits (progressive sharpening); at η = 0.02 GD ends at a minimum of sharpness ≈ 25, so at η = 0.085 it has to meet 2/η. Dashed: 2/η; dotted: the SAM edge recorded at every step, the λ with ηλ(1 + ρλ/‖g‖₂) = 2 (it moves with ‖g‖). ℓ₂-SAM ends in a two-step cycle whose λ_max alternates by a factor 2–3, so its λ_max and its edge are drawn as the mean of steps k and k + 1 (sharpness.csv has every step). The ratios are taken over the last quarter of the steps. The source's own settings (other networks, other data) are not used: the claims are its qualitative statements. The CNN panel of issue 15 is not done yet (THEORY.md §9.4).",
         source: "Philip M. Long, Peter L. Bartlett, Sharpness-aware minimization and the edge of stability, arXiv 2309.12488 (2023)"
     ) { quick in
         let steps = steps(quick)
@@ -124,14 +124,20 @@ enum SAMEdge {
                              "full batch, η = \(fmt(learningRate)) (2/η = \(fmt(2 / learningRate))), ρ ∈ {\(rhos.map(fmt).joined(separator: ", "))}, \(steps) steps",
                              "ratios over the last \(Int(lastFraction * 100))% of steps (from step \(gd.steps[gd.tailStart]))"]
 
-        var panel = Panel(title: "dense deep linear network (depth 3): λmax against step", x: Axis("step"), y: Axis("λmax"), legend: .lowerRight)
-        panel.add(LineSeries(x: gd.steps.map(Double.init), y: gd.lambdaMax, label: "GD", style: .palette(0)))
+        // ℓ₂-SAM ends in a two-step cycle whose λ_max alternates by a factor 2–3 (THEORY.md §9.4): drawn as the mean of
+        // steps k and k + 1 (the raw series are in sharpness.csv); log step axis from step 1, GD drawn last.
+        func pairMean(_ v: [Double]) -> [Double] { (1..<v.count).map { (v[$0 - 1] + v[$0]) / 2 } }
+        var panel = Panel(title: "dense deep linear network (depth 3): λmax against step", x: .log("step"), y: Axis("λmax"), legend: .lowerRight)
         panel.add(ReferenceLine.horizontal(2 / learningRate, label: "2/η", colorIndex: 7))
         for (k, s) in sams.enumerated() {
-            panel.add(LineSeries(x: s.steps.map(Double.init), y: s.lambdaMax, label: s.label, style: .palette(k + 1)))
-            panel.add(LineSeries(x: s.steps.map(Double.init), y: s.samEdge!, label: "SAM edge, ρ = \(fmt(s.rho))",
+            let x = s.steps.dropFirst().map(Double.init)
+            panel.add(LineSeries(x: x, y: pairMean(s.lambdaMax), label: "\(s.label) (mean of steps k, k+1)",
+                                 style: SeriesStyle(colorIndex: k + 1, dash: .dashed, width: 2)))
+            panel.add(LineSeries(x: x, y: pairMean(s.samEdge!), label: "SAM edge, ρ = \(fmt(s.rho)) (same mean)",
                                  style: SeriesStyle(colorIndex: k + 1, dash: .dotted, width: 2)))
         }
+        panel.add(LineSeries(x: gd.steps.dropFirst().map(Double.init), y: Array(gd.lambdaMax.dropFirst()), label: "GD",
+                             style: SeriesStyle(colorIndex: 0, dash: .solid, width: 2.5)))
         output.figures.append(("sharpness", Figure(title: "λmax under full-batch GD and ℓ₂-SAM, η = \(fmt(learningRate))", width: 900, height: 480, panels: [panel])))
 
         var csv = "run,rho,step,lambda_max,gd_edge,sam_edge\n"
