@@ -238,6 +238,7 @@ public enum SAMLabVersion {
     #if SAMLAB_CPU_X86_64_V3
     public static let cpuLevel = "x86-64-v3"
     #else
+    /// `portable`: this build targets baseline x86-64 (or the compiler's default for another architecture).
     public static let cpuLevel = "portable"
     #endif
 
