@@ -97,8 +97,8 @@ test-browser: deps
 
 # The README's screenshot of the explorer (docs/explorer.png), taken by the browser test's code.
 screenshot: deps
-	$(SWIFT) build -c $(BROWSER_CONFIG) --product samlab
-	$(SWIFT) build -c $(BROWSER_CONFIG) --product samlab-serve
+	$(SWIFT) build -c $(BROWSER_CONFIG) $(BROWSER_FLAGS) --product samlab
+	$(SWIFT) build -c $(BROWSER_CONFIG) $(BROWSER_FLAGS) --product samlab-serve
 	SAMLAB_BIN=$(BROWSER_BIN) python3 Tests/Browser/explorer_test.py --screenshot docs/explorer.png
 
 # A real Slurm on this machine, as root (`.ci/run` runs it after `make test`): installs Debian's slurmctld, slurmd,
