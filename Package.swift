@@ -5,6 +5,9 @@ import PackageDescription
 // Data flows one way: dataset -> model -> loss -> perturbation -> dynamics -> trajectory -> analysis -> report.
 // Each stage is a target below; the command-line tool is a thin shell over them.
 
+/// `-Onone` in release builds, for targets whose own code is not on a hot path (see SAMExperiments below).
+let unoptimizedInRelease: [SwiftSetting] = [.unsafeFlags(["-Onone"], .when(configuration: .release))]
+
 let package = Package(
     name: "SAMLab",
     platforms: [.macOS(.v13)],
@@ -43,7 +46,14 @@ let package = Package(
         .target(name: "OpenBLASKernels", dependencies: ["COpenBLAS"]),
         .target(name: "SAMVision", dependencies: ["SAMCore", "COpenBLAS", "OpenBLASKernels"]),
         .target(name: "SAMAnalysis", dependencies: ["SAMCore", "SAMFlow", "CClp", "OpenBLASKernels"]),
-        .target(name: "SAMExperiments", dependencies: ["SAMCore", "SAMFlow", "SAMAnalysis", "SAMPlot", "SAMVision"]),
+        // The catalog's drivers and the command line are compiled without optimization even in release builds: their
+        // time is spent in the modules they call (the kernels, flows, CNN and plots, all optimized), so -O bought
+        // nothing measurable (`reproduce all` 98.7 s with -O, 100.7 s without, the same bytes; a 300-point sweep
+        // the same) and cost about 47 s of a fresh build's critical path (BENCHMARKS.md, "The build"). A package
+        // that depends on SAMLab from a repository can use every library product but SAMExperiments (SwiftPM
+        // refuses unsafe flags in a remote dependency's products); the SAMLab umbrella carries none.
+        .target(name: "SAMExperiments", dependencies: ["SAMCore", "SAMFlow", "SAMAnalysis", "SAMPlot", "SAMVision"],
+                swiftSettings: unoptimizedInRelease),
         // The umbrella: `import SAMLab` re-exports the scientific modules (SAMCore, SAMFlow, SAMAnalysis, SAMPlot).
         // SAMVision stays out: it is a separate Float32 CNN stack on OpenBLAS with its own vocabulary (its `Layer`
         // would clash with SAMPlot's). SAMExperiments stays out: it is the paper's catalog and sweeps, an
@@ -59,7 +69,8 @@ let package = Package(
             dependencies: [
                 "SAMCore", "SAMFlow", "SAMAnalysis", "SAMExperiments", "SAMVision", "SAMPlot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: unoptimizedInRelease
         ),
 
         // MARK: - The explorer's server
