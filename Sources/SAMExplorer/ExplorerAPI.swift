@@ -8,9 +8,14 @@ import SAMFlow
 ///
 /// - `POST /api/run`: the body is a run specification, exactly what `samlab train --config` or `samlab flow --config`
 ///   reads (a discrete run has `lr` / `steps`, a flow `time`); the answer is
-///   `{"summary": S, "trajectory_csv": T}` where S is, byte for byte, the `summary.json` that `samlab train --json`
-///   (or `flow --json`) prints for that spec and T the text of its `trajectory.csv`. `?part=summary` answers S alone
-///   and `?part=trajectory` T alone (text/csv).
+///   `{"summary": S, "trajectory_csv": T, "weights": W}` where S is, byte for byte, the `summary.json` that
+///   `samlab train --json` (or `flow --json`) prints for that spec, T the text of its `trajectory.csv`, and W all
+///   the weights (layer-major, as the summary's `weights` flattened) at each row of T, one list per row (the page's
+///   weights plane; the CLI writes no weights per row), or null when rows x weights exceeds
+///   `ExplorerLimits.maximumWeightCells`. `?part=summary` answers S alone and `?part=trajectory` T
+///   alone (text/csv).
+/// - `GET /api/registry`: the rules (with their parameters' defaults and bounds), losses and models a spec can
+///   name (`RegistryListing`).
 /// - `POST /api/regime`: `{"mu": [...], "rho": r, "alpha": a?, "param"?, "lr"?, "measure"?, "tolerance"?, "time"?}`,
 ///   answered with `samlab regime --json`'s report (c_i, alpha_c, alpha*, and the regime of alpha).
 /// - `POST /api/maxmargin`: `{"data": DATA, "norm": "l1" | "l2"}` (DATA as in a run spec), answered with
@@ -32,17 +37,30 @@ public struct ExplorerAPI: Sendable {
         self.version = version
     }
 
-    /// The API's paths.
+    /// The API's paths that take POST with a JSON body.
     public static let endpoints = ["/api/run", "/api/regime", "/api/maxmargin"]
+    /// The API's paths that take GET.
+    public static let readEndpoints = ["/api/registry"]
+    /// The registry whose names the API lists (`/api/registry`) and runs.
+    public static let registry = Registry.standard
 
     /// The answer to `method path?query` with `body`.
     public func handle(method: String, path: String, query: [String: String] = [:], body: Data) -> ExplorerResponse {
+        if Self.readEndpoints.contains(path) {
+            guard method == "GET" else { return .error(405, "\(path) takes GET") }
+            return listing()
+        }
         let routes: [String: (Data, [String: String]) -> ExplorerResponse] = [
             "/api/run": run, "/api/regime": { b, _ in regime(b) }, "/api/maxmargin": { b, _ in maxMargin(b) },
         ]
         guard let route = routes[path] else { return .error(404, "no such endpoint: \(path)") }
         guard method == "POST" else { return .error(405, "\(path) takes POST with a JSON body") }
         return route(body, query)
+    }
+
+    /// `GET /api/registry`: the rules, losses and models of `registry`.
+    func listing() -> ExplorerResponse {
+        do { return .json(try JSONOutput.encode(RegistryListing(Self.registry))) } catch { return .error(500, "\(error)") }
     }
 
     // MARK: - /api/run
@@ -66,11 +84,14 @@ public struct ExplorerAPI: Sendable {
         guard rows <= Double(limits.maximumRows) else {
             return .error(413, "record: \(spec.record.text(clock: spec.clock)) would keep \(Int(rows)) states, more than the explorer's \(limits.maximumRows): record less often (log=N or a larger every=)")
         }
+        // The weights at each row, for the whole answer only, and only while they stay small (the page asks for d = 2).
+        let parameters = (try? spec.components(dimension: prepared.dataset.dimension))?.model.initialWeights.count ?? .max
+        let recordsWeights = part == nil && rows * Double(parameters) <= Double(limits.maximumWeightCells)
         let deadline = Date().addingTimeInterval(limits.maximumSeconds)
         let result: RunResult
         do {
             if spec.clock == .step {
-                let runner = try DiscreteRunner(spec: prepared.spec, dataset: prepared.dataset)
+                let runner = try DiscreteRunner(spec: prepared.spec, dataset: prepared.dataset, recordsWeights: recordsWeights)
                 let work = Self.work(steps: extent, examples: prepared.dataset.count, parameters: runner.model.initialWeights.count,
                                      rule: spec.rule.name)
                 guard work <= limits.maximumWork else {
@@ -80,7 +101,7 @@ public struct ExplorerAPI: Sendable {
                 guard state.status != .interrupted else { return Self.tooLong(limits) }
                 result = runner.result
             } else {
-                let runner = try FlowRunner(spec: prepared.spec, dataset: prepared.dataset)
+                let runner = try FlowRunner(spec: prepared.spec, dataset: prepared.dataset, recordsWeights: recordsWeights)
                 result = runner.run(shouldStop: { Date() >= deadline })
                 guard result.status != .interrupted else { return Self.tooLong(limits) }
             }
@@ -99,6 +120,8 @@ public struct ExplorerAPI: Sendable {
                 body.append(summary)
                 body.append(Data(#","trajectory_csv":"#.utf8))
                 body.append(try JSONEncoder().encode(csv))
+                body.append(Data(#","weights":"#.utf8))
+                body.append(recordsWeights ? try JSONEncoder().encode(result.rows.map { $0.weights ?? [] }) : Data("null".utf8))
                 body.append(Data("}\n".utf8))
                 return .json(body)
             }

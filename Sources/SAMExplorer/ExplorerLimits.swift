@@ -13,9 +13,12 @@ public struct ExplorerLimits: Sendable, Equatable {
     public var maximumRows: Int
     /// Estimated multiply-adds of a discrete run (steps x n x parameters x passes).
     public var maximumWork: Double
+    /// Rows x weights up to which `/api/run` answers the weights at each row (null beyond: the answer stays small).
+    public var maximumWeightCells: Int
 
-    /// The server's defaults: 5 s, 20,000 rows and 4e9 multiply-adds (a few seconds on one core).
-    public init(maximumSeconds: Double = 5, maximumRows: Int = 20_000, maximumWork: Double = 4e9) {
+    /// The server's defaults: 5 s, 20,000 rows, 4e9 multiply-adds (a few seconds on one core) and 200,000 weight cells.
+    public init(maximumSeconds: Double = 5, maximumRows: Int = 20_000, maximumWork: Double = 4e9, maximumWeightCells: Int = 200_000) {
+        self.maximumWeightCells = maximumWeightCells
         self.maximumSeconds = maximumSeconds
         self.maximumRows = maximumRows
         self.maximumWork = maximumWork

@@ -7,7 +7,7 @@ import SAMExplorer
 /// binary (no CDN, no network: it works offline).
 ///
 /// `GET /` is the page, `GET /assets/NAME` its scripts and styles, `POST /api/run`, `/api/regime` and
-/// `/api/maxmargin` the API. Each API request runs on Dispatch's global pool, so requests run concurrently on the
+/// `/api/maxmargin` and `GET /api/registry` the API. Each API request runs on Dispatch's global pool, so requests run concurrently on the
 /// cores while the event loops stay free; the API's limits (`ExplorerLimits`) keep one request from wedging the
 /// server. SIGINT and SIGTERM stop it gracefully (open requests finish first).
 public struct ExplorerServer: Sendable {
@@ -48,6 +48,9 @@ public struct ExplorerServer: Sendable {
                 let answer = await Self.compute { api.handle(method: "POST", path: path, query: query, body: body) }
                 return Self.response(answer)
             }
+            router.get(RouterPath(path)) { _, _ in Self.response(api.handle(method: "GET", path: path, body: Data())) }
+        }
+        for path in ExplorerAPI.readEndpoints {
             router.get(RouterPath(path)) { _, _ in Self.response(api.handle(method: "GET", path: path, body: Data())) }
         }
         let host = self.host

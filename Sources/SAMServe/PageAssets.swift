@@ -11,6 +11,8 @@ enum PageAssets {
     static func asset(named name: String) -> ExplorerResponse? {
         let assets: [String: (bytes: [UInt8], type: String)] = [
             "explorer.js": (PackageResources.explorer_js, "text/javascript; charset=utf-8"),
+            "plots.js": (PackageResources.plots_js, "text/javascript; charset=utf-8"),
+            "axes.js": (PackageResources.axes_js, "text/javascript; charset=utf-8"),
             "explorer.css": (PackageResources.explorer_css, "text/css; charset=utf-8"),
         ]
         return assets[name].map { ExplorerResponse(status: 200, contentType: $0.type, body: Data($0.bytes)) }

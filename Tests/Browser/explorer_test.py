@@ -219,10 +219,7 @@ class ExplorerBrowserTests(unittest.TestCase):
         self.assertEqual(self.page.cell("linf-sam", "limit"), "e2")
         for alpha1, limit in [(1.4, "e1"), (0.7, "e2"), (1.3, "e1")]:
             # Where beta = (alpha_1^2, 1.5^2) is drawn, from the page's axes (planeBox), then a real click there.
-            x, y = self.driver.execute_script(
-                "const b = planeBox, t = (v) => (b.f(v) - b.lo) / (b.hi - b.lo);"
-                "return [b.m + t(arguments[0]) * (b.W - 2 * b.m), b.H - b.m - t(arguments[1]) * (b.H - 2 * b.m)];",
-                alpha1 ** 2, 1.5 ** 2)
+            x, y = self.driver.execute_script("return [planeBox.px(arguments[0]), planeBox.py(arguments[1])];", alpha1 ** 2, 1.5 ** 2)
             s = p.click_plane(x, y)
             alpha = self.driver.execute_script("return state.alpha.slice();")
             self.assertAlmostEqual(alpha[0], alpha1, delta=0.1 * alpha1, msg="the click set alpha = %s" % alpha)
@@ -294,6 +291,177 @@ class ExplorerBrowserTests(unittest.TestCase):
                 spec = self.driver.execute_script("return spec(arguments[0]);", rule)
                 served = self.server.post("/api/run?part=summary", spec)
                 self.assertEqual(cli.stdout, served, "%s: the CLI's summary is not /api/run's" % line)
+
+    # MARK: - The registry's rules and their parameters (issue 16, part 2)
+
+    def registry(self):
+        with urllib.request.urlopen(self.server.url.rstrip("/") + "/api/registry", timeout=30) as answer:
+            return json.loads(answer.read())
+
+    def paths(self):
+        return self.driver.execute_script(
+            "return Object.fromEntries([...document.querySelectorAll('#plane path.trajectory')].map(e => [e.dataset.rule, e.getAttribute('d')]));")
+
+    def set_input(self, element_id, value):
+        """Types a value into a text field or picks it in a menu, then the change event a user's edit fires."""
+        return self.page.after(lambda: self.driver.execute_script(
+            "const e = document.getElementById(arguments[0]); e.value = arguments[1];"
+            "e.dispatchEvent(new Event('change', {bubbles: true}));", element_id, str(value)))
+
+    def test_every_rule_of_the_registry_is_offered_and_lp_sam_at_p_inf_is_linf_sam(self):
+        p = self.page
+        p.load("mu=2,1&rules=linf-sam,l2-sam,lp-sam&p=inf&dynamics=rescaled&extent=20&rho=1&depth=2&alpha=0.8,1.5")
+        offered = self.driver.execute_script("return [...document.getElementById('rules').options].map(o => [o.value, o.text]);")
+        self.assertEqual(offered, [[r["name"], r["display_name"]] for r in self.registry()["rules"]])
+        self.assertTrue({"asam", "lp-sam", "msam", "gsam"} <= {name for name, _ in offered})
+        # p = inf: the l-inf rule, bit for bit (the same drawn path), and the same limit, which Cor 3.5 predicts.
+        paths = self.paths()
+        self.assertEqual(paths["lp-sam"], paths["linf-sam"])
+        self.assertEqual(p.cell("lp-sam", "limit"), "e2")
+        self.assertEqual(p.cell("lp-sam", "limit"), p.cell("linf-sam", "limit"))
+        self.assertEqual(p.cell("lp-sam", "predicted"), "e2")
+        self.assertIn("--p inf", self.driver.find_element("id", "command").text)
+        # p = 2: l2-SAM's path instead.
+        self.set_input("param-p", "2")
+        paths = self.paths()
+        self.assertEqual(paths["lp-sam"], paths["l2-sam"])
+        self.assertNotEqual(paths["lp-sam"], paths["linf-sam"])
+        self.assertIn("p=2", self.driver.current_url)
+        self.assertNotBlank("lp-sam")
+
+    def test_every_rule_parameter_goes_into_the_spec_the_link_and_the_command(self):
+        p = self.page
+        names = [r["name"] for r in self.registry()["rules"]]
+        p.load("mu=1,2&rules=%s&dynamics=discrete&lr=0.05&extent=100&rho=0.3&alpha=0.5,0.5" % ",".join(names))
+        self.assertEqual(sorted(p.samlab()["limits"].keys()), sorted(names))
+        for key, value, flag in [("asam_eta", "0.05", "--asam-eta 0.05"), ("gsam_alpha", "0.3", "--gsam-alpha 0.3"),
+                                 ("m", "1", "--m 1"), ("msam_norm", "none", "--msam-norm none"), ("p", "3", "--p 3")]:
+            self.set_input("param-" + key, value)
+            self.assertIn(key + "=" + value, self.driver.current_url)
+            self.assertIn(flag, self.driver.find_element("id", "command").text)
+            owner = next(r["name"] for r in self.registry()["rules"] if any(q["key"] == key for q in r["parameters"]))
+            spec = self.driver.execute_script("return spec(arguments[0]);", owner)
+            self.assertEqual(str(spec[key]), value)
+        # The link reproduces the parameters.
+        link = self.driver.find_element("id", "share").get_attribute("href")
+        self.driver.get("about:blank")
+        self.driver.get(link)
+        p.wait(lambda s: s["redraws"] >= 1 and not s["busy"])
+        self.assertEqual(self.driver.find_element("id", "param-asam_eta").get_attribute("value"), "0.05")
+        self.assertEqual(self.driver.execute_script("return spec('msam');")["msam_norm"], "none")
+
+    def test_a_refused_rule_shows_the_servers_message_and_the_others_are_drawn(self):
+        p = self.page
+        p.load("mu=2,1&rules=linf-sam,lp-sam&p=1&dynamics=flow&extent=10&rho=0.5&alpha=0.8,1.5")
+        s = p.samlab()
+        refusals = self.driver.execute_script("return window.samlab.refusals;")
+        expected = json.loads(self.post_error({**self.driver.execute_script("return spec('lp-sam');")}))["error"]
+        self.assertEqual(refusals, {"lp-sam": expected})
+        self.assertIn("discontinuous", expected)
+        self.assertIn(expected, self.driver.find_element("id", "message").text)
+        self.assertEqual(p.cell("lp-sam", "status"), "refused")
+        self.assertIn("linf-sam", s["limits"])
+        self.assertIn("linf-sam", self.paths())
+        # Discrete, the same rule runs.
+        from selenium.webdriver.support.ui import Select
+        p.after(lambda: Select(self.driver.find_element("id", "dynamics")).select_by_value("discrete"))
+        self.assertEqual(self.driver.execute_script("return window.samlab.refusals;"), {})
+        self.assertIn("lp-sam", p.samlab()["limits"])
+
+    def post_error(self, spec):
+        """The body of /api/run's refusal of `spec` (an HTTP error)."""
+        import urllib.error
+        try:
+            self.server.post("/api/run", spec)
+        except urllib.error.HTTPError as e:
+            return e.read()
+        self.fail("the server ran %s" % spec)
+
+    # MARK: - The loss (issue 16, part 2)
+
+    def test_the_squared_loss_shows_mse_and_its_rescaled_flow_is_refused_with_the_reason(self):
+        p = self.page
+        p.load("mu=1,2&rules=gd,l2-sam&loss=squared&dynamics=discrete&lr=0.1&extent=400&rho=0.2&alpha=0.5,0.5")
+        losses = self.driver.execute_script("return [...document.getElementById('loss').options].map(o => o.value);")
+        self.assertEqual(losses, [l["name"] for l in self.registry()["losses"]])
+        for rule in ["gd", "l2-sam"]:
+            fit = p.cell(rule, "fit")
+            self.assertTrue(fit.startswith("mse "), fit)
+            summary = json.loads(self.server.post("/api/run?part=summary", self.driver.execute_script("return spec(arguments[0]);", rule)))
+            self.assertIsNone(summary["margin"])
+            self.assertAlmostEqual(float(fit.split()[1]), summary["mse"], delta=0.006 * abs(summary["mse"]) + 1e-12)
+            self.assertEqual(p.cell(rule, "predicted"), "")
+        self.assertIn("--loss squared", self.driver.find_element("id", "command").text)
+        self.assertIn("margin losses", self.driver.find_element("id", "regime-label").text)
+        # With the logistic loss the same column is the margin.
+        self.set_input("loss", "logistic")
+        self.assertTrue(p.cell("gd", "fit").startswith("margin "))
+        self.set_input("loss", "squared")
+        from selenium.webdriver.support.ui import Select
+        p.after(lambda: Select(self.driver.find_element("id", "dynamics")).select_by_value("rescaled"))
+        refusals = self.driver.execute_script("return window.samlab.refusals;")
+        self.assertEqual(sorted(refusals), ["gd", "l2-sam"])
+        shown = self.driver.find_element("id", "message").text
+        self.assertIn("rescaled", shown)
+        self.assertIn("squared loss has no scalar l'", shown)
+        self.assertNotBlank("squared")
+
+    # MARK: - The plane in weights (issue 16, part 3)
+
+    def first_point(self, rule):
+        """The first point of a rule's drawn trajectory, in the plane's coordinates (from the page's axes)."""
+        return self.driver.execute_script(
+            "const d = document.querySelector('#plane path.trajectory[data-rule=\"' + arguments[0] + '\"]').getAttribute('d');"
+            "const [x, y] = d.slice(1).split(/[L]/)[0].split(',').map(Number);"
+            "return [planeBox.fromPx(x), planeBox.fromPy(y)];", rule)
+
+    def test_the_weights_plane_starts_at_the_clicked_point(self):
+        p = self.page
+        for param in ["product", "signed"]:
+            p.load("mu=2,1&rules=gd,linf-sam&param=%s&plane=weights&dynamics=discrete&lr=0.1&extent=200&rho=0.5&depth=3&alpha=0.8,1.2" % param)
+            self.assertIn("weights", self.driver.find_element("id", "plane-caption").text)
+            for target in [(1.3, 0.6), (0.7, 1.1)]:
+                x, y = self.driver.execute_script("return [planeBox.px(arguments[0]), planeBox.py(arguments[1])];", *target)
+                p.click_plane(x, y)
+                alpha = self.driver.execute_script("return state.alpha.slice();")
+                for a, t in zip(alpha, target):
+                    self.assertAlmostEqual(a, t, delta=0.03 * t, msg="%s: the click at %s set alpha = %s" % (param, target, alpha))
+                for rule in ["gd", "linf-sam"]:
+                    first = self.first_point(rule)
+                    for f, a in zip(first, alpha):
+                        self.assertAlmostEqual(f, a, delta=0.01 * a, msg="%s %s: the path starts at %s, alpha = %s" % (param, rule, first, alpha))
+                # The server's weights: every layer at alpha at the start, and the path's end is its last row.
+                weights = json.loads(self.server.post("/api/run", self.driver.execute_script("return spec('gd');")))["weights"]
+                self.assertEqual(weights[0][:2], alpha)
+                self.assertEqual(weights[0][2:4], alpha)
+            self.assertNotBlank("weights-" + param)
+        # The beta plane of the product parametrization starts at alpha^L.
+        p.load("mu=2,1&rules=gd&plane=beta&dynamics=discrete&lr=0.1&extent=200&rho=0.5&depth=3&alpha=0.8,1.2")
+        for f, a in zip(self.first_point("gd"), [0.8 ** 3, 1.2 ** 3]):
+            self.assertAlmostEqual(f, a, delta=0.01 * a)
+
+    # MARK: - Axes (issue 16, part 4)
+
+    def labels(self, selector):
+        return self.driver.execute_script(
+            "return [...document.querySelectorAll(arguments[0])].map(e => { const b = e.getBBox(); return [e.textContent, b.x, b.x + b.width]; });", selector)
+
+    def test_tick_labels_do_not_crowd_are_not_clipped_and_are_distinct(self):
+        p = self.page
+        for fragment in ["mu=2,1&rules=linf-sam,l2-sam&dynamics=rescaled&extent=20&rho=1&depth=2&alpha=1.2,1.5",   # a blow-up
+                         "mu=2,1&rules=gd&dynamics=discrete&lr=0.1&extent=10&rho=1&depth=2&alpha=0.9,1.0",        # beta barely moves
+                         "mu=1,2&rules=gd,l2-sam&loss=squared&plane=weights&dynamics=discrete&lr=0.1&extent=400&alpha=0.5,0.5"]:
+            p.load(fragment)
+            for plot in ["plane", "series"]:
+                xs = sorted(self.labels("#%s .tick-x" % plot), key=lambda t: t[1])
+                ys = self.labels("#%s .tick-y" % plot)
+                self.assertGreaterEqual(len(ys), 2, "%s %s: %s" % (fragment, plot, ys))
+                for (a, _, a1), (b, b0, _) in zip(xs, xs[1:]):
+                    self.assertLess(a1 + 2, b0, "%s %s: x labels %r and %r overlap" % (fragment, plot, a, b))
+                for label, x0, _ in ys:
+                    self.assertGreaterEqual(x0, 0, "%s %s: y label %r clipped at x = %.1f" % (fragment, plot, label, x0))
+                texts = [t[0] for t in ys]
+                self.assertEqual(len(texts), len(set(texts)), "%s %s: repeated y labels %s" % (fragment, plot, texts))
 
     # MARK: - Live: slider move to redraw
 

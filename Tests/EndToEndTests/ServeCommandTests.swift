@@ -49,6 +49,16 @@ import Testing
         let script = try fetch(base.appendingPathComponent("assets/explorer.js"))
         #expect(script.status == 200 && script.type.hasPrefix("text/javascript") && script.data.count > 1000)
         #expect(try fetch(base.appendingPathComponent("assets/nothing.js")).status == 404)
+        // Every script the page loads is served.
+        let html = String(decoding: page.data, as: UTF8.self)
+        for name in ["axes.js", "plots.js", "explorer.js", "explorer.css"] {
+            #expect(html.contains("/assets/\(name)") && (try fetch(base.appendingPathComponent("assets/\(name)"))).status == 200, "\(name)")
+        }
+        // The registry the page's selectors are built from, on GET.
+        let registry = try fetch(base.appendingPathComponent("api/registry"))
+        #expect(registry.status == 200 && registry.type.hasPrefix("application/json"))
+        let rules = (try JSONSerialization.jsonObject(with: registry.data) as? [String: Any])?["rules"] as? [[String: Any]]
+        #expect(rules?.compactMap { $0["name"] as? String }.contains("gsam") == true)
         let run = try fetch(URL(string: "api/run?part=summary", relativeTo: base)!,
                             body: #"{"data": {"kind": "single", "mu": [1, 2]}, "lr": 0.1, "steps": 20}"#)
         #expect(run.status == 200)

@@ -17,6 +17,8 @@ public final class DiscreteRunner {
     let recordedSteps: [Int]
     /// Whether rows carry the full beta (off for very large d unless asked).
     public let recordsBeta: Bool
+    /// Whether recorded rows keep all the weights (`TrajectoryRow.weights`).
+    public let recordsWeights: Bool
     /// Measures each recorded row's sharpness when the spec asks for it (nil otherwise: rows cost what they did).
     public let sharpness: SharpnessProbe?
     /// What the run has produced so far (save it to checkpoint; `restore(_:)` continues from it).
@@ -26,8 +28,9 @@ public final class DiscreteRunner {
     static let replayInterval = 256
 
     /// A runner for a discrete spec on `dataset`: builds the rule, loss and model with `registry` and picks the fastest kernel (`forceGeneralKernel` picks the general one, for tests). A flow spec is an error.
+    /// `recordsWeights` keeps all the weights in every recorded row (`TrajectoryRow.weights`; off by default).
     public init(spec: RunSpec, dataset: Dataset, registry: Registry = .standard, recordsBeta: Bool? = nil,
-                forceGeneralKernel: Bool = false) throws(SpecError) {
+                recordsWeights: Bool = false, forceGeneralKernel: Bool = false) throws(SpecError) {
         let components = try spec.components(for: .step, dimension: dataset.dimension, registry: registry)
         let settings = spec.discrete!
         (self.spec, self.settings, self.dataset, model) = (spec, settings, dataset, components.model)
@@ -35,6 +38,7 @@ public final class DiscreteRunner {
                                     learningRate: settings.learningRate, registry: registry, forceGeneral: forceGeneralKernel)
         recordedSteps = spec.record.steps(total: settings.steps)
         self.recordsBeta = recordsBeta ?? (dataset.dimension <= 1000)
+        self.recordsWeights = recordsWeights
         sharpness = SharpnessProbe.forRun(spec, components: components, dataset: dataset)
         let initial = kernel.observe(includeBeta: false)
         state = DiscreteState(step: 0, weights: model.initialWeights, initialLogLoss: initial.logLoss, initialMargin: initial.margin.isFinite ? initial.margin : 0,
@@ -152,8 +156,10 @@ public final class DiscreteRunner {
 
     func makeRow(step: Int) -> TrajectoryRow {
         let o = kernel.observe(includeBeta: recordsBeta)
-        return TrajectoryRow(clock: Double(step), logLoss: o.logLoss, margin: o.margin, norm: o.norm, beta: o.beta,
-                             leader: 0, leaderAbsolute: 0, sharpness: sharpness?.measure(kernel.weights), mse: o.mse)
+        var row = TrajectoryRow(clock: Double(step), logLoss: o.logLoss, margin: o.margin, norm: o.norm, beta: o.beta,
+                                leader: 0, leaderAbsolute: 0, sharpness: sharpness?.measure(kernel.weights), mse: o.mse)
+        if recordsWeights { row.weights = kernel.weights }
+        return row
     }
 
     /// beta and the observables of the current state.

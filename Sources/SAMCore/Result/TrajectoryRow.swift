@@ -19,6 +19,9 @@ public struct TrajectoryRow: Equatable, Sendable {
     public var sharpness: SharpnessRecord?
     /// The mean squared error of a regression loss (`SquaredLoss`), nil for a margin loss.
     public var mse: Double?
+    /// All the weights, layer-major (as `Model.initialWeights`), when the runner was asked to record them
+    /// (`recordsWeights`; the explorer's weights plane). Not written to `trajectory.csv` nor to checkpoints.
+    public var weights: [Double]?
 
     /// A row from its values.
     public init(clock: Double, logLoss: Double, margin: Double, norm: Double, beta: [Double]?, leader: Int, leaderAbsolute: Int,

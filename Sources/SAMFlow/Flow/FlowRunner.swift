@@ -19,12 +19,16 @@ public final class FlowRunner {
     let field: FlowField
     /// Measures each recorded row's sharpness after the solve, when the spec asks for it.
     let sharpness: SharpnessProbe?
+    /// Whether recorded rows keep all the weights (`TrajectoryRow.weights`).
+    public let recordsWeights: Bool
 
     /// Restarts (events handled) before the run is declared stalled.
     static let maximumSegments = 100_000
 
     /// A runner for a flow spec on `dataset`, with `registry`'s rules, losses and models. A discrete spec, or a blow-up norm not above the initial ||w||_2, is an error.
-    public init(spec: RunSpec, dataset: Dataset, registry: Registry = .standard) throws(SpecError) {
+    /// `recordsWeights` keeps all the weights in every recorded row (`TrajectoryRow.weights`; off by default).
+    public init(spec: RunSpec, dataset: Dataset, registry: Registry = .standard, recordsWeights: Bool = false) throws(SpecError) {
+        self.recordsWeights = recordsWeights
         let components = try spec.components(for: .time, dimension: dataset.dimension, registry: registry)
         let settings = spec.flow!
         (self.spec, self.settings, self.dataset, model) = (spec, settings, dataset, components.model)
@@ -217,8 +221,10 @@ public final class FlowRunner {
         let rows: [TrajectoryRow] = samples.compactMap { tau, s, held in
             guard let (o, v) = field.observe(s, held: held) else { return nil }
             let l = Self.leaders(beta: o.beta!, velocity: v)
-            return TrajectoryRow(clock: flowTime(tau), logLoss: o.logLoss, margin: o.margin, norm: o.norm, beta: o.beta,
-                                 leader: l.relative, leaderAbsolute: l.absolute, sharpness: sharpness?.measure(s), mse: o.mse)
+            var row = TrajectoryRow(clock: flowTime(tau), logLoss: o.logLoss, margin: o.margin, norm: o.norm, beta: o.beta,
+                                    leader: l.relative, leaderAbsolute: l.absolute, sharpness: sharpness?.measure(s), mse: o.mse)
+            if recordsWeights { row.weights = s }
+            return row
         }
         statistics.segments = segments
         let last = rows.last

@@ -1,32 +1,54 @@
 // SAMLab explorer: the page's state lives in the URL (a share link reproduces the view); every change posts the
-// runs to /api/run and redraws. No libraries, no network beyond this server.
+// runs to /api/run and redraws (plots.js). The rules, their parameters and the losses come from the library's
+// registry (GET /api/registry), not from this file. No libraries, no network beyond this server.
 "use strict";
 
-const RULE_NAMES = { "gd": "GD", "linf-sam": "ℓ∞-SAM", "l2-sam": "ℓ₂-SAM", "usam": "USAM" };
-const COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"];
 const $ = (id) => document.getElementById(id);
-const state = { mu: [1, 2], rules: ["gd", "linf-sam", "l2-sam"], param: "product", dynamics: "discrete",
-                depth: 2, rho: 1, lr: 0.1, extent: 400, alpha: [0.5, 0.5] };
+const state = { mu: [1, 2], rules: ["gd", "linf-sam", "l2-sam"], param: "product", loss: "logistic", dynamics: "discrete",
+                depth: 2, rho: 1, lr: 0.1, extent: 400, alpha: [0.5, 0.5], plane: "beta", params: {} };
 // For tests and measurements: lastRedrawMs is the time from the input event (a slider moved, a click) to the first
-// frame after the redraw, fetches included; busy is true while runs are in flight.
-window.samlab = { lastRedrawMs: null, redraws: 0, busy: false, limits: {}, leaders: {} };
+// frame after the redraw, fetches included; busy is true while runs are in flight; refusals holds the server's
+// one-line message for each rule whose run it refused.
+window.samlab = { lastRedrawMs: null, redraws: 0, busy: false, limits: {}, leaders: {}, refusals: {} };
+/// GET /api/registry: {rules: [{name, display_name, summary, parameters: [...]}], losses: [...], models: [...]}.
+let registry = { rules: [], losses: [], models: [] };
+
+function ruleEntry(name) { return registry.rules.find((r) => r.name === name); }
+function ruleName(name) { return ruleEntry(name)?.display_name ?? name; }
+function ruleIndex(name) { return Math.max(0, registry.rules.findIndex((r) => r.name === name)); }
+function lossEntry() { return registry.losses.find((l) => l.name === state.loss) ?? { name: state.loss, margin_loss: true }; }
+/// The value of a rule parameter: as set on the page (a number or a name, as typed), or the registry's default.
+function paramValue(p) { return state.params[p.key] ?? String(p.default); }
+/// A parameter value as JSON holds it: a number, or a name ("inf", "n", "l2").
+function paramJSON(value) { return value.trim() !== "" && Number.isFinite(Number(value)) ? Number(value) : value.trim(); }
+/// ℓ∞-SAM, or ℓp-SAM at p = inf (the same rule, bit for bit): the rules Cor 3.5 predicts the limit of.
+function isLInf(rule) {
+  const p = rule === "lp-sam" ? ruleEntry(rule)?.parameters.find((q) => q.key === "p") : null;
+  return rule === "linf-sam" || (p != null && ["inf", "Infinity"].includes(paramValue(p)));
+}
 
 // MARK: - State and URL
+
+/// Every key a share link may hold besides the rule parameters (links of older pages hold a subset: the rest keep
+/// their defaults).
+const URL_KEYS = ["mu", "rules", "param", "loss", "dynamics", "depth", "rho", "lr", "extent", "alpha", "plane"];
 
 function readURL() {
   const q = new URLSearchParams(location.hash.slice(1));
   const numbers = (s) => s.split(",").map(Number).filter((x) => Number.isFinite(x));
   if (q.has("mu")) state.mu = numbers(q.get("mu"));
-  if (q.has("rules")) state.rules = q.get("rules").split(",").filter((r) => r in RULE_NAMES);
-  for (const key of ["param", "dynamics"]) if (q.has(key)) state[key] = q.get(key);
+  if (q.has("rules")) state.rules = q.get("rules").split(",").filter((r) => ruleEntry(r));
+  for (const key of ["param", "dynamics", "loss", "plane"]) if (q.has(key)) state[key] = q.get(key);
   for (const key of ["depth", "rho", "lr", "extent"]) if (q.has(key) && Number.isFinite(Number(q.get(key)))) state[key] = Number(q.get(key));
   if (q.has("alpha")) state.alpha = numbers(q.get("alpha"));
+  for (const p of registry.rules.flatMap((r) => r.parameters)) if (q.has(p.key)) state.params[p.key] = q.get(p.key);
   fitAlpha();
 }
 
 function writeURL() {
-  const q = new URLSearchParams({ mu: state.mu.join(","), rules: state.rules.join(","), param: state.param,
-    dynamics: state.dynamics, depth: state.depth, rho: state.rho, lr: state.lr, extent: state.extent, alpha: state.alpha.join(",") });
+  const q = new URLSearchParams({ mu: state.mu.join(","), rules: state.rules.join(","), param: state.param, loss: state.loss,
+    dynamics: state.dynamics, depth: state.depth, rho: state.rho, lr: state.lr, extent: state.extent, alpha: state.alpha.join(","), plane: state.plane });
+  for (const [key, value] of Object.entries(state.params)) q.set(key, value);
   history.replaceState(null, "", "#" + q.toString());
   $("share").href = location.href;
 }
@@ -39,15 +61,65 @@ function fitAlpha() {
 
 // MARK: - Controls
 
+/// The rule and loss selectors, from the registry.
+function buildSelectors() {
+  const rules = $("rules");
+  rules.innerHTML = "";
+  for (const r of registry.rules) {
+    const o = new Option(r.display_name, r.name);
+    o.title = `${r.name}: ${r.summary}`;
+    rules.add(o);
+  }
+  rules.size = registry.rules.length;
+  const losses = $("loss");
+  losses.innerHTML = "";
+  for (const l of registry.losses) {
+    const o = new Option(`${l.name} (${l.summary})`, l.name);
+    o.title = l.margin_loss ? "a margin loss" : "a regression loss: mse in place of margins, no rescaled flow";
+    losses.add(o);
+  }
+}
+
+/// One input per parameter of the rules shown (a menu for a choice; a text field otherwise, which takes the
+/// parameter's names such as "inf" as well as numbers).
+function syncParameterInputs() {
+  const box = $("rule-params"), shown = state.rules.flatMap((r) => (ruleEntry(r)?.parameters ?? []).map((p) => [r, p]));
+  const key = shown.map(([r, p]) => r + "/" + p.key).join(",");
+  if (box.dataset.key !== key) {
+    box.dataset.key = key;
+    box.innerHTML = "";
+    for (const [rule, p] of shown) {
+      const label = document.createElement("label");
+      label.title = p.summary;
+      label.textContent = `${p.key} (${ruleName(rule)}) `;
+      let input;
+      if (p.choice) {
+        input = document.createElement("select");
+        for (const name of p.names) input.add(new Option(name, name));
+      } else {
+        input = document.createElement("input");
+        input.size = 6;
+      }
+      input.id = "param-" + p.key;
+      input.addEventListener("change", (e) => { state.params[p.key] = e.target.value.trim(); changed(e.timeStamp); });
+      label.appendChild(input);
+      box.appendChild(label);
+    }
+  }
+  for (const [, p] of shown) $("param-" + p.key).value = paramValue(p);
+}
+
 function syncControls() {
   $("mu").value = state.mu.join(",");
   for (const o of $("rules").options) o.selected = state.rules.includes(o.value);
-  $("param").value = state.param;
-  $("dynamics").value = state.dynamics;
+  for (const key of ["param", "loss", "dynamics"]) $(key).value = state[key];
+  $("plane-kind").value = state.plane;
   for (const key of ["depth", "rho", "lr", "extent"]) { $(key).value = state[key]; }
   $("lr").disabled = state.dynamics !== "discrete";
   $("extent").max = state.dynamics === "discrete" ? 5000 : 200;
   $("extent").step = state.dynamics === "discrete" ? 10 : 0.5;
+  $("plane-kind").disabled = state.mu.length < 2;
+  syncParameterInputs();
   const box = $("alphas");
   if (box.children.length !== state.alpha.length) {
     box.innerHTML = "";
@@ -63,6 +135,10 @@ function syncControls() {
     const out = input.parentElement.querySelector("output");
     if (out) out.textContent = Number(input.value).toPrecision(3).replace(/\.?0+$/, "");
   }
+  const weights = state.plane === "weights";
+  $("plane-caption").textContent = weights
+    ? `Phase plane in weights: ${state.param === "signed" ? "(u₁, u₂), the u layer of β = u^L − v^L (v starts equal to u, so β starts at 0)" : "((w₁)₁, (w₁)₂), the first layer of β = ∏ w_l"}, the server's weights at each recorded state. Every layer starts at α, so a click sets α to the clicked point and the trajectories start there; dashed: α_j = ρ.`
+    : `Phase plane of (β₁, β₂): trajectories from the init (click to move it${state.param === "signed" ? "; signed: β starts at 0, click in the weights plane" : ""}); dashed: α_j = ρ.`;
 }
 
 function bindControls() {
@@ -72,7 +148,8 @@ function bindControls() {
     state.mu = mu; fitAlpha(); changed(e.timeStamp);
   });
   $("rules").addEventListener("change", (e) => { state.rules = [...e.target.selectedOptions].map((o) => o.value); changed(); });
-  $("param").addEventListener("change", (e) => { state.param = e.target.value; changed(); });
+  for (const key of ["param", "loss"]) $(key).addEventListener("change", (e) => { state[key] = e.target.value; changed(); });
+  $("plane-kind").addEventListener("change", (e) => { state.plane = e.target.value; changed(e.timeStamp); });
   $("dynamics").addEventListener("change", (e) => {
     state.dynamics = e.target.value;
     state.extent = state.dynamics === "discrete" ? 400 : (state.dynamics === "rescaled" ? 20 : 50);
@@ -89,7 +166,8 @@ function message(text) { $("message").textContent = text; }
 
 function spec(rule) {
   const s = { data: { kind: "single", mu: state.mu }, optimizer: rule, rho: state.rho, depth: state.depth,
-              param: state.param, alpha: state.alpha };
+              param: state.param, alpha: state.alpha, loss: state.loss };
+  for (const p of ruleEntry(rule)?.parameters ?? []) s[p.key] = paramJSON(paramValue(p));
   if (state.dynamics === "discrete") {
     s.lr = state.lr; s.steps = Math.round(state.extent);
     s.record = "every=" + Math.max(1, Math.ceil(s.steps / 1000));
@@ -99,9 +177,12 @@ function spec(rule) {
   return s;
 }
 
+/// The `samlab train` / `samlab flow` line of a rule's spec (a rule parameter's key is its flag, with dashes).
 function command(rule) {
   const s = spec(rule), parts = [state.dynamics === "discrete" ? "samlab train" : "samlab flow", `--mu ${state.mu.join(",")}`,
-    `--optimizer ${rule}`, `--rho ${state.rho}`, `--depth ${state.depth}`, `--param ${state.param}`, `--alpha ${state.alpha.join(",")}`];
+    `--optimizer ${rule}`, `--rho ${state.rho}`, `--depth ${state.depth}`, `--param ${state.param}`, `--alpha ${state.alpha.join(",")}`,
+    `--loss ${state.loss}`];
+  for (const p of ruleEntry(rule)?.parameters ?? []) parts.push(`--${p.key.replace(/_/g, "-")} ${s[p.key]}`);
   if (state.dynamics === "discrete") parts.push(`--lr ${s.lr}`, `--steps ${s.steps}`);
   else { parts.push(`--time ${s.time}`); if (s.rescaled) parts.push("--rescaled"); }
   parts.push(`--record ${s.record}`);
@@ -117,9 +198,14 @@ function parseCSV(text) {
   });
 }
 
+/// A refusal of the server (HTTP 400 or 413): its one-line message, shown on the page for that rule.
+class Refusal extends Error {}
+
 let generation = 0, controller = null;
 /// Posts the runs of the current state and redraws; `since` is the input event's time stamp (performance.now()'s
-/// clock), so that lastRedrawMs covers everything from the user's move to the drawn frame.
+/// clock), so that lastRedrawMs covers everything from the user's move to the drawn frame. A rule whose run the
+/// server refuses (lp-sam p = 1 as a flow, the squared loss's rescaled flow) is listed with the server's message;
+/// the others are drawn.
 async function changed(since) {
   writeURL();
   syncControls();
@@ -130,14 +216,22 @@ async function changed(since) {
   controller = new AbortController();
   try {
     const post = (path, body) => fetch(path, { method: "POST", body: JSON.stringify(body), signal: controller.signal })
-      .then(async (r) => { const j = await r.json(); if (!r.ok) throw new Error(j.error); return j; });
+      .then(async (r) => {
+        const j = await r.json();
+        if (r.status === 400 || r.status === 413) throw new Refusal(j.error);
+        if (!r.ok) throw new Error(j.error);
+        return j;
+      });
+    const run = (rule) => post("/api/run", spec(rule))
+      .then((j) => ({ rule, summary: j.summary, rows: parseCSV(j.trajectory_csv), weights: j.weights }))
+      .catch((error) => { if (error instanceof Refusal) return { rule, refused: error.message }; throw error; });
     // The runs and the regime's thresholds in parallel; the thresholds depend on μ and ρ only, so an α move reuses them.
-    const [runs, regime] = await Promise.all([
-      Promise.all(state.rules.map((rule) => post("/api/run", spec(rule)).then((j) => ({ rule, summary: j.summary, rows: parseCSV(j.trajectory_csv) })))),
-      thresholds(post)]);
+    const [results, regime] = await Promise.all([Promise.all(state.rules.map(run)), thresholds(post)]);
     if (mine !== generation) return;
-    message("");
-    draw(runs, regime);
+    const refused = results.filter((r) => r.refused);
+    window.samlab.refusals = Object.fromEntries(refused.map((r) => [r.rule, r.refused]));
+    message(refused.map((r) => `${ruleName(r.rule)} refused: ${r.refused}`).join("\n"));
+    draw(results.filter((r) => !r.refused), regime, refused);
     await new Promise((resolve) => requestAnimationFrame(() => resolve()));
     if (mine !== generation) return;
     window.samlab.lastRedrawMs = performance.now() - started;
@@ -161,28 +255,7 @@ async function thresholds(post) {
   return value;
 }
 
-/// The regime of α (THEORY.md §3, RegimeReport.regime): collapse below α_c, major-first from α* on, minor-first
-/// between them (undefined when α* is).
-function regimeOf(alpha, regime) {
-  if (alpha < regime.alpha_c) return "collapse";
-  if (regime.alpha_star == null) return `undefined (${regime.measure} growth at beta = 0)`;
-  return alpha >= regime.alpha_star ? "major-first" : "minor-first";
-}
-
-// MARK: - Drawing
-
-function svg(tag, attributes, parent) {
-  const e = document.createElementNS("http://www.w3.org/2000/svg", tag);
-  for (const [k, v] of Object.entries(attributes)) e.setAttribute(k, v);
-  if (parent) parent.appendChild(e);
-  return e;
-}
-
-function text(parent, x, y, content, extra = {}) {
-  const t = svg("text", { x, y, "font-size": 11, ...extra }, parent);
-  t.textContent = content;
-  return t;
-}
+// MARK: - Table
 
 function limitOf(run) {
   const b = run.summary.beta, norm = Math.hypot(...b);
@@ -200,156 +273,52 @@ function shortened(sequence) {
   return parts.length <= 9 ? sequence : `${parts.slice(0, 4).join(" → ")} → … → ${parts.slice(-3).join(" → ")} (${parts.length} leaders)`;
 }
 
-let planeBox = null;
-function draw(runs, regime) {
+/// The fit column: the final margin min_n y_n <β, x_n> of a margin loss, or the mse of a regression loss (issue 13:
+/// its summary has mse, and null margins).
+function fitOf(run) {
+  const s = run.summary;
+  if (s.mse != null) return `mse ${shortNumber(s.mse)}`;
+  return s.margin != null ? `margin ${shortNumber(s.margin)}` : "";
+}
+
+function draw(runs, regime, refused) {
   drawPlane(runs);
   drawSeries(runs[0]);
   drawRegime(regime);
   const body = $("limits").querySelector("tbody");
   body.innerHTML = "";
-  window.samlab.limits = {}; window.samlab.leaders = {};
+  window.samlab.limits = {}; window.samlab.leaders = {}; window.samlab.fits = {};
   for (const run of runs) {
-    const limit = limitOf(run), leaders = leaderSequence(run);
-    window.samlab.limits[run.rule] = limit; window.samlab.leaders[run.rule] = leaders;
+    const limit = limitOf(run), leaders = leaderSequence(run), fit = fitOf(run);
+    window.samlab.limits[run.rule] = limit; window.samlab.leaders[run.rule] = leaders; window.samlab.fits[run.rule] = fit;
     const tr = document.createElement("tr");
     tr.dataset.rule = run.rule;
-    const predicted = run.rule === "linf-sam" && state.depth >= 2 && state.param === "product" ? predictedLInf(state.alpha) : "";
-    tr.innerHTML = `<td>${RULE_NAMES[run.rule]}</td><td class="status">${run.summary.status}</td><td class="limit">${limit}</td><td class="predicted">${predicted}</td><td class="leaders">${shortened(leaders)}</td>`;
+    const predicted = isLInf(run.rule) && lossEntry().margin_loss && state.depth >= 2 && state.param === "product" ? predictedLInf(state.alpha) : "";
+    tr.innerHTML = `<td>${ruleName(run.rule)}</td><td class="status">${run.summary.status}</td><td class="fit">${fit}</td><td class="limit">${limit}</td><td class="predicted">${predicted}</td><td class="leaders">${shortened(leaders)}</td>`;
+    body.appendChild(tr);
+  }
+  for (const r of refused) {
+    const tr = document.createElement("tr");
+    tr.dataset.rule = r.rule;
+    tr.className = "refused";
+    tr.innerHTML = `<td>${ruleName(r.rule)}</td><td class="status">refused</td><td class="reason" colspan="4"></td>`;
+    tr.querySelector(".reason").textContent = r.refused;
     body.appendChild(tr);
   }
 }
 
-/// ℓ∞-SAM's predicted limit from α (Cor 3.5, THEORY.md §3.3, §4.10): e_{j*} with j* = argmax over α_j > ρ of
-/// μ_j (α_j − ρ)^(L−2); with no α_j > ρ, β → 0 at even L and stays bounded (→ ρ^L) at odd L.
-function predictedLInf(alpha) {
-  let best = -1, value = -Infinity;
-  alpha.forEach((a, j) => {
-    if (a > state.rho) {
-      const v = state.mu[j] * Math.pow(a - state.rho, state.depth - 2);
-      if (v > value) { value = v; best = j; }
-    }
-  });
-  if (best >= 0) return `e${best + 1}`;
-  return state.depth % 2 === 0 ? "0" : "bounded";
-}
-
-const LIMIT_COLORS = { e1: "#56B4E9", e2: "#E69F00", e3: "#009E73", e4: "#CC79A7", e5: "#F0E442", e6: "#0072B2", "0": "#999999", bounded: "#bbbbbb" };
-
-function drawPlane(runs) {
-  const plane = $("plane"), W = 460, H = 460, m = 44;
-  plane.innerHTML = "";
-  const points = runs.flatMap((r) => r.rows.map((row) => [row.beta_1, row.beta_2 ?? 0]))
-    .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
-  const edge = Math.pow(state.rho, state.depth);
-  const init = state.alpha.map((a) => Math.pow(a, state.depth));
-  const all = points.flat().concat([edge, init[0], init[1] ?? init[0]]).filter((v) => v > 0);
-  // Log axes when β spans more than two decades (a rescaled flow's blow-up), linear ones otherwise.
-  const log = all.length > 0 && points.every(([x, y]) => x > 0 && y > 0) && Math.max(...all) / Math.min(...all) > 100;
-  const f = log ? Math.log10 : (v) => v, inv = log ? (v) => Math.pow(10, v) : (v) => v;
-  const values = (log ? all : points.flat().concat([0, edge * 1.5, ...init])).map(f);
-  const lo0 = Math.max(Math.min(...values), log ? Math.max(...values) - 40 : -Infinity), hi0 = Math.max(...values);
-  const span = hi0 - lo0 || 1;
-  planeBox = { lo: lo0 - 0.05 * span, hi: hi0 + 0.05 * span, W, H, m, f, inv, log };
-  const px = (x) => m + (f(x) - planeBox.lo) / (planeBox.hi - planeBox.lo) * (W - 2 * m);
-  const py = (y) => H - m - (f(y) - planeBox.lo) / (planeBox.hi - planeBox.lo) * (H - 2 * m);
-  // The predicted ℓ∞-SAM limit of each init in view, shaded (when ℓ∞-SAM is shown, d = 2, product parametrization).
-  if (state.rules.includes("linf-sam") && state.mu.length === 2 && state.param === "product" && state.depth >= 2) {
-    const cells = 46, size = (W - 2 * m) / cells;
-    const shade = svg("g", { class: "predicted", opacity: 0.22 }, plane);
-    for (let i = 0; i < cells; i++) for (let k = 0; k < cells; k++) {
-      const b1 = inv(planeBox.lo + (i + 0.5) / cells * (planeBox.hi - planeBox.lo));
-      const b2 = inv(planeBox.lo + (k + 0.5) / cells * (planeBox.hi - planeBox.lo));
-      if (!(b1 > 0 && b2 > 0)) continue;
-      const limit = predictedLInf([Math.pow(b1, 1 / state.depth), Math.pow(b2, 1 / state.depth)]);
-      svg("rect", { x: m + i * size, y: H - m - (k + 1) * size, width: size + 0.3, height: size + 0.3, fill: LIMIT_COLORS[limit], "data-limit": limit }, shade);
-    }
-    const keys = [...new Set([...shade.children].map((c) => c.dataset.limit))];
-    keys.forEach((key, n) => {
-      svg("rect", { x: m + 6, y: m + 6 + 14 * n, width: 10, height: 10, fill: LIMIT_COLORS[key], opacity: 0.5 }, plane);
-      text(plane, m + 20, m + 15 + 14 * n, `ℓ∞-SAM → ${key === "bounded" ? "bounded" : key === "0" ? "0" : "e" + key.slice(1)}`);
-    });
+/// Loads the registry, then the view of the URL.
+async function start() {
+  try {
+    registry = await fetch("/api/registry").then((r) => r.json());
+  } catch (error) {
+    message("could not read /api/registry: " + error.message);
+    return;
   }
-  const axis = svg("g", { class: "axis" }, plane);
-  svg("rect", { x: m, y: m, width: W - 2 * m, height: H - 2 * m, fill: "none", stroke: "#333" }, axis);
-  text(axis, W / 2, H - 8, log ? "β₁ (log scale)" : "β₁", { "text-anchor": "middle" });
-  text(axis, 12, H / 2, log ? "β₂ (log)" : "β₂", { "text-anchor": "middle", transform: `rotate(-90 12 ${H / 2})` });
-  for (let k = 0; k <= 4; k++) {
-    const v = planeBox.lo + k / 4 * (planeBox.hi - planeBox.lo);
-    const label = log ? `1e${v.toFixed(1).replace(/\.0$/, "")}` : inv(v).toPrecision(2);
-    text(axis, m + k / 4 * (W - 2 * m), H - m + 14, label, { "text-anchor": "middle" });
-    text(axis, m - 4, H - m - k / 4 * (H - 2 * m) + 4, label, { "text-anchor": "end" });
-  }
-  // α_j = ρ, in β: β_j = ρ^L (product parametrization).
-  svg("line", { x1: px(edge), x2: px(edge), y1: m, y2: H - m, stroke: "#555", "stroke-dasharray": "4 3", class: "alpha-rho" }, plane);
-  svg("line", { x1: m, x2: W - m, y1: py(edge), y2: py(edge), stroke: "#555", "stroke-dasharray": "4 3", class: "alpha-rho" }, plane);
-  text(plane, px(edge) + 3, H - m - 4, "α₁ = ρ", { fill: "#555" });
-  text(plane, W - m - 3, py(edge) - 3, "α₂ = ρ", { fill: "#555", "text-anchor": "end" });
-  runs.forEach((run, k) => {
-    const d = run.rows.filter((r) => Number.isFinite(r.beta_1) && Number.isFinite(r.beta_2 ?? 0) && (!log || (r.beta_1 > 0 && r.beta_2 > 0)))
-      .map((r, i) => `${i ? "L" : "M"}${px(r.beta_1).toFixed(1)},${py(r.beta_2 ?? 0).toFixed(1)}`).join("");
-    svg("path", { d, fill: "none", stroke: COLORS[k], "stroke-width": 2, "stroke-dasharray": ["", "6 3", "2 2", "8 3 2 3"][k % 4], class: "trajectory", "data-rule": run.rule }, plane);
-    text(plane, W - m - 4, m + 14 + 14 * k, RULE_NAMES[run.rule], { fill: COLORS[k], "text-anchor": "end", "font-weight": "bold" });
-  });
-  svg("circle", { cx: px(init[0]), cy: py(init[1] ?? init[0]), r: 4.5, fill: "#111", class: "init" }, plane);
+  buildSelectors();
+  readURL();
+  bindControls();
+  changed();
 }
 
-function clickPlane(event) {
-  if (!planeBox) return;
-  const r = $("plane").getBoundingClientRect(), { lo, hi, W, H, m, inv } = planeBox;
-  const x = inv(lo + (event.clientX - r.left - m) / (W - 2 * m) * (hi - lo));
-  const y = inv(lo + (H - m - (event.clientY - r.top)) / (H - 2 * m) * (hi - lo));
-  if (!(x > 0 && y > 0)) return;
-  state.alpha[0] = Number(Math.pow(x, 1 / state.depth).toPrecision(3));
-  if (state.alpha.length > 1) state.alpha[1] = Number(Math.pow(y, 1 / state.depth).toPrecision(3));
-  changed(event.timeStamp);
-}
-
-function drawSeries(run) {
-  const plot = $("series"), W = 560, H = 320, m = 44;
-  plot.innerHTML = "";
-  if (!run) return;
-  const clock = run.rows[0].step !== undefined ? "step" : "time";
-  const d = state.mu.length, rows = run.rows;
-  const t = rows.map((r) => r[clock]);
-  const values = rows.flatMap((r) => [...Array(d).keys()].map((j) => Math.abs(r[`beta_${j + 1}`]))).filter((v) => v > 0 && Number.isFinite(v));
-  const top = Math.log10(Math.max(...values)), bottom = Math.max(Math.log10(Math.min(...values)), top - 30);
-  const tx = (v) => m + (v - t[0]) / ((t[t.length - 1] - t[0]) || 1) * (W - 2 * m);
-  const ty = (v) => H - m - (Math.log10(v) - bottom) / ((top - bottom) || 1) * (H - 2 * m);
-  // Leader bands.
-  for (let i = 0; i + 1 < rows.length; i++) {
-    const leader = rows[i].leader;
-    if (leader > 0) svg("rect", { x: tx(t[i]), y: m, width: Math.max(tx(t[i + 1]) - tx(t[i]), 0.5), height: H - 2 * m, fill: COLORS[(leader - 1) % 6], opacity: 0.12 }, plot);
-  }
-  for (let j = 0; j < d; j++) {
-    const path = rows.map((r, i) => [tx(t[i]), Math.abs(r[`beta_${j + 1}`])]).filter(([, v]) => v > 0 && Number.isFinite(v))
-      .map(([x, v], i) => `${i ? "L" : "M"}${x.toFixed(1)},${Math.max(ty(v), m).toFixed(1)}`).join("");
-    svg("path", { d: path, fill: "none", stroke: COLORS[j % 6], "stroke-width": 1.5 }, plot);
-    text(plot, W - m + 4, m + 12 * j + 10, `β${j + 1}`, { fill: COLORS[j % 6] });
-  }
-  const axis = svg("g", { class: "axis" }, plot);
-  svg("rect", { x: m, y: m, width: W - 2 * m, height: H - 2 * m, fill: "none", stroke: "#333" }, axis);
-  text(axis, W / 2, H - 8, `${clock === "step" ? "step k" : (state.dynamics === "rescaled" ? "rescaled time s" : "time t")} (${RULE_NAMES[run.rule]})`, { "text-anchor": "middle" });
-  text(axis, m - 4, m + 4, `1e${Math.round(top)}`, { "text-anchor": "end" });
-  text(axis, m - 4, H - m, `1e${Math.round(bottom)}`, { "text-anchor": "end" });
-}
-
-function drawRegime(regime) {
-  const plot = $("regime"), W = 560, H = 90, m = 30;
-  plot.innerHTML = "";
-  if (!regime) { text(plot, 10, 40, "regime: only for positive μ and α"); return; }
-  const marks = [...regime.c.map((c, i) => [c, `c${i + 1}`]), [regime.alpha_c, "α_c"]];
-  if (regime.alpha_star != null) marks.push([regime.alpha_star, "α*"]);
-  const alpha = state.alpha[0], hi = Math.max(...marks.map((x) => x[0]), alpha) * 1.15;
-  const x = (v) => m + v / hi * (W - 2 * m);
-  svg("line", { x1: m, x2: W - m, y1: 45, y2: 45, stroke: "#333" }, plot);
-  marks.forEach(([v, name], k) => {
-    svg("line", { x1: x(v), x2: x(v), y1: 38, y2: 52, stroke: name.startsWith("c") ? "#777" : "#111" }, plot);
-    text(plot, x(v), k % 2 ? 66 : 32, name, { "text-anchor": "middle" });
-  });
-  svg("circle", { cx: x(alpha), cy: 45, r: 5, fill: "#D55E00" }, plot);
-  text(plot, W - m, 84, `α₁ = ${alpha}: ${regimeOf(alpha, regime)}`, { "text-anchor": "end", id: "regime-label" });
-}
-
-readURL();
-bindControls();
-changed();
+start();
