@@ -52,7 +52,8 @@ import Testing
         // Every script the page loads is served.
         let html = String(decoding: page.data, as: UTF8.self)
         for name in ["axes.js", "plots.js", "explorer.js", "explorer.css"] {
-            #expect(html.contains("/assets/\(name)") && (try fetch(base.appendingPathComponent("assets/\(name)"))).status == 200, "\(name)")
+            let asset = try fetch(base.appendingPathComponent("assets/\(name)"))
+            #expect(html.contains("/assets/\(name)") && asset.status == 200, "\(name)")
         }
         // The registry the page's selectors are built from, on GET.
         let registry = try fetch(base.appendingPathComponent("api/registry"))

@@ -133,7 +133,7 @@ function syncControls() {
   state.alpha.forEach((a, j) => { const input = $("alpha" + (j + 1)); input.value = a; });
   for (const input of document.querySelectorAll("#controls input[type=range]")) {
     const out = input.parentElement.querySelector("output");
-    if (out) out.textContent = Number(input.value).toPrecision(3).replace(/\.?0+$/, "");
+    if (out) out.textContent = String(Number(input.value));  // (toPrecision's zeros stripped showed 200 as "2")
   }
   const weights = state.plane === "weights";
   $("plane-caption").textContent = weights
