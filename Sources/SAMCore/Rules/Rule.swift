@@ -71,6 +71,17 @@ public protocol Rule: Sendable {
     /// the rule builds their kernels too, specialized (as `FastAlgebras` lists the algebras).
     static func visitKernelRuleTypes<V: RuleTypeVisitor>(_ visitor: inout V)
 
+    /// Shows `visitor` the rule's own type if `kernelRule` can be the rule itself (the default). A rule whose
+    /// `kernelRule` is always another type (m-SAM, lp-SAM, GSAM dispatch on their parameters) shows nothing, so that
+    /// registering it compiles no kernels of its own type: they would never run, and each rule type's kernels cost
+    /// several seconds of the release build (BENCHMARKS.md, "The build").
+    static func visitOwnKernelType<V: RuleTypeVisitor>(_ visitor: inout V)
+
+    /// The rule whose kernel takes this rule's steps on a single example: `kernelRule` by default. m-SAM returns
+    /// l2-SAM or usam there, since one example is one group whatever M (bit for bit the same steps), so that its
+    /// grouped forms need no one-example kernel (`RuleTypeVisitor.visitManyExampleType`).
+    var singleExampleKernelRule: any Rule { get }
+
     /// m-sharpness (Foret et al. 2021; Andriushchenko & Flammarion, ICML 2022): when set to M, the examples, in
     /// data order, form consecutive groups of M (the last may be smaller); group b gets its own eps_b, the rule's
     /// elementwise form applied to the gradient g_b of the group's mean loss, and the step direction is
@@ -87,6 +98,15 @@ public protocol Rule: Sendable {
 public protocol RuleTypeVisitor {
     /// Called once with each type.
     mutating func visit<R: Rule>(_ type: R.Type)
+
+    /// Called instead of `visit` with a type that only ever runs on more than one example (a rule's
+    /// `singleExampleKernelRule` is another type): its one-example kernel need not be compiled. `visit` by default.
+    mutating func visitManyExampleType<R: Rule>(_ type: R.Type)
+}
+
+extension RuleTypeVisitor {
+    /// `visit` by default.
+    public mutating func visitManyExampleType<R: Rule>(_ type: R.Type) { visit(type) }
 }
 
 extension Rule {
@@ -108,6 +128,10 @@ extension Rule {
     public var kernelRule: any Rule { self }
     /// None by default: `kernelRule` is the rule itself.
     public static func visitKernelRuleTypes<V: RuleTypeVisitor>(_ visitor: inout V) {}
+    /// The rule's own type by default: `kernelRule` is the rule itself.
+    public static func visitOwnKernelType<V: RuleTypeVisitor>(_ visitor: inout V) { visitor.visit(Self.self) }
+    /// `kernelRule` by default.
+    public var singleExampleKernelRule: any Rule { kernelRule }
     /// Nil by default: one perturbation from the gradient over all examples.
     public var exampleGroupSize: Int? { nil }
     /// 0 by default: the step direction is the perturbed gradient itself.
