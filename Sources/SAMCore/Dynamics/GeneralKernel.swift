@@ -341,6 +341,8 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
         // theta_l += f u_l, u_l = -g'_beta_j d beta_j / d theta_l at the perturbed weights, f = eta e^s'.
         let factor = learningRate * Foundation.exp(factorScale)
         var check = Lanes.zero
+        let tracks = scan.tracksLeaders
+        var leaders = LeaderLanes()
         for b in 0..<blocks {
             let moved = perturbed.withUnsafeBufferPointer { algebra.load($0.baseAddress!, block: b, blocks: blocks) }
             let old = theta.withUnsafeBufferPointer { algebra.load($0.baseAddress!, block: b, blocks: blocks) }
@@ -354,13 +356,15 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
                 check += new[l] * 0
                 crossed = crossed .| GrowthScan.crossings(old: old[l], new: new[l])
             }
-            if scan.tracksLeaders || any(crossed) {
-                scan.observe(block: b, dimension: d, before: beta[b], after: algebra.beta(new),
-                             scaledIncrement: algebra.scaledIncrement(old, direction: direction, factor: factor,
-                                                                      gradient: algebra.betaGradient(old)),
-                             factor: factor, crossedZero: crossed)
+            if any(crossed) { scan.recordCrossings(block: b, dimension: d, crossedZero: crossed) }
+            if tracks {
+                leaders.observe(block: b, dimension: d, before: beta[b], after: algebra.beta(new),
+                                scaledIncrement: algebra.scaledIncrement(old, direction: direction, factor: factor,
+                                                                         gradient: algebra.betaGradient(old)),
+                                factor: factor)
             }
         }
+        if tracks { scan.record(leaders) }
         prepare()
         return check.sum() == 0 && beta.allSatisfy { $0.sum().isFinite } && margins.allSatisfy(\.isFinite)
     }
