@@ -20,9 +20,13 @@ import Testing
         return (rng.next() % 2 == 0 ? 1 : -1) * size * (rng.next() % 4 == 0 ? 1 : rng.nextUniform())
     }
 
-    /// The leaders of one step by the scalar scan and by the lanes, for the given blocks.
+    /// The leaders of one step by the scalar scan (coordinate after coordinate) and by the lanes, through the path
+    /// the kernels take (`offer` into a staging buffer, `scan` when it is full or at the last block), for the given
+    /// blocks.
     static func leaders(dimension d: Int, before: [Lanes], after: [Lanes], increments: [Lanes], factor f: Double)
         -> (scalar: (Int, Int), lanes: (Int, Int)) {
+        let staging = LeaderStaging()  // one per call: the tests run in parallel
+        defer { staging.deallocate() }
         var scalar = GrowthScan(dimension: d)
         scalar.begin(step: 0)
         var lanes = LeaderLanes()
@@ -31,12 +35,87 @@ import Testing
                 scalar.observe(coordinate: Lanes.scalarCount * b + lane, before: before[b][lane], after: after[b][lane],
                                scaledIncrement: increments[b][lane], factor: f, crossedZero: false)
             }
-            lanes.observe(block: b, dimension: d, before: before[b], after: after[b], scaledIncrement: increments[b], factor: f)
+            lanes.offer(staging, block: b, blocks: before.count, dimension: d, before: before[b], after: after[b],
+                        scaledIncrement: increments[b], factor: f)
         }
         var vector = GrowthScan(dimension: d)
         vector.begin(step: 0)
         vector.record(lanes)
         return ((scalar.leader, scalar.leaderAbsolute), (vector.leader, vector.leaderAbsolute))
+    }
+
+    /// Random trajectories beta(k+1) = beta(k) + f u(k) of 1 to 700 coordinates (most not a multiple of 4; many
+    /// longer than one staging buffer of 256), started with zeros and negative coordinates, with increments that
+    /// tie (copied between coordinates, or all equal), vanish, change sign, push coordinates through 0 and land on
+    /// it: every step's leaders by the lanes equal the scalar scan's.
+    @Test func sameLeadersAsTheScalarScanOnRandomTrajectories() {
+        var rng = SplitMix64(seed: 1_700)
+        var steps = 0, mismatches = 0, relativeLeaders = 0, tiedSteps = 0, zeroLeaders = 0
+        for trajectory in 0..<300 {
+            let d = trajectory % 10 == 0 ? 1 + Int(rng.next() % 8) : 1 + Int(rng.next() % 700)
+            let blocks = (d + Lanes.scalarCount - 1) / Lanes.scalarCount
+            var beta = [Lanes](repeating: .zero, count: blocks)
+            for b in 0..<blocks {
+                for lane in 0..<Lanes.scalarCount where Lanes.scalarCount * b + lane < d {
+                    switch rng.next() % 5 {
+                    case 0: beta[b][lane] = 0
+                    case 1: beta[b][lane] = -rng.nextUniform()
+                    default: beta[b][lane] = rng.nextUniform()
+                    }
+                }
+            }
+            let f = Self.factors[trajectory % Self.factors.count]
+            for _ in 0..<40 {
+                var increments = [Lanes](repeating: .zero, count: blocks), after = beta
+                let tie = rng.next() % 4 == 0 ? rng.nextUniform() - 0.3 : nil
+                for b in 0..<blocks {
+                    for lane in 0..<Lanes.scalarCount where Lanes.scalarCount * b + lane < d {
+                        let u: Double
+                        switch rng.next() % 8 {
+                        case 0: u = 0
+                        case 1: u = -beta[b][lane] / Swift.max(f, 1e-300)  // lands on 0 (or near it)
+                        case 2: u = -2 * beta[b][lane] / Swift.max(f, 1e-300)  // through 0
+                        default: u = tie ?? (rng.nextUniform() - 0.4)
+                        }
+                        increments[b][lane] = u
+                        after[b][lane] = beta[b][lane] + f * u
+                    }
+                }
+                if rng.next() % 2 == 0 {  // exact ties between two coordinates, possibly in different buffers
+                    let (from, to) = (Int(rng.next() % UInt64(d)), Int(rng.next() % UInt64(d)))
+                    let (fb, fl, tb, tl) = (from / 4, from % 4, to / 4, to % 4)
+                    (beta[tb][tl], after[tb][tl], increments[tb][tl]) = (beta[fb][fl], after[fb][fl], increments[fb][fl])
+                }
+                let result = Self.leaders(dimension: d, before: beta, after: after, increments: increments, factor: f)
+                if result.scalar != result.lanes { mismatches += 1 }
+                if result.scalar.0 != 0 { relativeLeaders += 1 } else { zeroLeaders += 1 }
+                if tie != nil { tiedSteps += 1 }
+                steps += 1
+                beta = after
+            }
+        }
+        #expect(steps == 12_000)
+        #expect(mismatches == 0)
+        // The cases are not trivial: most steps have leaders, some have none, many tie.
+        #expect(relativeLeaders > 10_000 && zeroLeaders > 0 && tiedSteps > 2_000, "\(relativeLeaders) \(zeroLeaders) \(tiedSteps)")
+    }
+
+    /// A leader in the second or a later staging buffer, or in the last partial one, wins over an equal one in an
+    /// earlier buffer only when it comes first: the buffers are one scan, not separate argmaxes.
+    @Test func leadersAcrossStagingBuffers() {
+        let blocks = 3 * LeaderStaging.capacity + 1, d = Lanes.scalarCount * blocks - 2
+        let one = Lanes(repeating: 1)
+        for (winner, tie) in [(0, nil), (LeaderStaging.capacity, nil), (blocks - 1, nil), (2 * LeaderStaging.capacity + 5, 3),
+                              (blocks - 1, LeaderStaging.capacity)] as [(Int, Int?)] {
+            var increments = [Lanes](repeating: one, count: blocks)
+            increments[winner][1] = 2
+            if let tie { increments[tie][0] = 2 }
+            let after = (0..<blocks).map { one + 0.1 * increments[$0] }
+            let r = Self.leaders(dimension: d, before: [Lanes](repeating: one, count: blocks), after: after,
+                                 increments: increments, factor: 0.1)
+            let expected = Swift.min(4 * winner + 2, tie.map { 4 * $0 + 1 } ?? .max)
+            #expect(r.scalar == (expected, expected) && r.lanes == (expected, expected), "\(winner) \(String(describing: tie))")
+        }
     }
 
     /// 200,000 random steps of 1-5 blocks (d not a multiple of 4 in most), values from the adversarial set.
@@ -101,9 +180,12 @@ import Testing
         #expect(r.scalar == (1, 1) && r.lanes == (1, 1))
     }
 
-    /// The growth of every lane has the same bits as the scalar scan's (where it counts: above 0).
+    /// The growth of every lane has the same bits as the scalar scan's, NaN for NaN, except the sign of a zero: SIMD
+    /// negation is 0 - u, so a coordinate that stays negative with u = +0 has growth +0 where the scalar -u is -0.
+    /// Neither grows (`> 0` is false for both), so no leader depends on it.
     @Test func sameGrowthBits() {
         var rng = SplitMix64(seed: 1717)
+        var mismatches = 0, signedZeros = 0, positive = 0
         for _ in 0..<50_000 {
             var b = Lanes.zero, a = Lanes.zero, u = Lanes.zero
             for lane in 0..<Lanes.scalarCount { (b[lane], a[lane], u[lane]) = (Self.value(&rng), Self.value(&rng), Self.value(&rng)) }
@@ -115,8 +197,12 @@ import Testing
                 if x > 0 && y >= 0 || x == 0 && v > 0 { expected = v } else if x < 0 && y <= 0 || x == 0 && v < 0 { expected = -v } else {
                     expected = (Swift.abs(y) - Swift.abs(x)) / f
                 }
-                #expect(growth[lane].bitPattern == expected.bitPattern || growth[lane].isNaN && expected.isNaN)
+                if expected > 0 { positive += 1 }
+                if growth[lane].bitPattern == expected.bitPattern || growth[lane].isNaN && expected.isNaN { continue }
+                if growth[lane] == 0 && expected == 0 { signedZeros += 1 } else { mismatches += 1 }
             }
         }
+        #expect(mismatches == 0)
+        #expect(positive > 50_000 && signedZeros < 2_000, "\(positive) \(signedZeros)")
     }
 }

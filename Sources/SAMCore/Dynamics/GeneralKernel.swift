@@ -41,6 +41,8 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
     var combinedMass = 0.0
     /// GSAM: the gradient g_beta at w, kept while the perturbed one is computed.
     var unperturbedBetaGradient: [Lanes] = []
+    /// Blocks staged for the leader scan (`LeaderLanes.offer`).
+    let leaderStaging = LeaderStaging()
     private var prepareOperation: (GeneralKernel) -> Void = { _ in }
     private var stepOperation: (GeneralKernel, inout GrowthScan) -> Bool = { _, _ in false }
     private var velocityOperation: (GeneralKernel, Bool, UnsafeMutableBufferPointer<Double>) -> Bool = { _, _, _ in false }
@@ -75,6 +77,8 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
         betaVelocityOperation = { k, v in k.betaVelocity(algebra, v) }
         prepare()
     }
+
+    deinit { leaderStaging.deallocate() }
 
     /// The current layer-major weights; setting them recomputes beta and the margins.
     public var weights: [Double] {
@@ -358,10 +362,10 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
             }
             if any(crossed) { scan.recordCrossings(block: b, dimension: d, crossedZero: crossed) }
             if tracks {
-                leaders.observe(block: b, dimension: d, before: beta[b], after: algebra.beta(new),
-                                scaledIncrement: algebra.scaledIncrement(old, direction: direction, factor: factor,
-                                                                         gradient: algebra.betaGradient(old)),
-                                factor: factor)
+                leaders.offer(leaderStaging, block: b, blocks: blocks, dimension: d, before: beta[b], after: algebra.beta(new),
+                              scaledIncrement: algebra.scaledIncrement(old, direction: direction, factor: factor,
+                                                                       gradient: algebra.betaGradient(old)),
+                              factor: factor)
             }
         }
         if tracks { scan.record(leaders) }

@@ -57,8 +57,8 @@ public struct GrowthScan {
         guard tracksLeaders else { return }
         leader = lanes.leader
         leaderAbsolute = lanes.leaderAbsolute
-        bestRelative = leader == 0 ? 0 : lanes.bestRelative.max()
-        bestAbsolute = leaderAbsolute == 0 ? 0 : lanes.bestAbsolute.max()
+        bestRelative = lanes.largestRelative
+        bestAbsolute = lanes.largestAbsolute
     }
 
     /// Records coordinate j (0-based): beta_j before and after the step, the increment divided by the step

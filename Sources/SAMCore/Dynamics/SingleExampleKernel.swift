@@ -39,6 +39,8 @@ public final class SingleExampleKernel: DynamicsKernel {
     /// For GSAM (`Rule.surrogateGapWeight` > 0): u' = a dbeta/dtheta(theta + c D), layer-major, from the pass that
     /// computes <u, u'> and ||u'||^2 to the update pass (owned buffer; empty for every other rule).
     let gapCache: UnsafeMutablePointer<Lanes>
+    /// Blocks staged for the leader scan (`LeaderLanes.offer`).
+    let leaderStaging = LeaderStaging()
     private var prepareOperation: (SingleExampleKernel) -> Void = { _ in }
     private var stepOperation: (SingleExampleKernel, inout GrowthScan) -> Bool = { _, _ in false }
     private var betaOperation: (SingleExampleKernel, Int) -> Lanes = { _, _ in .zero }
@@ -73,6 +75,7 @@ public final class SingleExampleKernel: DynamicsKernel {
         theta.deallocate()
         feature.deallocate()
         gapCache.deallocate()
+        leaderStaging.deallocate()
     }
 
     /// The current layer-major weights; setting them recomputes the margin's polynomial and the normalizer.
@@ -249,8 +252,8 @@ public final class SingleExampleKernel: DynamicsKernel {
         return along.isFinite && across.isFinite ? (along, across) : nil
     }
 
-    /// The fused pass: perturb, update, decide the leaders (`LeaderLanes`, in registers), note zero crossings, and
-    /// accumulate the next step's moments.
+    /// The fused pass: perturb, update, stage the blocks for the leader scan (`LeaderLanes`), note zero crossings,
+    /// and accumulate the next step's moments.
     @inline(__always)
     func update<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, _ c: Double, _ factor: Double,
                                          along: Double, across: Double, _ scan: inout GrowthScan) {
@@ -295,9 +298,10 @@ public final class SingleExampleKernel: DynamicsKernel {
                 if any(crossed) { scan.recordCrossings(block: b, dimension: d, crossedZero: crossed) }
             }
             if tracks {
-                leaders.observe(block: b, dimension: d, before: algebra.beta(old), after: algebra.beta(new),
-                                scaledIncrement: algebra.scaledIncrement(old, direction: direction, factor: factor, gradient: grad),
-                                factor: factor)
+                leaders.offer(leaderStaging, block: b, blocks: blocks, dimension: d, before: algebra.beta(old),
+                              after: algebra.beta(new),
+                              scaledIncrement: algebra.scaledIncrement(old, direction: direction, factor: factor, gradient: grad),
+                              factor: factor)
             }
             if rule.selectsOneComponent {
                 Self.accumulateSelecting(algebra, rule, new, feature: ab, block: b, blocks: blocks, into: &sums, &selection)
