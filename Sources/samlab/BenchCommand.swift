@@ -62,8 +62,10 @@ struct DynamicsBench: ParsableCommand {
         for d in dimensions {
             let plain = try DynamicsBenchmark.measure(dimension: d, rule: rule, tracksLeaders: false, minimumSeconds: minTime)
             let tracked = try DynamicsBenchmark.measure(dimension: d, rule: rule, tracksLeaders: true, minimumSeconds: minTime)
-            // The whole train path, run for about --min-time at the tracked rate (at least 10 steps).
-            let train = try DynamicsBenchmark.measureTrain(dimension: d, rule: rule, steps: max(10, Int(tracked * minTime)))
+            // The whole train path: a run of the default length (1000 steps, so its log=200 schedule records 132 rows), or
+            // of about --min-time at the tracked rate if that is longer.
+            let train = try DynamicsBenchmark.measureTrain(dimension: d, rule: rule,
+                                                           steps: max(DiscreteSettings.Defaults.steps, Int(tracked * minTime)))
             let bound = DynamicsBenchmark.streamBandwidth(dimension: d, minimumSeconds: minTime) / (40 * Double(d))
             let numpy = peerRates["numpy", default: [:]][d], jax = peerRates["jax", default: [:]][d]
             func f(_ v: Double?) -> String { v.map { String(format: "%.4g", $0) } ?? "-" }
@@ -74,7 +76,7 @@ struct DynamicsBench: ParsableCommand {
                   + col(jax.map { String(format: "%.2fx", train / $0) } ?? "-", 11) + col(f(bound), 12)
                   + String(format: "%.0f%%", 100 * plain / bound))
         }
-        print("train = the whole `samlab train` path (leaders from every step, rows at the default schedule); train/step = train / swift steps/s.")
+        print("train = the whole `samlab train` path (leaders from every step, rows at the default schedule, at least the default 1000 steps); train/step = train / swift steps/s.")
         print("bound = steps/s at the bandwidth of a loop that reads x, w1, w2 and writes w1, w2 once (40 d bytes per step).")
     }
 
