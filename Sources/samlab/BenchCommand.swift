@@ -58,18 +58,25 @@ struct DynamicsBench: ParsableCommand {
         let values = entry.parameters.map { "\($0.key) = \(ValueParsing.text(rule.value(of: $0), of: $0))" }
         let title = entry.displayName + (values.isEmpty ? "" : " (\(values.joined(separator: ", ")))")
         print("samlab bench dynamics: \(title), depth 2, Float64, 1 thread\(buildLabel.map { ", build \($0)" } ?? "") (\(Self.today()))")
-        print("d          swift steps/s  +leaders/s    numpy/s       jax/s         swift/jax  bound/s     swift/bound")
+        print("d          swift steps/s  +leaders/s    train/s       train/step  numpy/s       jax/s         swift/jax  train/jax  bound/s     swift/bound")
         for d in dimensions {
             let plain = try DynamicsBenchmark.measure(dimension: d, rule: rule, tracksLeaders: false, minimumSeconds: minTime)
             let tracked = try DynamicsBenchmark.measure(dimension: d, rule: rule, tracksLeaders: true, minimumSeconds: minTime)
+            // The whole train path: a run of the default length (1000 steps, so its log=200 schedule records 132 rows), or
+            // of about --min-time at the tracked rate if that is longer.
+            let train = try DynamicsBenchmark.measureTrain(dimension: d, rule: rule,
+                                                           steps: max(DiscreteSettings.Defaults.steps, Int(tracked * minTime)))
             let bound = DynamicsBenchmark.streamBandwidth(dimension: d, minimumSeconds: minTime) / (40 * Double(d))
             let numpy = peerRates["numpy", default: [:]][d], jax = peerRates["jax", default: [:]][d]
             func f(_ v: Double?) -> String { v.map { String(format: "%.4g", $0) } ?? "-" }
             func col(_ s: String, _ w: Int) -> String { s.padding(toLength: w, withPad: " ", startingAt: 0) }
-            print(col("\(d)", 11) + col(f(plain), 15) + col(f(tracked), 14) + col(f(numpy), 14) + col(f(jax), 14)
-                  + col(jax.map { String(format: "%.2fx", plain / $0) } ?? "-", 11) + col(f(bound), 12)
+            print(col("\(d)", 11) + col(f(plain), 15) + col(f(tracked), 14) + col(f(train), 14)
+                  + col(String(format: "%.2fx", train / plain), 12) + col(f(numpy), 14) + col(f(jax), 14)
+                  + col(jax.map { String(format: "%.2fx", plain / $0) } ?? "-", 11)
+                  + col(jax.map { String(format: "%.2fx", train / $0) } ?? "-", 11) + col(f(bound), 12)
                   + String(format: "%.0f%%", 100 * plain / bound))
         }
+        print("train = the whole `samlab train` path (leaders from every step, rows at the default schedule, at least the default 1000 steps); train/step = train / swift steps/s.")
         print("bound = steps/s at the bandwidth of a loop that reads x, w1, w2 and writes w1, w2 once (40 d bytes per step).")
     }
 
