@@ -114,7 +114,7 @@ public final class FlowRunner {
                     events.append(Event(direction: .falling, terminal: true) { _, w in f.component(i, of: Array(w), at: -delta) ?? 0 })
                 } else if algebra != nil {
                     kinds.append(.reachesZero(i))
-                    events.append(Event(direction: .either, terminal: true) { _, w in w[i] })
+                    events.append(.component(i, direction: .either, terminal: true))
                 }
             }
             let solution: ODESolution

@@ -234,21 +234,12 @@ public final class DormandPrince54 {
     }
 
     /// The continuous extension u(θ) = r1 + θ(r2 + (1−θ)(r3 + θ(r4 + (1−θ) r5))), θ = (t − start)/(end − start),
-    /// for coefficients laid out as r1…r5 consecutively (5n values).
+    /// for coefficients laid out as r1…r5 consecutively (5n values): `DenseScheme.dopri5`.
     static func interpolate(
         coefficients r: UnsafeBufferPointer<Double>, dimension n: Int,
         start: Double, end: Double, at t: Double, into out: UnsafeMutableBufferPointer<Double>
     ) {
-        let h = end - start
-        let theta = h == 0 ? 0 : (t - start) / h
-        if theta == 0 {
-            for i in 0..<n { out[i] = r[i] }
-            return
-        }
-        let theta1 = 1 - theta
-        for i in 0..<n {
-            out[i] = r[i] + theta * (r[n + i] + theta1 * (r[2 * n + i] + theta * (r[3 * n + i] + theta1 * r[4 * n + i])))
-        }
+        DenseScheme.dopri5.interpolate(coefficients: r, dimension: n, start: start, end: end, at: t, into: out)
     }
 
     static func allFinite(_ b: UnsafeMutableBufferPointer<Double>) -> Bool {

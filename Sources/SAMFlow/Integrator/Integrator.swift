@@ -51,7 +51,7 @@ public enum Integrator {
         }
         try controller.validate()
         let grid = try saveAt.grid(from: t0, to: t1)
-        for (k, event) in events.enumerated() { try event.validate(index: k) }
+        for (k, event) in events.enumerated() { try event.validate(index: k, dimension: n) }
 
         // MARK: Setup
         let stepper = try DormandPrince54(dimension: n)
