@@ -65,6 +65,8 @@ public final class FlowRunner {
         // and with the tolerance scaled too the solver takes the same steps (THEORY.md §6.2).
         let controller = StepSizeController(rtol: c.rtol, atol: c.atol * Self.weightScale(model.initialWeights))
         let end = solverTime(c.time)
+        // The spec's validation admits only the solvers' names; without one, the tolerance decides.
+        let solver = c.solver.flatMap(Solver.init(rawValue:)) ?? Solver.automatic(rtol: c.rtol)
         let grid = spec.record.times(end: c.time).map(solverTime).filter { $0 > 0 && $0 < end }
         var tau = 0.0
         var state = model.initialWeights
@@ -121,7 +123,8 @@ public final class FlowRunner {
             do {
                 solution = try Integrator.solve(field: field, from: tau, state: state, to: end,
                                                 saveAt: .times(grid.filter { $0 > tau }), events: events,
-                                                controller: controller, denseOutput: true, shouldStop: shouldStop)
+                                                controller: controller, denseOutput: true, solver: solver,
+                                                shouldStop: shouldStop)
             } catch {
                 status = .stalled
                 reason = "\(error)"
@@ -227,6 +230,7 @@ public final class FlowRunner {
             return row
         }
         statistics.segments = segments
+        statistics.method = solver.rawValue
         let last = rows.last
         let final = StateObservation(logLoss: last?.logLoss ?? .nan, margin: last?.margin ?? .nan, norm: last?.norm ?? .nan,
                                      beta: last?.beta ?? model.beta(of: state), mse: last?.mse)

@@ -132,16 +132,11 @@ public final class DormandPrince54 {
     /// - Throws: `IntegratorError` if `state.count` or `field.dimension` differs from `dimension`.
     @discardableResult
     public func reset<F: VectorField>(field: F, time t: Double, state initial: [Double]) throws -> Bool {
-        guard initial.count == dimension, field.dimension == dimension else {
-            throw IntegratorError(
-                "DormandPrince54: expected dimension \(dimension), got a state of \(initial.count) and a field of \(field.dimension)")
-        }
-        for i in 0..<dimension { y[i] = initial[i] }
+        let finite = try _load(initial, at: t, of: field, into: y, derivative: k1, stepper: "DormandPrince54")
         time = t
         trialTime = t
         denseInterval = nil
-        field.evaluate(time: t, state: UnsafeBufferPointer(y), derivative: k1)
-        return Self.allFinite(y) && Self.allFinite(k1)
+        return finite
     }
 
     /// Attempts one step from (`time`, `state`) to `tNew` (h = tNew − time), computing y_new, k7 and the error
