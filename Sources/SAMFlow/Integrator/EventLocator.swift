@@ -33,39 +33,56 @@ final class EventLocator {
 
     let events: [Event]
     let dimension: Int
-    private var previous: [Double]
-    private var cursorTime: [Double]
-    private var cursorValue: [Double]
-    private var nextSample: [Int]
-    private var sampleCount: [Int]
-    private var endValue: [Double]
-    private var candidates: [Candidate?]
+    // Per-event state in buffers allocated once: the scan's loops then pay no exclusivity checks or copy-on-write
+    // tests (as class-owned arrays do on every element write).
+    private let previous: UnsafeMutableBufferPointer<Double>
+    private let cursorTime: UnsafeMutableBufferPointer<Double>
+    private let cursorValue: UnsafeMutableBufferPointer<Double>
+    private let nextSample: UnsafeMutableBufferPointer<Int>
+    private let sampleCount: UnsafeMutableBufferPointer<Int>
+    private let endValue: UnsafeMutableBufferPointer<Double>
+    private let candidates: UnsafeMutableBufferPointer<Candidate?>
     private let scratch: UnsafeMutableBufferPointer<Double>
-    /// The indices of the component events, in order, and their components.
-    private let componentEvents: [Int]
-    private let componentOf: [Int]
+    /// The indices of the component events, in order, and their components (−1 for other events).
+    private let componentEvents: UnsafeMutableBufferPointer<Int>
+    private let componentOf: UnsafeMutableBufferPointer<Int>
     /// Whether each component event still scans in the one-pass sweep of the current step.
-    private var sweeping: [Bool]
+    private let sweeping: UnsafeMutableBufferPointer<Bool>
 
     init(events: [Event], dimension: Int) {
         self.events = events
         self.dimension = dimension
-        let m = events.count
-        previous = Array(repeating: .nan, count: m)
-        cursorTime = Array(repeating: 0, count: m)
-        cursorValue = Array(repeating: 0, count: m)
-        nextSample = Array(repeating: 0, count: m)
-        sampleCount = Array(repeating: 0, count: m)
-        endValue = Array(repeating: 0, count: m)
-        candidates = Array(repeating: nil, count: m)
-        scratch = .allocate(capacity: Swift.max(dimension, 1))
-        scratch.initialize(repeating: 0)
-        componentEvents = events.indices.filter { events[$0].component != nil }
-        componentOf = events.map { $0.component ?? -1 }
-        sweeping = Array(repeating: false, count: m)
+        let m = Swift.max(events.count, 1)
+        func buffer<T>(_ value: T, _ count: Int = m) -> UnsafeMutableBufferPointer<T> {
+            let b = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
+            b.initialize(repeating: value)
+            return b
+        }
+        previous = buffer(.nan)
+        cursorTime = buffer(0)
+        cursorValue = buffer(0)
+        nextSample = buffer(0)
+        sampleCount = buffer(0)
+        endValue = buffer(0)
+        candidates = buffer(nil)
+        scratch = buffer(0, Swift.max(dimension, 1))
+        let components = events.indices.filter { events[$0].component != nil }
+        componentEvents = buffer(0, Swift.max(components.count, 1))
+        for (k, e) in components.enumerated() { componentEvents[k] = e }
+        componentEventCount = components.count
+        componentOf = buffer(-1)
+        for (e, event) in events.enumerated() { componentOf[e] = event.component ?? -1 }
+        sweeping = buffer(false)
     }
 
-    deinit { scratch.deallocate() }
+    /// How many of `componentEvents` are used.
+    private let componentEventCount: Int
+
+    deinit {
+        previous.deallocate(); cursorTime.deallocate(); cursorValue.deallocate(); nextSample.deallocate()
+        sampleCount.deallocate(); endValue.deallocate(); candidates.deallocate(); scratch.deallocate()
+        componentEvents.deallocate(); componentOf.deallocate(); sweeping.deallocate()
+    }
 
     var isEmpty: Bool { events.isEmpty }
 
@@ -142,8 +159,9 @@ final class EventLocator {
     /// event leaves the pass) exactly as `nextCrossing` would. Events with another sample count than the first
     /// component event's scan alone with `nextCrossing` (their samples are other times).
     private func sweepComponents(_ step: Step) {
-        guard let first = componentEvents.first else { return }
-        let m = sampleCount[first]
+        guard componentEventCount > 0 else { return }
+        let componentEvents = UnsafeMutableBufferPointer(rebasing: self.componentEvents[0..<componentEventCount])
+        let m = sampleCount[componentEvents[0]]
         var active = 0
         for e in componentEvents {
             if sampleCount[e] == m {
