@@ -30,15 +30,19 @@ struct VisionSharpnessOptions: ParsableArguments {
         return try VisionSharpnessObserver(every: every, images: training, count: count)
     }
 
-    /// history.csv: the epoch records, with a `lambda_max` column (the measurement at each epoch's end; empty when
-    /// it is null) when the run has a sharpness series.
+    /// history.csv: the epoch records, with the columns `lambda_max,grad_norm,gd_edge,sam_edge` when the run has a
+    /// sharpness series: the measurement at each epoch's end (`VisionSharpnessObservation`: lambda_max, the gradient
+    /// norm on the same fixed images, 2/eta, and l2-SAM's edge at that norm), each empty when it is null.
     static func history(_ run: TrainingRun) -> String {
-        var csv = "epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy" + (run.sharpness == nil ? "" : ",lambda_max") + "\n"
+        var csv = "epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy" + (run.sharpness == nil ? "" : ",lambda_max,grad_norm,gd_edge,sam_edge") + "\n"
         var steps = 0
         for r in run.records {
             steps += r.steps
             csv += "\(r.epoch),\(r.steps),\(r.trainLoss),\(r.trainAccuracy),\(r.testLoss),\(r.testAccuracy)"
-            if let series = run.sharpness { csv += "," + (series.value(atStep: steps)?.lambdaMax.map { "\($0)" } ?? "") }
+            if let series = run.sharpness {
+                let o = series.value(atStep: steps)
+                csv += [o?.lambdaMax, o?.gradientNorm, o?.gdEdge, o?.samEdge].map { "," + ($0.map { "\($0)" } ?? "") }.joined()
+            }
             csv += "\n"
         }
         return csv
