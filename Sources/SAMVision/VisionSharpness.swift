@@ -12,7 +12,7 @@ public struct VisionSharpnessObservation: Codable, Sendable, Equatable {
     public var lambdaMax: Double?
     /// Hessian-vector products taken (each two gradients on the images).
     public var iterations: Int
-    /// Whether the power iteration met its tolerance.
+    /// Whether the measurement (`NoisyLanczos`) met its tolerance.
     public var converged: Bool
     /// ||grad L(w)||_2: the Euclidean norm of the gradient of the mean cross-entropy over the same fixed images, at the
     /// iterate w (the unperturbed weights after `step` steps), in Float32 summed in Float64; nil when not finite (and in
@@ -98,12 +98,12 @@ public struct VisionSharpnessSeries: Codable, Sendable, Equatable {
 }
 
 /// Measures lambda_max of the mean cross-entropy on fixed training images, at step 0, every `every` steps and at
-/// each epoch end (THEORY.md §8.4): the shifted `PowerIteration` on central differences of gradients,
+/// each epoch end (THEORY.md §8.4): `NoisyLanczos` on central differences of gradients,
 /// H v ≈ (grad L(w + h v) - grad L(w - h v)) / (2h) with h = 1e-3 max(1, ||w||_2), each gradient in Float32 over the
 /// images. The network's parameters are restored bit for bit afterwards, so a run trains to the same bits with or
 /// without it.
 ///
-/// Accuracy: the power iteration stops at a relative change of `tolerance` (1e-3) per step; the finite difference
+/// Accuracy: Lanczos stops at a relative residual bound of `tolerance` (1e-3); the finite difference
 /// adds an error of order h^2 on smooth losses and the Float32 rounding of the gradients, about 1e-6 ||grad L|| / h;
 /// ReLU and max-pool kinks crossed within h add more. On a softmax regression, whose Hessian is known exactly, the
 /// measurement agrees with it to about 1e-3 (`VisionSharpnessTests`).
@@ -112,9 +112,9 @@ public struct VisionSharpnessObserver: Sendable {
     public var every: Int
     /// The fixed images (the first N of the training set).
     public var images: ImageSet
-    /// The power iteration's relative tolerance.
+    /// Lanczos's relative tolerance on its residual bound.
     public var tolerance: Double
-    /// The most products per power iteration run.
+    /// The most products per measurement.
     public var maximumIterations: Int
     /// The seed of the start vector.
     public var seed: UInt64
@@ -136,7 +136,7 @@ public struct VisionSharpnessObserver: Sendable {
     /// The empty series this observer fills.
     public var emptySeries: VisionSharpnessSeries { VisionSharpnessSeries(every: every, images: images.count) }
 
-    /// lambda_max at the network's current parameters (restored afterwards), the power iteration started from `start`
+    /// lambda_max at the network's current parameters (restored afterwards), Lanczos (`NoisyLanczos`) started from `start`
     /// (a warm start) or from `seed`; nil when a gradient is not finite.
     public func measure(_ net: Network, start: [Double]? = nil) throws(InvalidInput) -> PowerIteration.Result? {
         let base = net.parameters
@@ -144,7 +144,7 @@ public struct VisionSharpnessObserver: Sendable {
         let indices = Array(0..<images.count)[...]
         let h = 1e-3 * max(1, PowerIteration.norm(base.map(Double.init)))
         var failure: InvalidInput?
-        let result = PowerIteration.largestEigenvalue(dimension: base.count, tolerance: tolerance, maximumIterations: maximumIterations,
+        let result = NoisyLanczos.largestEigenvalue(dimension: base.count, tolerance: tolerance, maximumIterations: maximumIterations,
                                                       seed: seed, start: start) { v in
             var plus = base, minus = base, probed = [Double](repeating: 0, count: base.count)
             for i in base.indices {

@@ -6,7 +6,7 @@ import SAMVision
 /// images, in `history.csv` (at epoch ends), `sharpness.csv` (every measurement) and `summary.json`.
 struct VisionSharpnessOptions: ParsableArguments {
     @Option(name: .customLong("sharpness-every"), parsing: .unconditional,
-            help: "Measure lambda_max (the largest eigenvalue of the training loss's Hessian on --sharpness-images fixed training images, by a shifted power iteration on finite differences of gradients, to about 1e-3) at step 0, every this many steps and at each epoch end; 0 = step 0 and epoch ends only. Written to history.csv (epoch ends), sharpness.csv and summary.json. (default: off)")
+            help: "Measure lambda_max (the largest eigenvalue of the training loss's Hessian on --sharpness-images fixed training images, by Lanczos on finite differences of gradients, to about 1e-3) at step 0, every this many steps and at each epoch end; 0 = step 0 and epoch ends only. Written to history.csv (epoch ends), sharpness.csv and summary.json. (default: off)")
     var every: Int?
 
     @Option(name: .customLong("sharpness-images"), parsing: .unconditional,

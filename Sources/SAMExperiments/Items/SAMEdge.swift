@@ -69,7 +69,7 @@ enum SAMEdge {
     }
 
     /// One run's sharpness series: step, λ_max and (ℓ₂-SAM) the recorded SAM edge, every step; for the CNN also the
-    /// power iteration's products, whether it converged, and ‖g‖₂.
+    /// products of each measurement (`NoisyLanczos`), whether it converged, and ‖g‖₂.
     struct Series: Sendable {
         var label: String
         var rho: Double
@@ -80,7 +80,7 @@ enum SAMEdge {
         var learningRate: Double = SAMEdge.learningRate
         /// Products per measurement (CNN only; empty for the dense network's Lanczos).
         var products: [Int] = []
-        /// Whether each measurement's power iteration met its tolerance (CNN only).
+        /// Whether each measurement met its tolerance (CNN only).
         var converged: [Bool] = []
         /// ‖g‖₂ at each measurement (CNN only).
         var gradientNorm: [Double] = []
@@ -121,7 +121,7 @@ enum SAMEdge {
     /// The catalog item: GD and ℓ₂-SAM (two ρ) on the dense network, λ_max against both edges.
     static let item = ReproductionItem(
         id: id, title: "SAM and the edge of stability: λ_max under full-batch GD and ℓ₂-SAM",
-        caption: "Long & Bartlett (2023). A dense deep linear network f(x) = W₃W₂W₁x (depth 3, width 8, i.i.d. N(0, 0.1²) init, seed 1) with the squared loss on a seeded regression set (n = 20, x ~ N(0, I₅), y = ⟨β*, x⟩ noiseless, ‖β*‖₂ = 4, SplitMix64 seed 23). Full-batch GD and full-batch ℓ₂-SAM (ρ = 0.01 and 0.05), η = 0.085 (2/η ≈ 23.5), 2000 steps (400 with --quick), λ_max of the training loss's Hessian over all weights by Lanczos at every step. From this small init λ_max starts at 3.2 and rises as the network fits (progressive sharpening); at η = 0.02 GD ends at a minimum of sharpness ≈ 25, so at η = 0.085 it has to meet 2/η. Dashed: 2/η; dotted: the SAM edge recorded at every step, the λ with ηλ(1 + ρλ/‖g‖₂) = 2 (it moves with ‖g‖). ℓ₂-SAM ends in a two-step cycle whose λ_max alternates by a factor 2–3, so its λ_max and its edge are drawn as the mean of steps k and k + 1 (sharpness.csv has every step). The ratios are taken over the last quarter of the steps. The source's own settings (other networks, other data) are not used: the claims are its qualitative statements. The CNN panel of issue 15 is not done yet (THEORY.md §9.4).",
+        caption: "Long & Bartlett (2023). A dense deep linear network f(x) = W₃W₂W₁x (depth 3, width 8, i.i.d. N(0, 0.1²) init, seed 1) with the squared loss on a seeded regression set (n = 20, x ~ N(0, I₅), y = ⟨β*, x⟩ noiseless, ‖β*‖₂ = 4, SplitMix64 seed 23). Full-batch GD and full-batch ℓ₂-SAM (ρ = 0.01 and 0.05), η = 0.085 (2/η ≈ 23.5), 2000 steps (400 with --quick), λ_max of the training loss's Hessian over all weights by Lanczos at every step. From this small init λ_max starts at 3.2 and rises as the network fits (progressive sharpening); at η = 0.02 GD ends at a minimum of sharpness ≈ 25, so at η = 0.085 it has to meet 2/η. Dashed: 2/η; dotted: the SAM edge recorded at every step, the λ with ηλ(1 + ρλ/‖g‖₂) = 2 (it moves with ‖g‖). ℓ₂-SAM ends in a two-step cycle whose λ_max alternates by a factor 2–3, so its λ_max and its edge are drawn as the mean of steps k and k + 1 (sharpness.csv has every step). The ratios are taken over the last quarter of the steps. The source's own settings (other networks, other data) are not used: the claims are its qualitative statements. Right: a CNN on real MNIST digits (conv 4, conv 8 with 3×3 kernels, ReLU and 2×2 max-pool, hidden 16, 10 classes; He init, seed 1; Float32), softmax cross-entropy on the first 128 digits of mnist-5k's seeded training split (64 with --quick), full-batch GD and full-batch ℓ₂-SAM (ρ = 0.05) at η = 0.05 (2/η = 40), 100 steps (24 with --quick); λ_max of the training loss on the same 128 digits by Lanczos on central differences of gradients (relative residual 10⁻³, at most 30 products, warm-started from the previous Ritz vector), and ‖g‖₂ there, at steps 0 and 1 and every 4 steps; dotted: ℓ₂-SAM's edge at the measured ‖g‖₂. The CNN's claims take the mean ratio over the last quarter of the measurements with its 95% t-interval (at the edge: the interval within 0.15 of 1). On this CNN λ_max does not stop at the edges measured this way: it rises above them and stays there (the claims give the ratios; THEORY.md §9.4).",
         source: "Philip M. Long, Peter L. Bartlett, Sharpness-aware minimization and the edge of stability, arXiv 2309.12488 (2023)"
     ) { quick in
         let steps = steps(quick)
@@ -167,39 +167,29 @@ enum SAMEdge {
         let data = EdgeRegression.standard
         output.tables.append(("data", "x1,x2,x3,x4,x5,y\n" + zip(data.points, data.labels).map { ($0.0 + [$0.1]).map { "\($0)" }.joined(separator: ",") + "\n" }.joined()))
         output.tables += SAMEdgeCNN.tables(gd: cnn.gd, sam: cnn.sam)
-        output.claims = claims(gd: gd, sams: sams) + claims(gd: cnn.gd, sams: [cnn.sam], setting: "CNN on MNIST: ")
+        output.claims = claims(gd: gd, sams: sams) + SAMEdgeCNN.claims(gd: cnn.gd, sam: cnn.sam)
         return output
     }
 
     /// The item's three literature claims from its series (THEORY.md §9.4): GD's mean λ_max/(2/η) within
     /// `edgeTolerance` of 1; ℓ₂-SAM's mean λ_max/sam_edge within it too; ℓ₂-SAM's λ_max/(2/η) below 1 — in the mean,
-    /// and `inconclusive` when the mean is below 1 but the oscillation carries single steps above it. `setting` is put
-    /// before each statement ("" for the dense network, "CNN on MNIST: "); a measurement of the last part whose power
-    /// iteration stopped at its product limit (`Series.converged`) makes the claims it enters `inconclusive`.
-    static func claims(gd: Series, sams: [Series], setting: String = "") -> [Claim] {
+    /// and `inconclusive` when the mean is below 1 but the oscillation carries single steps above it.
+    static func claims(gd: Series, sams: [Series]) -> [Claim] {
         let part = "over the last \(Int(lastFraction * 100))% of the steps"
-        func settled(_ s: Series) -> Bool { s.converged.isEmpty || s.converged[s.tailStart...].allSatisfy { $0 } }
-        func unsettled(_ runs: [Series]) -> String {
-            let bad = runs.filter { !settled($0) }
-            return bad.isEmpty ? "" : "; the power iteration stopped at its product limit in the last part for \(bad.map(\.label).joined(separator: ", "))"
-        }
         let g = gd.gdRatio
-        let gdVerdict: Claim.Verdict = !settled(gd) ? .inconclusive : abs(g.mean - 1) <= edgeTolerance ? .holds : .fails
-        var out = [Claim.literature("sam-edge", setting + "Under full-batch GD, λ_max rises to about 2/η and stays there",
+        var out = [Claim.literature("sam-edge", "Under full-batch GD, λ_max rises to about 2/η and stays there",
                                     predicted: "mean λ_max/(2/η) \(part) within \(fmt(edgeTolerance)) of 1",
-                                    measured: "GD: \(g.text)" + unsettled([gd]), gdVerdict)]
+                                    measured: "GD: \(g.text)", abs(g.mean - 1) <= edgeTolerance ? .holds : .fails)]
         let samRatios = sams.map { $0.samRatio! }
-        let samVerdict: Claim.Verdict = !sams.allSatisfy(settled) ? .inconclusive
-            : samRatios.allSatisfy { abs($0.mean - 1) <= edgeTolerance } ? .holds : .fails
-        out.append(.literature("sam-edge", setting + "Under full-batch ℓ₂-SAM, λ_max settles near the SAM edge (ηλ(1 + ρλ/‖g‖) = 2)",
+        out.append(.literature("sam-edge", "Under full-batch ℓ₂-SAM, λ_max settles near the SAM edge (ηλ(1 + ρλ/‖g‖) = 2)",
                                predicted: "mean λ_max/sam_edge \(part) within \(fmt(edgeTolerance)) of 1, for every ρ",
-                               measured: zip(sams, samRatios).map { "\($0.label): \($1.text)" }.joined(separator: "; ") + unsettled(sams), samVerdict))
+                               measured: zip(sams, samRatios).map { "\($0.label): \($1.text)" }.joined(separator: "; "),
+                               samRatios.allSatisfy { abs($0.mean - 1) <= edgeTolerance } ? .holds : .fails))
         let below = sams.map(\.gdRatio)
-        var verdict: Claim.Verdict = below.contains { $0.mean >= 1 } ? .fails : below.allSatisfy { $0.max < 1 } ? .holds : .inconclusive
-        if !sams.allSatisfy(settled) { verdict = .inconclusive }
-        out.append(.literature("sam-edge", setting + "Under full-batch ℓ₂-SAM, λ_max stays below GD's edge 2/η",
+        let verdict: Claim.Verdict = below.contains { $0.mean >= 1 } ? .fails : below.allSatisfy { $0.max < 1 } ? .holds : .inconclusive
+        out.append(.literature("sam-edge", "Under full-batch ℓ₂-SAM, λ_max stays below GD's edge 2/η",
                                predicted: "λ_max/(2/η) < 1 \(part) (holds: at every step; inconclusive: in the mean only)",
-                               measured: zip(sams, below).map { "\($0.label): \($1.text)" }.joined(separator: "; ") + unsettled(sams), verdict))
+                               measured: zip(sams, below).map { "\($0.label): \($1.text)" }.joined(separator: "; "), verdict))
         return out
     }
 }
