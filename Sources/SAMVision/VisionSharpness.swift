@@ -195,7 +195,8 @@ extension TrainingRun {
     mutating func observeSharpness(_ net: Network, _ observer: VisionSharpnessObserver?, stepsPerEpoch: Int, due: Bool) throws(InvalidInput) {
         guard due, let observer, sharpness?.observations.last?.step != steps else { return }
         let result = try observer.measure(net, start: sharpnessStart?.map(Double.init))
-        if let result { sharpnessStart = result.vector.map(Float.init) }
+        // A Ritz vector that was not finite comes back empty: the next measurement then starts from the seed.
+        if let result { sharpnessStart = result.vector.count == net.parameterCount ? result.vector.map(Float.init) : nil }
         let gradientNorm = try observer.gradientNorm(net)
         let samEdge = config.optimizer == .l2SAM ? gradientNorm.map {
             StabilityEdges.sam(learningRate: config.learningRate, rho: config.rho, gradientNorm: $0)

@@ -8,7 +8,11 @@ import SAMCore
 @Suite struct NoisyLanczosTests {
     /// The spectrum of a 60-dimensional operator: nine outliers 9.0, 8.9, ..., 8.2 (as the C - 1 outliers of a
     /// 10-class cross-entropy Hessian), a bulk in [-0.5, 0.5] and one negative eigenvalue -9.5 of larger modulus.
-    static let clustered: [Double] = (0..<9).map { 9 - 0.1 * Double($0) } + (0..<50).map { -0.5 + Double($0) / 49 } + [-9.5]
+    static let clustered: [Double] = {
+        let outliers: [Double] = (0..<9).map { (k: Int) -> Double in 9 - 0.1 * Double(k) }
+        let bulk: [Double] = (0..<50).map { (k: Int) -> Double in -0.5 + Double(k) / 49 }
+        return outliers + bulk + [-9.5]
+    }()
 
     @Test func findsTheLargestAlgebraicEigenvalueWhereThePowerIterationStalls() throws {
         let product = VisionSharpnessTests.matrixProduct(Self.clustered)
