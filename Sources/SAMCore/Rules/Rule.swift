@@ -140,24 +140,40 @@ extension Rule {
     /// eps(w) for the gradient g = e^s ghat over all parameters (`weights` and `ghat` of equal length), or nil
     /// when the coefficient is not finite (the normalizer overflowed).
     public func epsilon(weights: [Double], gradientDirection ghat: [Double], logScale s: Double) -> [Double]? {
-        precondition(weights.count == ghat.count)
-        let w = PaddedLayers.lanes(weights), g = PaddedLayers.lanes(ghat)
+        var eps = [Double](repeating: 0, count: weights.count)
+        return epsilon(weights: weights, gradientDirection: ghat, logScale: s, into: &eps) ? eps : nil
+    }
+
+    /// eps(w) written into `eps` (as many entries as `weights`), without allocating: the weights and ghat are read
+    /// four at a time as one padded layer (zeros after the last), the normalizer summed over those lanes in order,
+    /// so the numbers are those of the lane kernels. False (and `eps` unspecified) when the coefficient is not finite.
+    public func epsilon(weights: [Double], gradientDirection ghat: [Double], logScale s: Double, into eps: inout [Double]) -> Bool {
+        precondition(weights.count == ghat.count && eps.count == weights.count)
+        let width = Lanes.scalarCount, blocks = (weights.count + width - 1) / width
+        func lanes(_ v: [Double], _ block: Int) -> Lanes {
+            var out = Lanes.zero
+            for k in 0..<width where block * width + k < v.count { out[k] = v[block * width + k] }
+            return out
+        }
         var normalizer = Lanes.zero
-        for i in 0..<w.count { normalizer += normalizerTerm(gradient: g[i], weight: w[i]) }
+        for i in 0..<blocks { normalizer += normalizerTerm(gradient: lanes(ghat, i), weight: lanes(weights, i)) }
         let total = normalizer.sum()
         let c = isZero ? 0 : coefficient(logGradientScale: s, normalizer: total)
-        guard c.isFinite, total.isFinite else { return nil }
+        guard c.isFinite, total.isFinite else { return false }
         if selectsOneComponent {
-            var result = [Double](repeating: 0, count: weights.count)
+            for k in eps.indices { eps[k] = 0 }
             var selection = ComponentSelection()
-            for i in 0..<w.count {
-                selection.observe(selectionScore(gradient: g[i], weight: w[i]), firstPosition: i * Lanes.scalarCount)
+            for i in 0..<blocks {
+                selection.observe(selectionScore(gradient: lanes(ghat, i), weight: lanes(weights, i)), firstPosition: i * width)
             }
-            if let k = selection.winner() { result[k] = c * shape(gradient: g[k / Lanes.scalarCount], weight: w[k / Lanes.scalarCount])[k % Lanes.scalarCount] }
-            return result
+            if let k = selection.winner() { eps[k] = c * shape(gradient: lanes(ghat, k / width), weight: lanes(weights, k / width))[k % width] }
+            return true
         }
-        let eps = (0..<w.count).map { c * shape(gradient: g[$0], weight: w[$0]) }
-        return (0..<weights.count).map { eps[$0 / Lanes.scalarCount][$0 % Lanes.scalarCount] }
+        for i in 0..<blocks {
+            let value = c * shape(gradient: lanes(ghat, i), weight: lanes(weights, i))
+            for k in 0..<width where i * width + k < eps.count { eps[i * width + k] = value[k] }
+        }
+        return true
     }
 }
 
