@@ -135,11 +135,14 @@ struct TrainCommand: ParsableCommand {
         let result = runner.result
         SharpnessFlag.warn(result)
         let summary = RunSummary(result, version: SAMLabCommand.version)
+        // --json prints the summary as written: with --out and d > 1000, the small one naming the NPY files in --out
+        // (README, "Outputs"); without --out, every vector inline, as at any d.
+        var written: Data?
         if let out {
-            try Phase.run("writing \(out)", quiet: quiet) { try RunFolder.write(result, to: out, version: SAMLabCommand.version) }
+            written = try Phase.run("writing \(out)", quiet: quiet) { try RunFolder.write(result, to: out, version: SAMLabCommand.version) }
         }
         if json {
-            FileHandle.standardOutput.write(try Phase.run("writing the summary", quiet: quiet) { try JSONOutput.encode(summary) })
+            FileHandle.standardOutput.write(try written ?? Phase.run("writing the summary", quiet: quiet) { try JSONOutput.encode(summary) })
         } else if out == nil || !quiet {
             print(Self.describe(summary))
         }
