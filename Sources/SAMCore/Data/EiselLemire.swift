@@ -1,11 +1,11 @@
 /// The Eisel-Lemire algorithm: the Double nearest to w x 10^q (ties to even) for a 64-bit decimal significand w, from
 /// one or two 64 x 64 -> 128-bit products with a table of truncated powers of five (`_powersOfFive`).
 ///
-/// D. Lemire, "Number parsing at a gigabyte per second", Software: Practice and Experience 51(8), 2021, Section 5
-/// (the algorithm) and Section 8-9 (rounding ties); N. Mushtak and D. Lemire, "Fast number parsing without fallback",
-/// Software: Practice and Experience 53(6), 2023 (one extra product always suffices). This is the form of Rust's
-/// `core::num::dec2flt::lemire::compute_float` and of fast_float's `compute_float`, including their one refusal
-/// (an all-ones low word outside q in [-27, 55]), where the caller falls back to a slower exact parser.
+/// D. Lemire, "Number parsing at a gigabyte per second", Software: Practice and Experience 51(8), 2021 (arXiv
+/// 2101.11408; Sections 8 and 9 for the rounding of ties); N. Mushtak and D. Lemire, "Fast number parsing without
+/// fallback", Software: Practice and Experience 53(6), 2023 (one extra product always suffices). This is the form of
+/// Rust's `core::num::dec2flt::lemire::compute_float`, including its one refusal (an all-ones low word outside q in
+/// [-27, 55]; fast_float dropped it after Mushtak and Lemire), where the caller falls back to an exact parser.
 enum EiselLemire {
     /// The smallest and largest decimal exponents of the table: below, w x 10^q rounds to 0; above, to infinity.
     static let smallestPower = -342, largestPower = 308
@@ -29,7 +29,7 @@ enum EiselLemire {
         if lo == .max, q < -27 || q > 55 { return nil }
         let upperbit = Int(hi >> 63)
         var mantissa = hi >> (upperbit + 9)
-        // power(q) = floor(q log2(10)) + 63, exactly, for |q| <= 1 << 15 (Lemire 2021, Section 5).
+        // floor(q log2(10)) + 63, exact for q in (-400, 350), which holds the table's range (fast_float's `power`).
         var power2 = (((152_170 + 65_536) * q) >> 16) + 63 + upperbit - lz + 1023
         if power2 <= 0 {
             // Subnormal (or zero): shift to the subnormal exponent, then round up at the last kept bit.
