@@ -150,9 +150,8 @@ bench: build-portable build-native
 	bench/python/run.sh --json > .build/bench-peers.jsonl
 	taskset -c 0 .build-portable/release/samlab bench dynamics --peers .build/bench-peers.jsonl --build-label portable
 	taskset -c 0 .build-native/release/samlab bench dynamics --peers .build/bench-peers.jsonl --build-label $(NATIVE_CPU)
-	.venv-bench/bin/python -c 'import scipy' 2>/dev/null || .venv-bench/bin/pip install --quiet scipy
-	.venv-bench/bin/python bench/python/flow_scipy.py > .build/bench-flow-peers.jsonl
-	.build/release/samlab bench flow --peers .build/bench-flow-peers.jsonl
+	taskset -c 0 bench/python/run_flow.sh > .build/bench-flow-peers.jsonl
+	taskset -c 0 .build/release/samlab bench flow --peers .build/bench-flow-peers.jsonl
 	$(MAKE) bench-cnn
 	$(MAKE) bench-large-d
 

@@ -36,6 +36,29 @@ public enum RunSetupError: Error, Equatable, Sendable, CustomStringConvertible {
         case .data(let e): e.description
         }
     }
+
+    /// The one-line message of a library error (a `SpecError`, a `DataError` or a `RunSetupError`) with each spec
+    /// field written by `name` and each file by its path; any other error by its description. The command line passes
+    /// its flag names (`--lr`), the explorer the spec keys (`lr`).
+    public static func message(of error: any Error, naming name: (SpecField) -> String) -> String {
+        switch error {
+        case let e as SpecError: e.rendered(name)
+        case let e as DataError: e.rendered { $0.named(name) }
+        case .spec(let e) as RunSetupError: e.rendered(name)
+        case .data(let e) as RunSetupError: e.rendered { $0.named(name) }
+        default: "\(error)"
+        }
+    }
+}
+
+extension DataOrigin {
+    /// The origin as a message names it: a file by its path, a spec field by `name`.
+    public func named(_ name: (SpecField) -> String) -> String {
+        switch self {
+        case .file(let path): path
+        case .field(let field): name(field)
+        }
+    }
 }
 
 /// A run specification with its data loaded and checked, the way every entry point loads data (`samlab train`,

@@ -66,8 +66,10 @@ public struct Claim: Codable, Sendable, Equatable {
         Claim(item: item, statement: statement, prediction: predicted, measurement: measured, verdict: verdict, kind: .literature)
     }
 
-    /// A claim that holds when `condition` is true and fails otherwise.
-    public static func check(_ item: String, _ statement: String, predicted: String, measured: String, _ condition: Bool) -> Claim {
-        Claim(item: item, statement: statement, prediction: predicted, measurement: measured, verdict: condition ? .holds : .fails)
+    /// A claim of `kind` (the paper's by default) that holds when `condition` is true and fails otherwise.
+    public static func check(_ item: String, _ statement: String, predicted: String, measured: String, _ condition: Bool,
+                             kind: Kind = .paper) -> Claim {
+        Claim(item: item, statement: statement, prediction: predicted, measurement: measured, verdict: condition ? .holds : .fails,
+              kind: kind)
     }
 }

@@ -143,21 +143,7 @@ public struct ExplorerAPI: Sendable {
 
     /// A library error in the words of a `--config` file's fields (without the file's name).
     static func message(_ error: any Error) -> String {
-        switch error {
-        case let e as SpecError: e.rendered { $0.description }
-        case let e as DataError: e.rendered { origin in
-            switch origin {
-            case .file(let path): path
-            case .field(let field): field.description
-            }
-        }
-        case let e as RunSetupError:
-            switch e {
-            case .spec(let s): message(s)
-            case .data(let d): message(d)
-            }
-        default: "\(error)"
-        }
+        RunSetupError.message(of: error) { $0.description }
     }
 
     // MARK: - /api/regime and /api/maxmargin

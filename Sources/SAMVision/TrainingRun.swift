@@ -111,6 +111,9 @@ public struct TrainingRun: Codable, Sendable, Equatable {
     public var camShare: ForegroundShareSeries?
     /// lambda_max of the training loss over training, if it was measured (`train(sharpness:)`).
     public var sharpness: VisionSharpnessSeries?
+    /// The unit eigenvector estimate of the last sharpness measurement, in Float32: the next measurement's warm start
+    /// (`observeSharpness`). Saved in the checkpoint (base64 like `parameters`), so a resumed run measures the same bits.
+    public var sharpnessStart: [Float]?
 
     /// A fresh run with He-initialized parameters from `config.seed` (status `.interrupted` until trained).
     public init(config: VisionTrainingConfig) throws(InvalidInput) {
@@ -149,10 +152,12 @@ public struct TrainingRun: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case config, status, completedEpochs, steps, records, parameters, parameterCount, note, epochProgress, camShare, sharpness
+        case sharpnessStart
     }
 
-    /// Reads the JSON form: `parameters` is base64 of `parameterCount` little-endian Float32 bit patterns;
-    /// `note`, `epochProgress` and `camShare` may be absent (older checkpoints have no position or series).
+    /// Reads the JSON form: `parameters` (and `sharpnessStart`, when present) is base64 of `parameterCount`
+    /// little-endian Float32 bit patterns; `note`, `epochProgress`, `camShare`, `sharpness` and `sharpnessStart` may be
+    /// absent (older checkpoints have no position or series).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         config = try c.decode(VisionTrainingConfig.self, forKey: .config)
@@ -166,16 +171,39 @@ public struct TrainingRun: Codable, Sendable, Equatable {
         camShare = try c.decodeIfPresent(ForegroundShareSeries.self, forKey: .camShare)
         sharpness = try c.decodeIfPresent(VisionSharpnessSeries.self, forKey: .sharpness)
         let count = try c.decode(Int.self, forKey: .parameterCount)
-        let text = try c.decode(String.self, forKey: .parameters)
-        guard let data = Data(base64Encoded: text), data.count == 4 * count else {
+        guard let values = Self.floats(base64: try c.decode(String.self, forKey: .parameters), count: count) else {
             throw DecodingError.dataCorruptedError(forKey: .parameters, in: c,
                 debugDescription: "parameters are not base64 of \(count) Float32 values")
         }
+        parameters = values
+        if let text = try c.decodeIfPresent(String.self, forKey: .sharpnessStart) {
+            guard let start = Self.floats(base64: text, count: count) else {
+                throw DecodingError.dataCorruptedError(forKey: .sharpnessStart, in: c,
+                    debugDescription: "sharpnessStart is not base64 of \(count) Float32 values")
+            }
+            sharpnessStart = start
+        }
+    }
+
+    /// `count` Float32 values from base64 of their little-endian bit patterns; nil when the text is not that.
+    static func floats(base64 text: String, count: Int) -> [Float]? {
+        guard let data = Data(base64Encoded: text), data.count == 4 * count else { return nil }
         let bytes = [UInt8](data)
-        parameters = (0..<count).map { i in
+        return (0..<count).map { i in
             let b = 4 * i
             return Float(bitPattern: UInt32(bytes[b]) | UInt32(bytes[b + 1]) << 8 | UInt32(bytes[b + 2]) << 16 | UInt32(bytes[b + 3]) << 24)
         }
+    }
+
+    /// Base64 of the little-endian Float32 bit patterns of `values`.
+    static func base64(_ values: [Float]) -> String {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(4 * values.count)
+        for p in values {
+            let v = p.bitPattern
+            bytes.append(contentsOf: [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF), UInt8((v >> 16) & 0xFF), UInt8(v >> 24)])
+        }
+        return Data(bytes).base64EncodedString()
     }
 
     /// Writes the JSON form: the fields by name, `parameterCount`, and `parameters` as base64 of the
@@ -192,12 +220,7 @@ public struct TrainingRun: Codable, Sendable, Equatable {
         try c.encodeIfPresent(camShare, forKey: .camShare)
         try c.encodeIfPresent(sharpness, forKey: .sharpness)
         try c.encode(parameters.count, forKey: .parameterCount)
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(4 * parameters.count)
-        for p in parameters {
-            let v = p.bitPattern
-            bytes.append(contentsOf: [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF), UInt8((v >> 16) & 0xFF), UInt8(v >> 24)])
-        }
-        try c.encode(Data(bytes).base64EncodedString(), forKey: .parameters)
+        try c.encode(Self.base64(parameters), forKey: .parameters)
+        try c.encodeIfPresent(sharpnessStart.map(Self.base64), forKey: .sharpnessStart)
     }
 }

@@ -1,70 +1,8 @@
 import Foundation
 import SAMCore
 
-/// The largest (algebraic) eigenvalue of a symmetric operator known only through noisy products, by a shifted power
-/// iteration (THEORY.md §8.4).
-///
-/// The power iteration v <- H v / ||H v|| converges to the eigenvalue of largest modulus, mu_1. When mu_1 >= 0 that is
-/// lambda_max. When mu_1 < 0 (a Hessian dominated by negative curvature), the iteration is run again on H - mu_1 I,
-/// whose eigenvalues lambda - mu_1 are all >= 0 and whose largest is lambda_max - mu_1. Each run stops when its
-/// Rayleigh quotient changes by at most `tolerance` relative in one step, or after `maximumIterations` (then
-/// `converged` is false). The start vector comes from `SplitMix64(seed:)`.
-///
-/// `product(v)` returns the direction actually probed, p (close to v: a finite-difference product in Float32 rounds
-/// w + h v), and the product H p; the Rayleigh quotient p^T H p / p^T p uses both, so the rounding of the probe does
-/// not bias it. nil means a non-finite product.
-public enum PowerIteration {
-    /// The outcome: lambda_max, the products taken, and whether each run met its tolerance.
-    public struct Result: Equatable, Sendable {
-        /// The estimate of lambda_max.
-        public var eigenvalue: Double
-        /// Products taken, over both runs.
-        public var iterations: Int
-        /// Whether every run stopped on its tolerance rather than on `maximumIterations`.
-        public var converged: Bool
-    }
-
-    /// lambda_max of the operator of `product` on vectors of length `dimension`; nil when a product is not finite
-    /// or the probed direction is 0.
-    public static func largestEigenvalue(dimension n: Int, tolerance: Double, maximumIterations: Int, seed: UInt64,
-                                         product: ([Double]) -> (probed: [Double], image: [Double])?) -> Result? {
-        guard let first = run(dimension: n, shift: 0, tolerance: tolerance, maximumIterations: maximumIterations, seed: seed, product: product) else {
-            return nil
-        }
-        guard first.value < 0 else { return Result(eigenvalue: first.value, iterations: first.iterations, converged: first.converged) }
-        guard let second = run(dimension: n, shift: first.value, tolerance: tolerance, maximumIterations: maximumIterations, seed: seed,
-                               product: product) else { return nil }
-        return Result(eigenvalue: second.value, iterations: first.iterations + second.iterations, converged: first.converged && second.converged)
-    }
-
-    /// One power iteration on H - shift I; `value` is the Rayleigh quotient of H (the shift added back).
-    static func run(dimension n: Int, shift: Double, tolerance: Double, maximumIterations: Int, seed: UInt64,
-                    product: ([Double]) -> (probed: [Double], image: [Double])?) -> (value: Double, iterations: Int, converged: Bool)? {
-        var rng = SplitMix64(seed: seed)
-        var v = (0..<n).map { _ in rng.nextNormal() }
-        var previous: Double? = nil
-        for k in 1...max(1, maximumIterations) {
-            let length = norm(v)
-            guard length > 0, length.isFinite else { return nil }
-            v = v.map { $0 / length }
-            guard let (p, hp) = product(v) else { return nil }
-            let pp = p.reduce(0) { $0 + $1 * $1 }
-            guard pp > 0 else { return nil }
-            let bp = zip(hp, p).map { $0 - shift * $1 }
-            let value = shift + zip(p, bp).reduce(0) { $0 + $1.0 * $1.1 } / pp
-            guard value.isFinite else { return nil }
-            if norm(bp) == 0 { return (value, k, true) }
-            if let previous, abs(value - previous) <= tolerance * max(abs(value), tolerance * abs(shift)) { return (value, k, true) }
-            previous = value
-            v = bp
-        }
-        return (previous!, maximumIterations, false)
-    }
-
-    static func norm(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
-}
-
-/// One measurement of the CNN's sharpness: lambda_max of the training loss's Hessian on the run's fixed images.
+/// One measurement of the CNN's sharpness: lambda_max of the training loss's Hessian on the run's fixed images, the
+/// gradient norm there and the edges of stability it is compared with (THEORY.md §8.3, §8.4).
 public struct VisionSharpnessObservation: Codable, Sendable, Equatable {
     /// Training steps taken when it was measured.
     public var step: Int
@@ -74,23 +12,37 @@ public struct VisionSharpnessObservation: Codable, Sendable, Equatable {
     public var lambdaMax: Double?
     /// Hessian-vector products taken (each two gradients on the images).
     public var iterations: Int
-    /// Whether the power iteration met its tolerance.
+    /// Whether the measurement (`NoisyLanczos`) met its tolerance.
     public var converged: Bool
+    /// ||grad L(w)||_2: the Euclidean norm of the gradient of the mean cross-entropy over the same fixed images, at the
+    /// iterate w (the unperturbed weights after `step` steps), in Float32 summed in Float64; nil when not finite (and in
+    /// series recorded before it existed). For a full-batch run measured on all its training images it is the
+    /// gradient norm l2-SAM normalizes by at the next step.
+    public var gradientNorm: Double?
+    /// GD's edge 2/eta (`StabilityEdges.gd`); nil in series recorded before it existed.
+    public var gdEdge: Double?
+    /// l2-SAM's edge, the lambda with eta lambda (1 + rho lambda / ||g||_2) = 2 at g = `gradientNorm`
+    /// (`StabilityEdges.sam`); only for l2-SAM runs, nil otherwise.
+    public var samEdge: Double?
 
     /// An observation from its values.
-    public init(step: Int, epoch: Double, lambdaMax: Double?, iterations: Int, converged: Bool) {
+    public init(step: Int, epoch: Double, lambdaMax: Double?, iterations: Int, converged: Bool,
+                gradientNorm: Double? = nil, gdEdge: Double? = nil, samEdge: Double? = nil) {
         self.step = step
         self.epoch = epoch
         self.lambdaMax = lambdaMax
         self.iterations = iterations
         self.converged = converged
+        self.gradientNorm = gradientNorm
+        self.gdEdge = gdEdge
+        self.samEdge = samEdge
     }
 
     enum CodingKeys: String, CodingKey {
-        case step, epoch, lambdaMax = "lambda_max", iterations, converged
+        case step, epoch, lambdaMax = "lambda_max", iterations, converged, gradientNorm = "grad_norm", gdEdge = "gd_edge", samEdge = "sam_edge"
     }
 
-    /// Writes every key, `lambda_max` as null when it is nil.
+    /// Writes every key, the optional numbers as null when they are nil.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(step, forKey: .step)
@@ -98,15 +50,21 @@ public struct VisionSharpnessObservation: Codable, Sendable, Equatable {
         try c.encode(lambdaMax, forKey: .lambdaMax)
         try c.encode(iterations, forKey: .iterations)
         try c.encode(converged, forKey: .converged)
+        try c.encode(gradientNorm, forKey: .gradientNorm)
+        try c.encode(gdEdge, forKey: .gdEdge)
+        try c.encode(samEdge, forKey: .samEdge)
     }
 
-    /// The header of `sharpness.csv`.
-    public static let csvHeader = "step,epoch,images,lambda_max,iterations,converged"
+    /// The header of `sharpness.csv` (the first six columns as before the gradient norm and the edges were added).
+    public static let csvHeader = "step,epoch,images,lambda_max,iterations,converged,grad_norm,gd_edge,sam_edge"
 
-    /// This observation as one `sharpness.csv` row for `images` images (an empty field for a nil lambda_max).
+    /// This observation as one `sharpness.csv` row for `images` images (an empty field for each nil number).
     public func csvRow(images: Int) -> String {
-        "\(step),\(epoch),\(images),\(lambdaMax.map { "\($0)" } ?? ""),\(iterations),\(converged)"
+        "\(step),\(epoch),\(images),\(Self.field(lambdaMax)),\(iterations),\(converged),\(Self.field(gradientNorm)),\(Self.field(gdEdge)),\(Self.field(samEdge))"
     }
+
+    /// A CSV field: the number, or empty for nil.
+    static func field(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
 }
 
 /// The sharpness series of a CNN run and how it was measured: saved in the checkpoint (so a resumed run continues
@@ -140,12 +98,12 @@ public struct VisionSharpnessSeries: Codable, Sendable, Equatable {
 }
 
 /// Measures lambda_max of the mean cross-entropy on fixed training images, at step 0, every `every` steps and at
-/// each epoch end (THEORY.md §8.4): the shifted `PowerIteration` on central differences of gradients,
+/// each epoch end (THEORY.md §8.4): `NoisyLanczos` on central differences of gradients,
 /// H v ≈ (grad L(w + h v) - grad L(w - h v)) / (2h) with h = 1e-3 max(1, ||w||_2), each gradient in Float32 over the
 /// images. The network's parameters are restored bit for bit afterwards, so a run trains to the same bits with or
 /// without it.
 ///
-/// Accuracy: the power iteration stops at a relative change of `tolerance` (1e-3) per step; the finite difference
+/// Accuracy: Lanczos stops at a relative residual bound of `tolerance` (1e-3); the finite difference
 /// adds an error of order h^2 on smooth losses and the Float32 rounding of the gradients, about 1e-6 ||grad L|| / h;
 /// ReLU and max-pool kinks crossed within h add more. On a softmax regression, whose Hessian is known exactly, the
 /// measurement agrees with it to about 1e-3 (`VisionSharpnessTests`).
@@ -154,9 +112,9 @@ public struct VisionSharpnessObserver: Sendable {
     public var every: Int
     /// The fixed images (the first N of the training set).
     public var images: ImageSet
-    /// The power iteration's relative tolerance.
+    /// Lanczos's relative tolerance on its residual bound.
     public var tolerance: Double
-    /// The most products per power iteration run.
+    /// The most products per measurement.
     public var maximumIterations: Int
     /// The seed of the start vector.
     public var seed: UInt64
@@ -178,15 +136,16 @@ public struct VisionSharpnessObserver: Sendable {
     /// The empty series this observer fills.
     public var emptySeries: VisionSharpnessSeries { VisionSharpnessSeries(every: every, images: images.count) }
 
-    /// lambda_max at the network's current parameters (restored afterwards); nil when a gradient is not finite.
-    public func measure(_ net: Network) throws(InvalidInput) -> PowerIteration.Result? {
+    /// lambda_max at the network's current parameters (restored afterwards), Lanczos (`NoisyLanczos`) started from `start`
+    /// (a warm start) or from `seed`; nil when a gradient is not finite.
+    public func measure(_ net: Network, start: [Double]? = nil) throws(InvalidInput) -> PowerIteration.Result? {
         let base = net.parameters
         defer { net.parameters = base }
         let indices = Array(0..<images.count)[...]
         let h = 1e-3 * max(1, PowerIteration.norm(base.map(Double.init)))
         var failure: InvalidInput?
-        let result = PowerIteration.largestEigenvalue(dimension: base.count, tolerance: tolerance, maximumIterations: maximumIterations,
-                                                      seed: seed) { v in
+        let result = NoisyLanczos.largestEigenvalue(dimension: base.count, tolerance: tolerance, maximumIterations: maximumIterations,
+                                                      seed: seed, start: start) { v in
             var plus = base, minus = base, probed = [Double](repeating: 0, count: base.count)
             for i in base.indices {
                 plus[i] = Float(Double(base[i]) + h * v[i])
@@ -209,6 +168,14 @@ public struct VisionSharpnessObserver: Sendable {
         if let failure { throw failure }
         return result
     }
+
+    /// ||grad L(w)||_2 of the mean cross-entropy over the fixed images at the network's current parameters (the Float32
+    /// gradient of `TrainingRun.batchGradient`, squared and summed in Float64); nil when it is not finite.
+    public func gradientNorm(_ net: Network) throws(InvalidInput) -> Double? {
+        let g = try TrainingRun.batchGradient(net, images, Array(0..<images.count)[...]).gradient
+        let value = g.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        return value.isFinite ? value : nil
+    }
 }
 
 extension TrainingRun {
@@ -221,12 +188,22 @@ extension TrainingRun {
         }
     }
 
-    /// Measures lambda_max now if `due` (and not already at this step), appending to `sharpness`.
+    /// Measures lambda_max now if `due` (and not already at this step), appending to `sharpness` with the gradient
+    /// norm on the same images, GD's edge 2/eta and, for l2-SAM, its edge at that norm (`StabilityEdges`). The power
+    /// iteration starts from the previous measurement's eigenvector (`sharpnessStart`, kept in Float32 so that a
+    /// resumed run starts from the same bits), or from the observer's seed at the first measurement.
     mutating func observeSharpness(_ net: Network, _ observer: VisionSharpnessObserver?, stepsPerEpoch: Int, due: Bool) throws(InvalidInput) {
         guard due, let observer, sharpness?.observations.last?.step != steps else { return }
-        let result = try observer.measure(net)
+        let result = try observer.measure(net, start: sharpnessStart?.map(Double.init))
+        // A Ritz vector that was not finite comes back empty: the next measurement then starts from the seed.
+        if let result { sharpnessStart = result.vector.count == net.parameterCount ? result.vector.map(Float.init) : nil }
+        let gradientNorm = try observer.gradientNorm(net)
+        let samEdge = config.optimizer == .l2SAM ? gradientNorm.map {
+            StabilityEdges.sam(learningRate: config.learningRate, rho: config.rho, gradientNorm: $0)
+        } : nil
         sharpness?.observations.append(VisionSharpnessObservation(step: steps, epoch: Double(steps) / Double(stepsPerEpoch),
                                                                   lambdaMax: result?.eigenvalue, iterations: result?.iterations ?? 0,
-                                                                  converged: result?.converged ?? false))
+                                                                  converged: result?.converged ?? false, gradientNorm: gradientNorm,
+                                                                  gdEdge: StabilityEdges.gd(learningRate: config.learningRate), samEdge: samEdge))
     }
 }

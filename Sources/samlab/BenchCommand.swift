@@ -58,18 +58,25 @@ struct DynamicsBench: ParsableCommand {
         let values = entry.parameters.map { "\($0.key) = \(ValueParsing.text(rule.value(of: $0), of: $0))" }
         let title = entry.displayName + (values.isEmpty ? "" : " (\(values.joined(separator: ", ")))")
         print("samlab bench dynamics: \(title), depth 2, Float64, 1 thread\(buildLabel.map { ", build \($0)" } ?? "") (\(Self.today()))")
-        print("d          swift steps/s  +leaders/s    numpy/s       jax/s         swift/jax  bound/s     swift/bound")
+        print("d          swift steps/s  +leaders/s    train/s       train/step  numpy/s       jax/s         swift/jax  train/jax  bound/s     swift/bound")
         for d in dimensions {
             let plain = try DynamicsBenchmark.measure(dimension: d, rule: rule, tracksLeaders: false, minimumSeconds: minTime)
             let tracked = try DynamicsBenchmark.measure(dimension: d, rule: rule, tracksLeaders: true, minimumSeconds: minTime)
+            // The whole train path: a run of the default length (1000 steps, so its log=200 schedule records 132 rows), or
+            // of about --min-time at the tracked rate if that is longer.
+            let train = try DynamicsBenchmark.measureTrain(dimension: d, rule: rule,
+                                                           steps: max(DiscreteSettings.Defaults.steps, Int(tracked * minTime)))
             let bound = DynamicsBenchmark.streamBandwidth(dimension: d, minimumSeconds: minTime) / (40 * Double(d))
             let numpy = peerRates["numpy", default: [:]][d], jax = peerRates["jax", default: [:]][d]
             func f(_ v: Double?) -> String { v.map { String(format: "%.4g", $0) } ?? "-" }
             func col(_ s: String, _ w: Int) -> String { s.padding(toLength: w, withPad: " ", startingAt: 0) }
-            print(col("\(d)", 11) + col(f(plain), 15) + col(f(tracked), 14) + col(f(numpy), 14) + col(f(jax), 14)
-                  + col(jax.map { String(format: "%.2fx", plain / $0) } ?? "-", 11) + col(f(bound), 12)
+            print(col("\(d)", 11) + col(f(plain), 15) + col(f(tracked), 14) + col(f(train), 14)
+                  + col(String(format: "%.2fx", train / plain), 12) + col(f(numpy), 14) + col(f(jax), 14)
+                  + col(jax.map { String(format: "%.2fx", plain / $0) } ?? "-", 11)
+                  + col(jax.map { String(format: "%.2fx", train / $0) } ?? "-", 11) + col(f(bound), 12)
                   + String(format: "%.0f%%", 100 * plain / bound))
         }
+        print("train = the whole `samlab train` path (leaders from every step, rows at the default schedule, at least the default 1000 steps); train/step = train / swift steps/s.")
         print("bound = steps/s at the bandwidth of a loop that reads x, w1, w2 and writes w1, w2 once (40 d bytes per step).")
     }
 
@@ -92,71 +99,3 @@ struct DynamicsBench: ParsableCommand {
     }
 }
 
-/// `samlab bench flow`: work against precision of the rescaled l2-SAM flow to its blow-up event, next to scipy.
-struct FlowBench: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "flow",
-        abstract: "Function evaluations and error of the rescaled l2-SAM flow (mu = 4..8, rho = 1) next to scipy's RK45.",
-        discussion: "The problem is the one of bench/python/flow_scipy.py: integrate until ||w||_2 = 1e4 and compare the event time with a DOP853 reference."
-    )
-
-    @Option(name: .customLong("peers"), parsing: .unconditional,
-            help: ArgumentHelp("JSON lines from bench/python/flow_scipy.py.", valueName: "file"))
-    var peers: String?
-
-    func run() throws {
-        var scipy: [(rtol: Double, evaluations: Double, error: Double)] = []
-        var reference: Double?
-        if let peers {
-            guard let text = String(data: try InputFile.read(peers), encoding: .utf8) else { throw InvalidInput("\(peers): not UTF-8") }
-            for line in text.split(separator: "\n") {
-                guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                      let rtol = o["rtol"] as? Double, let nfev = o["function_evaluations"] as? Int,
-                      let error = o["relative_error"] as? Double else { continue }
-                scipy.append((rtol, Double(nfev), error))
-                reference = o["reference_event_time"] as? Double
-            }
-        }
-        func solve(_ tol: Double) throws -> (RunResult, Double) {
-            let c = RunSpec(data: .singleExample(mu: [4, 5, 6, 7, 8]), model: ModelSpec(depth: 2, alpha: [0.5]),
-                            rule: RuleSpec(name: L2SAM.name, rho: 1),
-                            dynamics: .flow(FlowSettings(time: 50, rescaled: true, rtol: tol, atol: tol, blowupNorm: 1e4)), record: .times([]))
-            let runner = try FlowRunner(spec: c, dataset: try c.data.load())
-            let start = DispatchTime.now().uptimeNanoseconds
-            let outcome = runner.run()
-            return (outcome, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-6)
-        }
-        let tight: Double
-        if let reference { tight = reference } else { tight = try solve(1e-14).0.eventClock ?? .nan }
-        print("samlab bench flow: rescaled l2-SAM, mu = 4..8, rho = 1, alpha = 0.5, until ||w|| = 1e4 (reference t = \(tight))")
-        print("rtol=atol  samlab evals  steps  rel.error    ms      | scipy evals  rel.error")
-        var ours: [(Double, Double)] = []
-        for tol in [1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11] {
-            let (outcome, ms) = try solve(tol)
-            let error = abs((outcome.eventClock ?? .nan) - tight) / tight
-            let statistics = outcome.solver ?? SolverReport()
-            ours.append((Double(statistics.functionEvaluations), error))
-            let peer = scipy.first { $0.rtol == tol }
-            func col(_ s: String, _ w: Int) -> String { s.padding(toLength: w, withPad: " ", startingAt: 0) }
-            print(col("\(tol)", 11) + col("\(statistics.functionEvaluations)", 14)
-                  + col("\(statistics.acceptedSteps)", 7) + col(String(format: "%.2e", error), 13)
-                  + col(String(format: "%.1f", ms), 8) + "| " + col(peer.map { "\(Int($0.evaluations))" } ?? "-", 13)
-                  + (peer.map { String(format: "%.2e", $0.error) } ?? "-"))
-        }
-        guard !scipy.isEmpty else { return }
-        // Work for equal accuracy: log-log interpolation of evaluations against error.
-        func work(_ points: [(Double, Double)], at target: Double) -> Double? {
-            let sorted = points.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }
-            for (a, b) in zip(sorted, sorted.dropFirst()) where a.1 >= target && target >= b.1 {
-                let x = (log(target) - log(a.1)) / (log(b.1) - log(a.1))
-                return exp(log(a.0) + x * (log(b.0) - log(a.0)))
-            }
-            return nil
-        }
-        for target in [1e-6, 1e-8, 1e-10] {
-            if let a = work(ours, at: target), let b = work(scipy.map { ($0.evaluations, $0.error) }, at: target) {
-                print(String(format: "evaluations for relative error %.0e: samlab %.0f, scipy %.0f (ratio %.2f)", target, a, b, a / b))
-            }
-        }
-    }
-}

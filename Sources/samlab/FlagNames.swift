@@ -35,25 +35,12 @@ struct FlagNames {
         return Self.flag(field.key)
     }
 
-    func name(_ origin: DataOrigin) -> String {
-        switch origin {
-        case .file(let path): path
-        case .field(let field): name(field)
-        }
-    }
+    /// A file by its path, a field as the user should read it.
+    func name(_ origin: DataOrigin) -> String { origin.named(name) }
 
-    /// The one-line message of a library error.
+    /// The one-line message of a library error, fields named as the user gave them.
     func message(_ error: any Error) -> String {
-        switch error {
-        case let e as SpecError: e.rendered(name)
-        case let e as DataError: e.rendered(name)
-        case let e as RunSetupError:
-            switch e {
-            case .spec(let s): s.rendered(name)
-            case .data(let d): d.rendered(name)
-            }
-        default: "\(error)"
-        }
+        RunSetupError.message(of: error, naming: name)
     }
 
     /// Runs `body`, turning library errors into the tool's one-line `InvalidInput`.

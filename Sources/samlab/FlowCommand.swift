@@ -38,6 +38,11 @@ struct FlowCommand: ParsableCommand {
     @Option(name: .customLong("atol"), parsing: .unconditional, help: "Absolute tolerance. (default: \(FlowDefaults.atol))")
     var atol: Double?
 
+    @Option(name: .customLong("solver"), parsing: .unconditional,
+            help: ArgumentHelp("Runge-Kutta pair: dopri5 (Dormand-Prince 5(4)) or dop853 (Dormand-Prince 8(5,3)). (default: dop853 when rtol < \(Solver.tightTolerance), else dopri5)",
+                               valueName: "name"))
+    var solver: String?
+
     @Option(name: .customLong("record"), parsing: .unconditional,
             help: "Recorded times: every=DT, log=N or times=T1,T2,...; t = 0 and the end are always kept. (default: \(RecordingSchedule.standard.text(clock: .time)))")
     var record: String?
@@ -65,6 +70,7 @@ struct FlowCommand: ParsableCommand {
             if logTime { c.logTime = true; names.fromFlags.insert("log_time") }
             if let rtol { c.rtol = rtol; names.fromFlags.insert("rtol") }
             if let atol { c.atol = atol; names.fromFlags.insert("atol") }
+            if let solver { c.solver = solver; names.fromFlags.insert("solver") }
             if let blowupNorm { c.blowupNorm = blowupNorm; names.fromFlags.insert("blowup_norm") }
             if let lossTolerance { c.lossTolerance = lossTolerance; names.fromFlags.insert("loss_tolerance") }
             spec.dynamics = .flow(c)

@@ -42,7 +42,27 @@ import Testing
         (["--blowup-norm", "0.5"], "--blowup-norm (0.5) must exceed the initial ||w||_2 = 1.0"),
         (["--rescaled", "--log-time"], "--log-time is for unrescaled flows"),
         (["--record", "times=2,1"], "--record times= needs increasing times"),
+        (["--solver", "rk45"], "--solver: unknown name 'rk45' (known: dopri5, dop853)"),
     ]
+
+    @Test func solverFlagAndKey() throws {
+        // --solver dop853 is recorded in the configuration and the summary's solver block, and repeats via --config;
+        // without it the default flow (rtol 1e-10) keeps dopri5 and writes no solver key in its configuration.
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let base = ["flow", "--mu", "4,5,6,7,8", "--alpha", "0.5", "--rho", "1", "--optimizer", "l2-sam", "--rescaled", "--time", "2"]
+        let r = try CLI.run(base + ["--solver", "dop853", "--out", dir.appendingPathComponent("a").path, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any])
+        #expect((json["solver"] as? [String: Any])?["method"] as? String == "dop853")
+        #expect((json["config"] as? [String: Any])?["solver"] as? String == "dop853")
+        let again = try CLI.run(["flow", "--config", dir.appendingPathComponent("a/summary.json").path, "--json"])
+        #expect(again.stdoutData == r.stdoutData)
+        let plain = try CLI.run(base + ["--json"])
+        let p = try #require(try JSONSerialization.jsonObject(with: plain.stdoutData) as? [String: Any])
+        #expect((p["solver"] as? [String: Any])?["method"] as? String == "dopri5")
+        #expect((p["config"] as? [String: Any])?["solver"] == nil)
+    }
 
     @Test(arguments: badInputs)
     func badInputExitsTwo(_ extra: [String], _ message: String) throws {

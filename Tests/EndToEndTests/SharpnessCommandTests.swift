@@ -105,16 +105,33 @@ import Testing
         let r = try CLI.run(common + ["--out", run, "--sharpness-every", "3", "--sharpness-images", "8"])
         #expect(r.status == 0, "\(r.stderr)")
         let history = try String(contentsOfFile: run + "/history.csv", encoding: .utf8).split(separator: "\n")
-        #expect(history.first == "epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy,lambda_max")
-        #expect(history.count == 3 && history.dropFirst().allSatisfy { Double($0.split(separator: ",").last!) != nil })
+        // The columns before the sharpness keep their names and order; lambda_max, then grad_norm, gd_edge, sam_edge.
+        #expect(history.first == "epoch,steps,train_loss,train_accuracy,test_loss,test_accuracy,lambda_max,grad_norm,gd_edge,sam_edge")
+        let fields = history.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(history.count == 3 && fields.allSatisfy { $0.count == 10 && Double($0[6]) != nil })
+        // SGD at the default lr 0.05: a positive gradient norm, GD's edge 2/eta = 40, no SAM edge.
+        #expect(fields.allSatisfy { (Double($0[7]) ?? 0) > 0 && $0[8] == "40.0" && $0[9].isEmpty }, "\(fields)")
         let series = try #require(try VisionCommandTests.json(run + "/summary.json")["sharpness"] as? [String: Any])
         #expect(series["every_steps"] as? Int == 3 && series["images"] as? Int == 8)
         let csv = try String(contentsOfFile: run + "/sharpness.csv", encoding: .utf8).split(separator: "\n")
-        #expect(csv.first == "step,epoch,images,lambda_max,iterations,converged")
+        #expect(csv.first == "step,epoch,images,lambda_max,iterations,converged,grad_norm,gd_edge,sam_edge")
         // 2 steps per epoch: step 0, the epoch ends 2 and 4, and step 3.
         #expect(csv.dropFirst().map { $0.split(separator: ",").first.map(String.init) } == ["0", "2", "3", "4"])
         // The epoch-end values of history.csv are the series' at steps 2 and 4.
-        #expect(history[2].split(separator: ",").last == csv[4].split(separator: ",")[3])
+        #expect(fields[1][6] == csv[4].split(separator: ",")[3] && fields[1][7] == csv[4].split(separator: ",")[6])
+
+        // l2-SAM records its edge, 4 / (eta (1 + sqrt(1 + 8 rho / (eta ||g||)))) at the recorded ||g||, below 2/eta.
+        let sam = dir.appendingPathComponent("sam").path
+        let s = try CLI.run(common + ["--out", sam, "--optimizer", "l2-sam", "--rho", "0.5", "--sharpness-every", "3", "--sharpness-images", "8"])
+        #expect(s.status == 0, "\(s.stderr)")
+        let samRows = try String(contentsOfFile: sam + "/sharpness.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false).map { Double($0) } }
+        #expect(samRows.count == 4)
+        for row in samRows {
+            let norm = try #require(row[6]), gdEdge = try #require(row[7]), edge = try #require(row[8])
+            let expected = 4 / (0.05 * (1 + (1 + 8 * 0.5 / (0.05 * norm)).squareRoot()))
+            #expect(abs(edge - expected) <= 1e-12 * expected && edge < gdEdge && gdEdge == 40, "\(row)")
+        }
 
         let plain = dir.appendingPathComponent("plain").path
         #expect(try CLI.run(common + ["--out", plain]).status == 0)

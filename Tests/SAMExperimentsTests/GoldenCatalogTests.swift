@@ -16,7 +16,9 @@ import SAMCore
 /// heat maps with named categories, typeset labels, a neutral "nothing grows" band, fig4's GD curve drawn once (GD
 /// has no ρ, so its ρ = 1 rows left loss.csv). Claims and all other numbers are unchanged. The same way, later that
 /// day: fig3/beta.json (12 decades of β), thm31/angle.json (a transient row from a second run to t = 10⁴) and
-/// ablations/ablations.json (a slope-1 guide, then ticks at its η grid).
+/// ablations/ablations.json (a slope-1 guide, then ticks at its η grid). ablations/claims.json: two claims are of kind
+/// `extrapolation` since 2026-12-03 (unnormalized SAM is our ablation and depth 3 our derivation, not the paper's
+/// claims); their statements, measurements and verdicts are unchanged.
 @Suite struct GoldenCatalogTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/quick")
     static let items = ["fig1", "fig2", "fig3", "fig4", "thm31", "thm32", "thm44", "ablations", "fig7", "reviewers"]

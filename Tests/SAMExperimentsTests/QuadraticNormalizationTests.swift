@@ -11,7 +11,7 @@ import SAMPlot
     static let expected: [String: (figures: [String], tables: [String], verdicts: [(Claim.Kind, Claim.Verdict)])] = [
         "quadratic-two-cycle": (["two-cycle"], ["trajectories", "cycles", "problem"],
                                 [(.literature, .holds), (.literature, .holds), (.literature, .holds), (.extrapolation, .holds)]),
-        // The depth-2 contrast fails as measured (THEORY.md §9.2): l2-SAM diverges at about USAM's threshold.
+        // The depth-2 contrast fails as measured (THEORY.md §9.2): l2-SAM diverges at or below USAM's threshold.
         "normalization": (["normalization"], ["sam-bounded", "growth", "distances", "depth2"],
                           [(.literature, .holds), (.literature, .holds), (.literature, .holds), (.literature, .fails)]),
     ]

@@ -32,6 +32,26 @@ import SAMCore
         #expect(PowerIteration.largestEigenvalue(dimension: 2, tolerance: 1e-6, maximumIterations: 5, seed: 1) { _ in nil } == nil)
     }
 
+    /// A warm start from the returned vector: at an eigenvector the Rayleigh quotient does not move, so the iteration
+    /// stops after the two products its rule needs; the shifted case still returns the algebraic largest eigenvalue
+    /// and a vector from which it is found again.
+    @Test func warmStartFromTheReturnedVectorStopsAtOnce() throws {
+        for values in [[-5, -1, 0.5, 3], [-2, 1, 0.5, 4]] {
+            let product = Self.matrixProduct(values)
+            let cold = try #require(PowerIteration.largestEigenvalue(dimension: 4, tolerance: 1e-9, maximumIterations: 2000, seed: 1, product: product))
+            let warm = try #require(PowerIteration.largestEigenvalue(dimension: 4, tolerance: 1e-9, maximumIterations: 2000, seed: 1,
+                                                                     start: cold.vector, product: product))
+            #expect(abs(warm.eigenvalue - values.max()!) < 1e-6 && warm.converged, "\(values): \(warm)")
+            #expect(warm.iterations == 2 && cold.iterations > 2, "\(values): cold \(cold.iterations), warm \(warm.iterations)")
+            #expect(abs(PowerIteration.norm(warm.vector) - 1) < 1e-12)
+        }
+        // A start of the wrong length or zero is ignored: the seeded start.
+        let product = Self.matrixProduct([-2, 1, 0.5, 4])
+        let seeded = PowerIteration.largestEigenvalue(dimension: 4, tolerance: 1e-6, maximumIterations: 500, seed: 1, product: product)
+        #expect(PowerIteration.largestEigenvalue(dimension: 4, tolerance: 1e-6, maximumIterations: 500, seed: 1, start: [0, 0, 0, 0], product: product) == seeded)
+        #expect(PowerIteration.largestEigenvalue(dimension: 4, tolerance: 1e-6, maximumIterations: 500, seed: 1, start: [1], product: product) == seeded)
+    }
+
     /// A network without convolution or hidden layer is a softmax regression: its Hessian with respect to
     /// (W, b) is (1/N) sum_n (diag(p_n) - p_n p_n^T) ⊗ (x_n, 1)(x_n, 1)^T, positive semi-definite, whose largest
     /// eigenvalue a long dense power iteration finds. The finite-difference measurement agrees to 1e-3 (measured: 8e-6), and the
@@ -72,6 +92,20 @@ import SAMCore
             for i in 0..<m { v[i] = w[i] / ww.squareRoot() }
         }
         #expect(abs(measured.eigenvalue - exact) <= 1e-3 * exact, "measured \(measured.eigenvalue), exact \(exact)")
+        // Warm-started from its own vector the measurement agrees as well, in fewer products.
+        let warm = try #require(try observer.measure(net, start: measured.vector))
+        #expect(abs(warm.eigenvalue - exact) <= 1e-3 * exact && warm.iterations < measured.iterations,
+                "warm \(warm.eigenvalue) in \(warm.iterations), cold in \(measured.iterations), exact \(exact)")
+        // The gradient norm on the same images: ||grad L|| from the closed form (1/N) sum_n (p_n - e_(y_n)) ⊗ (x_n, 1).
+        var gradient = [Double](repeating: 0, count: c * k)
+        for n in 0..<24 {
+            let z = (0..<c).map { Double(logits.data[n * c + $0]) }
+            let e = z.map { exp($0 - z.max()!) }, p = e.map { $0 / e.reduce(0, +) }
+            let xt = (0..<64).map { Double(images.pixels[n * 64 + $0]) } + [1]
+            for a in 0..<c { for i in 0..<k { gradient[a * k + i] += (p[a] - (images.labels[n] == a ? 1 : 0)) * xt[i] / 24 } }
+        }
+        let norm = try #require(try observer.gradientNorm(net))
+        #expect(abs(norm - PowerIteration.norm(gradient)) <= 1e-4 * norm, "\(norm) vs \(PowerIteration.norm(gradient))")
     }
 
     /// Training with the observer gives the same bits as without; the series has step 0, every 2 steps and the
@@ -88,6 +122,12 @@ import SAMCore
         let series = try #require(measured.sharpness)
         #expect(series.observations.map(\.step) == [0, 2, 4, 6, 8])
         #expect(series.observations.allSatisfy { $0.lambdaMax != nil && $0.iterations > 0 })
+        // Each measurement has its gradient norm, GD's edge 2/0.1 and l2-SAM's edge at that norm, below it.
+        #expect(series.observations.allSatisfy { o in
+            guard let g = o.gradientNorm, let edge = o.samEdge else { return false }
+            return o.gdEdge == 20 && edge == StabilityEdges.sam(learningRate: 0.1, rho: 0.05, gradientNorm: g) && edge < 20
+        })
+        #expect(measured.sharpnessStart?.count == measured.parameters.count)
         var resumed = try TrainingRun(config: config)
         try resumed.train(on: train, test: test, untilStep: 3, sharpness: observer)
         try resumed.train(on: train, test: test, sharpness: observer)

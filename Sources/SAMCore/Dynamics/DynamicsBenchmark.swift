@@ -55,6 +55,27 @@ public enum DynamicsBenchmark {
         return best
     }
 
+    /// Steps per second of the whole `samlab train` path on the benchmark problem: a `DiscreteRunner` (kernel,
+    /// leaders decided from every step, rows at the default schedule, log-spaced 200 states, with beta up to
+    /// d = 1000) running `steps` steps, timed from `run()` to its end (building the runner and writing the result
+    /// are outside: they are a run's fixed cost). Best of `repeats` runs, after one warm-up run.
+    public static func measureTrain(dimension d: Int, rule: RuleSpec = DynamicsBenchmark.rule, steps: Int,
+                                    repeats: Int = 3) throws -> Double {
+        var spec = spec(dimension: d, rule: rule)
+        spec.dynamics = .discrete(DiscreteSettings(learningRate: 0.1, steps: steps))
+        let dataset = try spec.data.load()
+        var best = 0.0
+        for round in 0...repeats {
+            let runner = try DiscreteRunner(spec: spec, dataset: dataset)
+            let start = DispatchTime.now().uptimeNanoseconds
+            let state = runner.run()
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+            guard state.status != .diverged else { fatalError("benchmark dynamics diverged") }
+            if round > 0 { best = max(best, Double(steps) / elapsed) }
+        }
+        return best
+    }
+
     /// Bytes per second of the loop with the step's minimal traffic: read x, w1, w2 and write w1, w2 once
     /// (every step must do at least this). The bound on steps per second is this over 40 d bytes.
     public static func streamBandwidth(dimension d: Int, minimumSeconds: Double) -> Double {

@@ -41,6 +41,8 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
     var combinedMass = 0.0
     /// GSAM: the gradient g_beta at w, kept while the perturbed one is computed.
     var unperturbedBetaGradient: [Lanes] = []
+    /// Blocks staged for the leader scan (`LeaderLanes.offer`).
+    let leaderStaging = LeaderStaging()
     private var prepareOperation: (GeneralKernel) -> Void = { _ in }
     private var stepOperation: (GeneralKernel, inout GrowthScan) -> Bool = { _, _ in false }
     private var velocityOperation: (GeneralKernel, Bool, UnsafeMutableBufferPointer<Double>) -> Bool = { _, _, _ in false }
@@ -75,6 +77,8 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
         betaVelocityOperation = { k, v in k.betaVelocity(algebra, v) }
         prepare()
     }
+
+    deinit { leaderStaging.deallocate() }
 
     /// The current layer-major weights; setting them recomputes beta and the margins.
     public var weights: [Double] {
@@ -341,6 +345,8 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
         // theta_l += f u_l, u_l = -g'_beta_j d beta_j / d theta_l at the perturbed weights, f = eta e^s'.
         let factor = learningRate * Foundation.exp(factorScale)
         var check = Lanes.zero
+        let tracks = scan.tracksLeaders
+        var leaders = LeaderLanes()
         for b in 0..<blocks {
             let moved = perturbed.withUnsafeBufferPointer { algebra.load($0.baseAddress!, block: b, blocks: blocks) }
             let old = theta.withUnsafeBufferPointer { algebra.load($0.baseAddress!, block: b, blocks: blocks) }
@@ -354,13 +360,15 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
                 check += new[l] * 0
                 crossed = crossed .| GrowthScan.crossings(old: old[l], new: new[l])
             }
-            if scan.tracksLeaders || any(crossed) {
-                scan.observe(block: b, dimension: d, before: beta[b], after: algebra.beta(new),
-                             scaledIncrement: algebra.scaledIncrement(old, direction: direction, factor: factor,
-                                                                      gradient: algebra.betaGradient(old)),
-                             factor: factor, crossedZero: crossed)
+            if any(crossed) { scan.recordCrossings(block: b, dimension: d, crossedZero: crossed) }
+            if tracks {
+                leaders.offer(leaderStaging, block: b, blocks: blocks, dimension: d, before: beta[b], after: algebra.beta(new),
+                              scaledIncrement: algebra.scaledIncrement(old, direction: direction, factor: factor,
+                                                                       gradient: algebra.betaGradient(old)),
+                              factor: factor)
             }
         }
+        if tracks { scan.record(leaders) }
         prepare()
         return check.sum() == 0 && beta.allSatisfy { $0.sum().isFinite } && margins.allSatisfy(\.isFinite)
     }

@@ -41,15 +41,24 @@ public struct GrowthScan {
     /// The step factors below which increments are taken to first order (f u would lose bits as a subnormal).
     public static let firstOrderThreshold = 1e-250
 
-    /// Records a block of four coordinates 4b..<4b+4 (those below `dimension`): beta before and after the step,
-    /// the increments divided by the step factor f, f itself, and which coordinates had a weight cross zero.
-    @inline(__always)
-    public mutating func observe(block b: Int, dimension d: Int, before: Lanes, after: Lanes, scaledIncrement: Lanes,
-                                 factor f: Double, crossedZero: SIMDMask<Lanes.MaskStorage>) {
-        for lane in 0..<Lanes.scalarCount where Lanes.scalarCount * b + lane < d {
-            observe(coordinate: Lanes.scalarCount * b + lane, before: before[lane], after: after[lane],
-                    scaledIncrement: scaledIncrement[lane], factor: f, crossedZero: crossedZero[lane])
+    /// Stamps the first zero crossing of the coordinates of block b (4b..<4b+4, those below `dimension`) whose lane
+    /// is set in `crossedZero`.
+    public mutating func recordCrossings(block b: Int, dimension d: Int, crossedZero: SIMDMask<Lanes.MaskStorage>) {
+        for lane in 0..<Lanes.scalarCount where Lanes.scalarCount * b + lane < d && crossedZero[lane] {
+            let j = Lanes.scalarCount * b + lane
+            if firstZeroCrossing[j] < 0 { firstZeroCrossing[j] = step }
         }
+    }
+
+    /// Takes this step's leaders from a kernel's pass over all coordinates (`LeaderLanes`, the same decision as
+    /// `observe(coordinate:...)` over them in order).
+    @inline(__always)
+    public mutating func record(_ lanes: LeaderLanes) {
+        guard tracksLeaders else { return }
+        leader = lanes.leader
+        leaderAbsolute = lanes.leaderAbsolute
+        bestRelative = lanes.largestRelative
+        bestAbsolute = lanes.largestAbsolute
     }
 
     /// Records coordinate j (0-based): beta_j before and after the step, the increment divided by the step

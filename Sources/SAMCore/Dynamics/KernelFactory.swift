@@ -38,6 +38,21 @@ public struct KernelBuilders: Sendable {
         general = table.general
     }
 
+    /// The builders of a rule type R that only runs on more than one example (`RuleTypeVisitor.visitManyExampleType`):
+    /// the n-example kernel specialized as by `init(_:)`, the one-example kernel only generic (never compiled for R).
+    public init<R: Rule>(manyExample type: R.Type) {
+        singleFallback = { rule, algebra, inputs in Self.unspecializedSingle(rule, algebra, inputs) }
+        generalFallback = { rule, algebra, inputs in Self.general(rule as! R, algebra, inputs) }
+        var table = SpecializationTable<R>(includesSingle: false)
+        FastAlgebras.visitAll(&table)
+        general = table.general
+    }
+
+    /// The one-example kernel through the generic code (the existentials opened, nothing specialized).
+    static func unspecializedSingle(_ rule: any Rule, _ algebra: any LaneAlgebra, _ inputs: KernelInputs) -> SingleExampleKernel {
+        single(rule, algebra, inputs)
+    }
+
     static func single<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, _ inputs: KernelInputs) -> SingleExampleKernel {
         SingleExampleKernel(rule: rule, algebra: algebra, initialWeights: inputs.initialWeights, dataset: inputs.dataset,
                             loss: inputs.loss, learningRate: inputs.learningRate)
@@ -57,11 +72,14 @@ public struct KernelBuilders: Sendable {
     }
 
     struct SpecializationTable<R: Rule>: AlgebraTypeVisitor {
+        var includesSingle = true
         var single: [ObjectIdentifier: MakeSingle] = [:]
         var general: [ObjectIdentifier: MakeGeneral] = [:]
 
         mutating func visit<A: LaneAlgebra>(_ type: A.Type) {
-            single[ObjectIdentifier(A.self)] = { rule, algebra, inputs in KernelBuilders.single(rule as! R, algebra as! A, inputs) }
+            if includesSingle {
+                single[ObjectIdentifier(A.self)] = { rule, algebra, inputs in KernelBuilders.single(rule as! R, algebra as! A, inputs) }
+            }
             general[ObjectIdentifier(A.self)] = { rule, algebra, inputs in KernelBuilders.general(rule as! R, algebra as! A, inputs) }
         }
     }
@@ -99,11 +117,13 @@ public enum KernelFactory {
         guard let diagonal = model as? any DiagonalModel, let margin = loss as? any MarginLoss else {
             return ParameterKernel(rule: rule, model: model, dataset: dataset, loss: loss, learningRate: learningRate)
         }
-        let rule = rule.kernelRule
         let inputs = KernelInputs(initialWeights: model.initialWeights, dataset: dataset, loss: margin, learningRate: learningRate)
-        let builders = registry.kernelBuilders(for: rule)
-        if dataset.count == 1 && !forceGeneral { return builders.makeSingle(rule, diagonal.laneAlgebra, inputs) }
-        return builders.makeGeneral(rule, diagonal.laneAlgebra, inputs)
+        if dataset.count == 1 && !forceGeneral {
+            let rule = rule.singleExampleKernelRule
+            return registry.kernelBuilders(for: rule).makeSingle(rule, diagonal.laneAlgebra, inputs)
+        }
+        let rule = rule.kernelRule
+        return registry.kernelBuilders(for: rule).makeGeneral(rule, diagonal.laneAlgebra, inputs)
     }
 
     /// The n-example lane kernel (also the flows' field for diagonal models with margin losses), with learning

@@ -38,6 +38,24 @@ public final class ParameterKernel: DynamicsKernel, FieldKernel {
     let coordinates: [Int]
     /// The last field evaluation's direction scale and mean-slope log (for the rescaled field).
     var lastLogMeanSlope = 0.0
+    /// Per group: its labels, log n_b and weight n_b / n (fixed for the run).
+    let groupLabels: [[Double]]
+    let groupLogSizes: [Double]
+    let groupWeights: [Double]
+    /// `direction()`'s scratch, allocated once (m-SAM's groups are single examples, where allocation would cost more
+    /// than the arithmetic): per group its gradient at its perturbed point (or at w, for GD), the log scale and the
+    /// log slope sum; one group's slopes, beta-gradient, unperturbed gradient, eps, perturbed weights, beta and
+    /// predictions.
+    var partGradients: [[Double]]
+    var partScales: [Double]
+    var partSlopeLogs: [Double]
+    var slopeScratch: [Double]
+    var betaGradientScratch: [Double]
+    var gradientScratch: [Double]
+    var epsilonScratch: [Double]
+    var movedWeights: [Double]
+    var movedBeta: [Double]
+    var movedPredictions: [Double]
 
     /// A kernel for `rule` on `model`, `dataset` and `loss` from the model's initial weights, with step size `learningRate`.
     public init(rule: any Rule, model: any Model, dataset: Dataset, loss: any TrainingLoss, learningRate: Double) {
@@ -56,6 +74,20 @@ public final class ParameterKernel: DynamicsKernel, FieldKernel {
         beta = []
         predictions = Array(repeating: 0, count: dataset.count)
         coordinates = (0..<model.initialWeights.count).map { model.coordinate(ofWeight: $0) ?? -1 }
+        groupLabels = groups.map { Array(dataset.labels[$0]) }
+        groupLogSizes = groups.map { Foundation.log(Double($0.count)) }
+        groupWeights = groups.map { Double($0.count) / Double(dataset.count) }
+        let weightCount = model.initialWeights.count
+        partGradients = Array(repeating: Array(repeating: 0, count: weightCount), count: groups.count)
+        partScales = Array(repeating: 0, count: groups.count)
+        partSlopeLogs = Array(repeating: 0, count: groups.count)
+        slopeScratch = Array(repeating: 0, count: size)
+        betaGradientScratch = Array(repeating: 0, count: dataset.dimension)
+        gradientScratch = Array(repeating: 0, count: weightCount)
+        epsilonScratch = Array(repeating: 0, count: weightCount)
+        movedWeights = Array(repeating: 0, count: weightCount)
+        movedBeta = Array(repeating: 0, count: dataset.dimension)
+        movedPredictions = Array(repeating: 0, count: dataset.count)
         prepare()
     }
 
@@ -74,17 +106,28 @@ public final class ParameterKernel: DynamicsKernel, FieldKernel {
         predictions = Self.predictions(beta, points: points, count: count, dimension: dimension)
     }
 
-    /// <beta, x_n> for every example, or only for those in `only` (the others 0: a group's perturbed gradient needs its
-    /// own examples' predictions alone).
-    static func predictions(_ beta: [Double], points: [Double], count: Int, dimension d: Int, only: Range<Int>? = nil) -> [Double] {
-        let range = only ?? 0..<count
+    /// <beta, x_n> for every example.
+    static func predictions(_ beta: [Double], points: [Double], count: Int, dimension d: Int) -> [Double] {
         var out = [Double](repeating: 0, count: count)
-        for n in range {
-            var p = 0.0
-            for j in 0..<d { p += points[n * d + j] * beta[j] }
-            out[n] = p
-        }
+        predictions(beta, points: points, dimension: d, range: 0..<count, into: &out)
         return out
+    }
+
+    /// <beta, x_n> for the examples in `range`, written into `out` (the other entries left as they are: a group's
+    /// perturbed gradient needs its own examples' predictions alone).
+    static func predictions(_ beta: [Double], points: [Double], dimension d: Int, range: Range<Int>, into out: inout [Double]) {
+        precondition(range.upperBound <= out.count && range.upperBound * d <= points.count && beta.count >= d)
+        beta.withUnsafeBufferPointer { b in
+            points.withUnsafeBufferPointer { x in
+                out.withUnsafeMutableBufferPointer { o in
+                    for n in range {
+                        var p = 0.0
+                        for j in 0..<d { p += x[n * d + j] * b[j] }
+                        o[n] = p
+                    }
+                }
+            }
+        }
     }
 
     /// The mean loss, the smallest margin (NaN for a regression loss, which reports its mse), ||beta||_2 and beta.
@@ -96,71 +139,85 @@ public final class ParameterKernel: DynamicsKernel, FieldKernel {
                                 beta: includeBeta ? beta : nil, mse: mse)
     }
 
-    /// The gradient of the mean loss over `range` at weights w with predictions p: (ghat, s) with gradient e^s ghat,
-    /// and the log of sum_(n in range) |l_n'| (for the rescaled field); nil when not finite.
-    func gradient(weights w: [Double], predictions p: [Double], range: Range<Int>) -> (ghat: [Double], s: Double, logSlopeSum: Double)? {
-        let size = range.count
-        var r = [Double](repeating: 0, count: size)
-        let slice = Array(p[range]), y = Array(labels[range])
-        let s = slice.withUnsafeBufferPointer { pb in r.withUnsafeMutableBufferPointer { loss.slopes(predictions: pb, labels: y, into: $0) } }
-        guard s.isFinite || s == -.infinity, r.allSatisfy(\.isFinite) else { return nil }
-        let d = dimension
-        var gBeta = [Double](repeating: 0, count: d)
-        for (k, n) in range.enumerated() {
-            let c = r[k]
-            if c == 0 { continue }
-            for j in 0..<d { gBeta[j] += c * points[n * d + j] }
+    /// The gradient of the mean loss over group `b` at weights w with predictions p, written into `ghat`: returns
+    /// (s, log of sum_(n in b) |l_n'|) with gradient e^s ghat (the second for the rescaled field); nil when not
+    /// finite. Uses the slope and beta-gradient scratch; allocates nothing for models with an in-place pullback.
+    func gradient(group b: Int, weights w: [Double], predictions p: [Double], into ghat: inout [Double]) -> (s: Double, logSlopeSum: Double)? {
+        let range = groups[b], size = range.count
+        let s = p.withUnsafeBufferPointer { pb in
+            slopeScratch.withUnsafeMutableBufferPointer { rb in
+                loss.slopes(predictions: UnsafeBufferPointer(rebasing: pb[range]), labels: groupLabels[b],
+                            into: UnsafeMutableBufferPointer(rebasing: rb[0..<size]))
+            }
         }
-        let ghat = model.pullback(weights: w, betaGradient: gBeta)
+        guard s.isFinite || s == -.infinity, slopeScratch[0..<size].allSatisfy(\.isFinite) else { return nil }
+        let d = dimension
+        var slopeSum = 0.0
+        slopeScratch.withUnsafeBufferPointer { r in
+            betaGradientScratch.withUnsafeMutableBufferPointer { gBeta in
+                points.withUnsafeBufferPointer { x in
+                    for j in 0..<d { gBeta[j] = 0 }
+                    for (k, n) in range.enumerated() {
+                        let c = r[k]
+                        if c == 0 { continue }
+                        for j in 0..<d { gBeta[j] += c * x[n * d + j] }
+                    }
+                }
+            }
+            for k in 0..<size { slopeSum += abs(r[k]) }
+        }
+        model.pullback(weights: w, betaGradient: betaGradientScratch, into: &ghat)
         guard ghat.allSatisfy(\.isFinite) else { return nil }
-        let slopeSum = r.reduce(0) { $0 + abs($1) }
-        return (ghat, s - Foundation.log(Double(size)), s + Foundation.log(slopeSum))
+        return (s - groupLogSizes[b], s + Foundation.log(slopeSum))
     }
 
     /// The step direction at the current weights, D = e^scale dhat, and the log of the mean |l'| over the examples
     /// at the points where the step's gradients are taken; nil when not finite.
     func direction() -> (dhat: [Double], scale: Double, logMeanSlope: Double)? {
         guard predictions.allSatisfy(\.isFinite) else { return nil }
-        var parts: [(ghat: [Double], s: Double, weight: Double)] = []
-        var slopeLogs: [Double] = []
-        var unperturbed: (ghat: [Double], s: Double)? = nil
-        for range in groups {
-            guard let g = gradient(weights: theta, predictions: predictions, range: range) else { return nil }
+        var unperturbedScale: Double? = nil
+        for b in groups.indices {
             if rule.isZero {
-                parts.append((g.ghat, g.s, Double(range.count) / Double(count)))
-                slopeLogs.append(g.logSlopeSum)
+                guard let g = gradient(group: b, weights: theta, predictions: predictions, into: &partGradients[b]) else { return nil }
+                (partScales[b], partSlopeLogs[b]) = g
                 continue
             }
-            unperturbed = (g.ghat, g.s)
-            guard let eps = elementwise.epsilon(weights: theta, gradientDirection: g.ghat, logScale: g.s) else { return nil }
-            let moved = zip(theta, eps).map { $0 + $1 }
-            let movedBeta = model.beta(of: moved)
-            let movedPredictions = Self.predictions(movedBeta, points: points, count: count, dimension: dimension, only: range)
-            guard let gp = gradient(weights: moved, predictions: movedPredictions, range: range) else { return nil }
-            parts.append((gp.ghat, gp.s, Double(range.count) / Double(count)))
-            slopeLogs.append(gp.logSlopeSum)
+            guard let g = gradient(group: b, weights: theta, predictions: predictions, into: &gradientScratch) else { return nil }
+            unperturbedScale = g.s
+            guard elementwise.epsilon(weights: theta, gradientDirection: gradientScratch, logScale: g.s, into: &epsilonScratch) else { return nil }
+            theta.withUnsafeBufferPointer { w in
+                epsilonScratch.withUnsafeBufferPointer { e in
+                    movedWeights.withUnsafeMutableBufferPointer { m in for i in 0..<w.count { m[i] = w[i] + e[i] } }
+                }
+            }
+            model.beta(of: movedWeights, into: &movedBeta)
+            Self.predictions(movedBeta, points: points, dimension: dimension, range: groups[b], into: &movedPredictions)
+            guard let gp = gradient(group: b, weights: movedWeights, predictions: movedPredictions, into: &partGradients[b]) else { return nil }
+            (partScales[b], partSlopeLogs[b]) = gp
         }
-        let scale = parts.map(\.s).max()!
+        let scale = partScales.max()!
         var dhat = [Double](repeating: 0, count: theta.count)
-        for part in parts where part.s > -.infinity {
-            let factor = part.weight * Foundation.exp(part.s - scale)
-            for i in 0..<dhat.count { dhat[i] += factor * part.ghat[i] }
+        for b in groups.indices where partScales[b] > -.infinity {
+            let factor = groupWeights[b] * Foundation.exp(partScales[b] - scale)
+            partGradients[b].withUnsafeBufferPointer { part in
+                for i in 0..<dhat.count { dhat[i] += factor * part[i] }
+            }
         }
         var resultScale = scale
         let alpha = rule.surrogateGapWeight
-        if alpha != 0, let g = unperturbed, parts.count == 1 {
+        if alpha != 0, let gs = unperturbedScale, groups.count == 1 {
             // GSAM: dhat = c_p ghat_p - alpha (c ghat - c <ghat, ghat_p> / ||ghat_p||^2 ghat_p), in the larger scale.
-            let common = max(scale, g.s)
+            let common = max(scale, gs)
             guard common.isFinite else { return nil }
-            let cp = Foundation.exp(scale - common), c = Foundation.exp(g.s - common)
-            let gp = parts[0].ghat
-            let dot = zip(g.ghat, gp).reduce(0) { $0 + $1.0 * $1.1 }, square = gp.reduce(0) { $0 + $1 * $1 }
+            let cp = Foundation.exp(scale - common), c = Foundation.exp(gs - common)
+            let gp = partGradients[0], g = gradientScratch
+            let dot = zip(g, gp).reduce(0) { $0 + $1.0 * $1.1 }, square = gp.reduce(0) { $0 + $1 * $1 }
             let projection = square > 0 ? dot / square : 0
-            dhat = (0..<theta.count).map { i in cp * gp[i] - alpha * c * (g.ghat[i] - projection * gp[i]) }
+            dhat = (0..<theta.count).map { i in cp * gp[i] - alpha * c * (g[i] - projection * gp[i]) }
             resultScale = common
         }
-        let largest = slopeLogs.max()!
-        let slopeSum = slopeLogs.reduce(0) { $0 + Foundation.exp($1 - largest) }
+        let largest = partSlopeLogs.max()!
+        let slopeSum = partSlopeLogs.reduce(0) { $0 + Foundation.exp($1 - largest) }
         let logMeanSlope = largest + Foundation.log(slopeSum) - Foundation.log(Double(count))
         guard dhat.allSatisfy(\.isFinite) else { return nil }
         return (dhat, resultScale == -.infinity ? 0 : resultScale, logMeanSlope)

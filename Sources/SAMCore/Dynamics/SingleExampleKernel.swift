@@ -39,6 +39,8 @@ public final class SingleExampleKernel: DynamicsKernel {
     /// For GSAM (`Rule.surrogateGapWeight` > 0): u' = a dbeta/dtheta(theta + c D), layer-major, from the pass that
     /// computes <u, u'> and ||u'||^2 to the update pass (owned buffer; empty for every other rule).
     let gapCache: UnsafeMutablePointer<Lanes>
+    /// Blocks staged for the leader scan (`LeaderLanes.offer`).
+    let leaderStaging = LeaderStaging()
     private var prepareOperation: (SingleExampleKernel) -> Void = { _ in }
     private var stepOperation: (SingleExampleKernel, inout GrowthScan) -> Bool = { _, _ in false }
     private var betaOperation: (SingleExampleKernel, Int) -> Lanes = { _, _ in .zero }
@@ -73,6 +75,7 @@ public final class SingleExampleKernel: DynamicsKernel {
         theta.deallocate()
         feature.deallocate()
         gapCache.deallocate()
+        leaderStaging.deallocate()
     }
 
     /// The current layer-major weights; setting them recomputes the margin's polynomial and the normalizer.
@@ -249,7 +252,8 @@ public final class SingleExampleKernel: DynamicsKernel {
         return along.isFinite && across.isFinite ? (along, across) : nil
     }
 
-    /// The fused pass: perturb, update, record growth, and accumulate the next step's moments.
+    /// The fused pass: perturb, update, stage the blocks for the leader scan (`LeaderLanes`), note zero crossings,
+    /// and accumulate the next step's moments.
     @inline(__always)
     func update<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, _ c: Double, _ factor: Double,
                                          along: Double, across: Double, _ scan: inout GrowthScan) {
@@ -258,6 +262,7 @@ public final class SingleExampleKernel: DynamicsKernel {
         let gap = rule.surrogateGapWeight != 0  // constant for every rule but GSAM
         var sums = Sums<A.Storage>()
         var selection = ComponentSelection()
+        var leaders = LeaderLanes()
         let w = theta, a = feature
         for b in 0..<blocks {
             let ab = a[b]
@@ -280,19 +285,23 @@ public final class SingleExampleKernel: DynamicsKernel {
                 for l in 0..<m { direction[l] = ab * gradMoved[l] }
             }
             // A weight that crosses zero has old * new <= 0 (a cheap test, exact up to underflow false alarms);
-            // the exact sign test runs only then, or when tracking leaders.
+            // the exact sign test runs only then.
             var suspect = false
             for l in 0..<m {
                 new[l] = old[l] + factor * direction[l]
                 w[l * blocks + b] = new[l]
                 suspect = suspect || any(old[l] * new[l] .<= 0)
             }
-            if tracks || suspect {
+            if suspect {
                 var crossed = SIMDMask<Lanes.MaskStorage>(repeating: false)
                 for l in 0..<m { crossed = crossed .| GrowthScan.crossings(old: old[l], new: new[l]) }
-                scan.observe(block: b, dimension: d, before: algebra.beta(old), after: algebra.beta(new),
-                             scaledIncrement: algebra.scaledIncrement(old, direction: direction, factor: factor, gradient: grad),
-                             factor: factor, crossedZero: crossed)
+                if any(crossed) { scan.recordCrossings(block: b, dimension: d, crossedZero: crossed) }
+            }
+            if tracks {
+                leaders.offer(leaderStaging, block: b, blocks: blocks, dimension: d, before: algebra.beta(old),
+                              after: algebra.beta(new),
+                              scaledIncrement: algebra.scaledIncrement(old, direction: direction, factor: factor, gradient: grad),
+                              factor: factor)
             }
             if rule.selectsOneComponent {
                 Self.accumulateSelecting(algebra, rule, new, feature: ab, block: b, blocks: blocks, into: &sums, &selection)
@@ -302,5 +311,6 @@ public final class SingleExampleKernel: DynamicsKernel {
         }
         finish(sums, degree: algebra.degree)
         if rule.selectsOneComponent { select(rule, algebra, selection) }
+        if tracks { scan.record(leaders) }
     }
 }

@@ -38,6 +38,12 @@ public protocol Model: Sendable {
     func beta(of weights: [Double]) -> [Double]
     /// J(w)^T g: the gradient over the weights of <beta(w), g> for a fixed g in R^d.
     func pullback(weights: [Double], betaGradient g: [Double]) -> [Double]
+    /// beta(w) written into `out` (d entries): the numbers of `beta(of:)`, for loops that must not allocate
+    /// (`ParameterKernel`'s example groups). The default calls `beta(of:)`.
+    func beta(of weights: [Double], into out: inout [Double])
+    /// J(w)^T g written into `out` (one entry per weight): the numbers of `pullback(weights:betaGradient:)`, for
+    /// loops that must not allocate. The default calls it.
+    func pullback(weights: [Double], betaGradient g: [Double], into out: inout [Double])
     /// J(w) v: the rate of change of beta along a velocity v of the weights.
     func pushforward(weights: [Double], velocity v: [Double]) -> [Double]
     /// sum_j g_j (Hess_w beta_j(w)) v: the derivative of `pullback` along v with g held fixed.
@@ -158,6 +164,14 @@ extension Model {
 
     /// The number of weights (all layers).
     public var parameterCount: Int { layerShapes.reduce(0) { $0 + $1.count } }
+
+    /// `beta(of:)`, copied into `out`.
+    public func beta(of weights: [Double], into out: inout [Double]) { out = beta(of: weights) }
+
+    /// `pullback(weights:betaGradient:)`, copied into `out`.
+    public func pullback(weights: [Double], betaGradient g: [Double], into out: inout [Double]) {
+        out = pullback(weights: weights, betaGradient: g)
+    }
 
     /// sum_i e_i^T (pullbackDerivative along e_i): one call per weight.
     public func secondOrderTrace(weights: [Double], betaGradient g: [Double]) -> Double {

@@ -40,19 +40,45 @@ public struct SignedNetwork: LayeredDiagonalNetwork, Equatable {
     /// pushforward once per example group and step (m-SAM: once per example), where the existential algebra's
     /// generic dispatch costs more than the arithmetic; these give the algebra's numbers without it.
     public func beta(of weights: [Double]) -> [Double] {
+        var out = [Double](repeating: 0, count: dimension)
+        beta(of: weights, into: &out)
+        return out
+    }
+
+    /// beta_j = u_j^L - v_j^L into `out`, which must have d entries (no allocation).
+    public func beta(of weights: [Double], into out: inout [Double]) {
         let d = dimension
-        return (0..<d).map { j in Self.power(weights[j], depth) - Self.power(weights[d + j], depth) }
+        precondition(out.count == d && weights.count == 2 * d)
+        let L = depth
+        weights.withUnsafeBufferPointer { w in
+            out.withUnsafeMutableBufferPointer { o in
+                for j in 0..<d { o[j] = Self.power(w[j], L) - Self.power(w[d + j], L) }
+            }
+        }
     }
 
     /// (J^T g)_j = g_j L u_j^(L-1) for u, -g_j L v_j^(L-1) for v.
     public func pullback(weights: [Double], betaGradient g: [Double]) -> [Double] {
-        let d = dimension, L = Double(depth)
-        var out = [Double](repeating: 0, count: 2 * d)
-        for j in 0..<d {
-            out[j] = g[j] * (L * Self.power(weights[j], depth - 1))
-            out[d + j] = g[j] * (-L * Self.power(weights[d + j], depth - 1))
-        }
+        var out = [Double](repeating: 0, count: 2 * dimension)
+        pullback(weights: weights, betaGradient: g, into: &out)
         return out
+    }
+
+    /// The pullback into `out`, which must have 2d entries (no allocation).
+    public func pullback(weights: [Double], betaGradient g: [Double], into out: inout [Double]) {
+        let d = dimension, L = Double(depth)
+        precondition(out.count == 2 * d && weights.count == 2 * d && g.count == d)
+        let k = depth - 1
+        weights.withUnsafeBufferPointer { w in
+            g.withUnsafeBufferPointer { gb in
+                out.withUnsafeMutableBufferPointer { o in
+                    for j in 0..<d {
+                        o[j] = gb[j] * (L * Self.power(w[j], k))
+                        o[d + j] = gb[j] * (-L * Self.power(w[d + j], k))
+                    }
+                }
+            }
+        }
     }
 
     /// (J v)_j = L u_j^(L-1) v_(u, j) - L v_j^(L-1) v_(v, j).

@@ -25,8 +25,8 @@ public struct Registry: Sendable {
         public let parameters: [RuleParameter]
         let type: any Rule.Type
         let make: @Sendable (RuleSpec) throws(SpecError) -> any Rule
-        let kernels: KernelBuilders
-        /// The kernels of the types the rule's `kernelRule` can be (`Rule.visitKernelRuleTypes`), by type.
+        /// The kernels of the types the rule's `kernelRule` can be (its own, `Rule.visitOwnKernelType`, and
+        /// `Rule.visitKernelRuleTypes`), by type.
         let kernelRuleKernels: [ObjectIdentifier: KernelBuilders]
 
         init<R: Rule>(_ type: R.Type) {
@@ -38,8 +38,8 @@ public struct Registry: Sendable {
             parameters = R.parameters
             self.type = type
             make = { spec throws(SpecError) in try R(spec: spec) }
-            kernels = KernelBuilders(type)
             var collector = KernelCollector()
+            R.visitOwnKernelType(&collector)
             R.visitKernelRuleTypes(&collector)
             kernelRuleKernels = collector.kernels
         }
@@ -48,6 +48,9 @@ public struct Registry: Sendable {
         struct KernelCollector: RuleTypeVisitor {
             var kernels: [ObjectIdentifier: KernelBuilders] = [:]
             mutating func visit<T: Rule>(_ type: T.Type) { kernels[ObjectIdentifier(type)] = KernelBuilders(type) }
+            mutating func visitManyExampleType<T: Rule>(_ type: T.Type) {
+                kernels[ObjectIdentifier(type)] = KernelBuilders(manyExample: type)
+            }
         }
 
         /// The rule of `spec`, its parameters validated.
@@ -178,13 +181,20 @@ public struct Registry: Sendable {
         return entry
     }
 
-    /// The kernels of a rule's type: its registered entry's, those a registered rule built for it (a type its
-    /// `kernelRule` can be), or (for a type that was never registered) built now.
+    /// The kernels of a rule's type: those a registered rule built for it (its own type or a type its `kernelRule`
+    /// can be), or (for a type that no registered rule names) built now.
     func kernelBuilders(for rule: any Rule) -> KernelBuilders {
+        if let kernels = specializedKernelBuilders(for: rule) { return kernels }
         let type = Swift.type(of: rule)
-        if let entry = rules.first(where: { $0.type == type }) { return entry.kernels }
-        for entry in rules { if let kernels = entry.kernelRuleKernels[ObjectIdentifier(type)] { return kernels } }
         return Self.builders(type)
+    }
+
+    /// The kernels a registered rule built, specialized, for `rule`'s type; nil if none did (the kernels then run
+    /// generic: correct, slower).
+    func specializedKernelBuilders(for rule: any Rule) -> KernelBuilders? {
+        let id = ObjectIdentifier(Swift.type(of: rule))
+        for entry in rules { if let kernels = entry.kernelRuleKernels[id] { return kernels } }
+        return nil
     }
 
     static func builders<R: Rule>(_ type: R.Type) -> KernelBuilders { KernelBuilders(type) }

@@ -65,9 +65,14 @@ public struct SolverReport: Codable, Equatable, Sendable {
     public var functionEvaluations: Int
     /// Integrations between events (a restart after each handled event).
     public var segments: Int
+    /// The Runge–Kutta pair that ran (`dopri5` or `dop853`; key `method`), nil in summaries written before it was
+    /// recorded.
+    public var method: String?
 
     /// A report with the given counts (all zero by default).
-    public init(acceptedSteps: Int = 0, rejectedSteps: Int = 0, functionEvaluations: Int = 0, segments: Int = 0) {
+    public init(acceptedSteps: Int = 0, rejectedSteps: Int = 0, functionEvaluations: Int = 0, segments: Int = 0,
+                method: String? = nil) {
+        self.method = method
         self.acceptedSteps = acceptedSteps
         self.rejectedSteps = rejectedSteps
         self.functionEvaluations = functionEvaluations
@@ -76,6 +81,6 @@ public struct SolverReport: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case acceptedSteps = "accepted_steps", rejectedSteps = "rejected_steps"
-        case functionEvaluations = "function_evaluations", segments
+        case functionEvaluations = "function_evaluations", segments, method
     }
 }

@@ -78,6 +78,9 @@ public struct LpSAM: Rule {
         visitor.visit(LpSAMForm<PowerMagnitude>.self)
     }
 
+    /// None: `kernelRule` is always one of the forms, `L2SAM` or `LInfSAM`.
+    public static func visitOwnKernelType<V: RuleTypeVisitor>(_ visitor: inout V) {}
+
     /// True at p = 1: eps sits on the first largest |g_k| (`selectionScore`).
     public var selectsOneComponent: Bool { kernelRule.selectsOneComponent }
 

@@ -60,11 +60,18 @@ public struct MSharpnessSAM: Rule {
         self.init(rho: spec.rho, groupSize: m == .infinity ? nil : Int(m), normalized: spec.value(of: Self.parameters[1]) == 0)
     }
 
-    /// The kernel rules of a given group size (`kernelRule`).
+    /// The kernel rules of a given group size (`kernelRule`), which only run on more than one example
+    /// (`singleExampleKernelRule`).
     public static func visitKernelRuleTypes<V: RuleTypeVisitor>(_ visitor: inout V) {
-        visitor.visit(MSharpnessForm<L2SAM>.self)
-        visitor.visit(MSharpnessForm<UnnormalizedSAM>.self)
+        visitor.visitManyExampleType(MSharpnessForm<L2SAM>.self)
+        visitor.visitManyExampleType(MSharpnessForm<UnnormalizedSAM>.self)
     }
+
+    /// None: `kernelRule` is always `L2SAM`, `UnnormalizedSAM` or one of their grouped forms.
+    public static func visitOwnKernelType<V: RuleTypeVisitor>(_ visitor: inout V) {}
+
+    /// `L2SAM` or `UnnormalizedSAM` (by `msam_norm`): one example is one group whatever M.
+    public var singleExampleKernelRule: any Rule { normalized ? L2SAM(rho: rho) : UnnormalizedSAM(rho: rho) }
 
     /// M, or nil for one group.
     public var exampleGroupSize: Int? { groupSize }

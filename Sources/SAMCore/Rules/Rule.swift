@@ -71,6 +71,17 @@ public protocol Rule: Sendable {
     /// the rule builds their kernels too, specialized (as `FastAlgebras` lists the algebras).
     static func visitKernelRuleTypes<V: RuleTypeVisitor>(_ visitor: inout V)
 
+    /// Shows `visitor` the rule's own type if `kernelRule` can be the rule itself (the default). A rule whose
+    /// `kernelRule` is always another type (m-SAM, lp-SAM, GSAM dispatch on their parameters) shows nothing, so that
+    /// registering it compiles no kernels of its own type: they would never run, and each rule type's kernels cost
+    /// several seconds of the release build (BENCHMARKS.md, "The build").
+    static func visitOwnKernelType<V: RuleTypeVisitor>(_ visitor: inout V)
+
+    /// The rule whose kernel takes this rule's steps on a single example: `kernelRule` by default. m-SAM returns
+    /// l2-SAM or usam there, since one example is one group whatever M (bit for bit the same steps), so that its
+    /// grouped forms need no one-example kernel (`RuleTypeVisitor.visitManyExampleType`).
+    var singleExampleKernelRule: any Rule { get }
+
     /// m-sharpness (Foret et al. 2021; Andriushchenko & Flammarion, ICML 2022): when set to M, the examples, in
     /// data order, form consecutive groups of M (the last may be smaller); group b gets its own eps_b, the rule's
     /// elementwise form applied to the gradient g_b of the group's mean loss, and the step direction is
@@ -87,6 +98,15 @@ public protocol Rule: Sendable {
 public protocol RuleTypeVisitor {
     /// Called once with each type.
     mutating func visit<R: Rule>(_ type: R.Type)
+
+    /// Called instead of `visit` with a type that only ever runs on more than one example (a rule's
+    /// `singleExampleKernelRule` is another type): its one-example kernel need not be compiled. `visit` by default.
+    mutating func visitManyExampleType<R: Rule>(_ type: R.Type)
+}
+
+extension RuleTypeVisitor {
+    /// `visit` by default.
+    public mutating func visitManyExampleType<R: Rule>(_ type: R.Type) { visit(type) }
 }
 
 extension Rule {
@@ -108,6 +128,10 @@ extension Rule {
     public var kernelRule: any Rule { self }
     /// None by default: `kernelRule` is the rule itself.
     public static func visitKernelRuleTypes<V: RuleTypeVisitor>(_ visitor: inout V) {}
+    /// The rule's own type by default: `kernelRule` is the rule itself.
+    public static func visitOwnKernelType<V: RuleTypeVisitor>(_ visitor: inout V) { visitor.visit(Self.self) }
+    /// `kernelRule` by default.
+    public var singleExampleKernelRule: any Rule { kernelRule }
     /// Nil by default: one perturbation from the gradient over all examples.
     public var exampleGroupSize: Int? { nil }
     /// 0 by default: the step direction is the perturbed gradient itself.
@@ -116,24 +140,40 @@ extension Rule {
     /// eps(w) for the gradient g = e^s ghat over all parameters (`weights` and `ghat` of equal length), or nil
     /// when the coefficient is not finite (the normalizer overflowed).
     public func epsilon(weights: [Double], gradientDirection ghat: [Double], logScale s: Double) -> [Double]? {
-        precondition(weights.count == ghat.count)
-        let w = PaddedLayers.lanes(weights), g = PaddedLayers.lanes(ghat)
+        var eps = [Double](repeating: 0, count: weights.count)
+        return epsilon(weights: weights, gradientDirection: ghat, logScale: s, into: &eps) ? eps : nil
+    }
+
+    /// eps(w) written into `eps` (as many entries as `weights`), without allocating: the weights and ghat are read
+    /// four at a time as one padded layer (zeros after the last), the normalizer summed over those lanes in order,
+    /// so the numbers are those of the lane kernels. False (and `eps` unspecified) when the coefficient is not finite.
+    public func epsilon(weights: [Double], gradientDirection ghat: [Double], logScale s: Double, into eps: inout [Double]) -> Bool {
+        precondition(weights.count == ghat.count && eps.count == weights.count)
+        let width = Lanes.scalarCount, blocks = (weights.count + width - 1) / width
+        func lanes(_ v: [Double], _ block: Int) -> Lanes {
+            var out = Lanes.zero
+            for k in 0..<width where block * width + k < v.count { out[k] = v[block * width + k] }
+            return out
+        }
         var normalizer = Lanes.zero
-        for i in 0..<w.count { normalizer += normalizerTerm(gradient: g[i], weight: w[i]) }
+        for i in 0..<blocks { normalizer += normalizerTerm(gradient: lanes(ghat, i), weight: lanes(weights, i)) }
         let total = normalizer.sum()
         let c = isZero ? 0 : coefficient(logGradientScale: s, normalizer: total)
-        guard c.isFinite, total.isFinite else { return nil }
+        guard c.isFinite, total.isFinite else { return false }
         if selectsOneComponent {
-            var result = [Double](repeating: 0, count: weights.count)
+            for k in eps.indices { eps[k] = 0 }
             var selection = ComponentSelection()
-            for i in 0..<w.count {
-                selection.observe(selectionScore(gradient: g[i], weight: w[i]), firstPosition: i * Lanes.scalarCount)
+            for i in 0..<blocks {
+                selection.observe(selectionScore(gradient: lanes(ghat, i), weight: lanes(weights, i)), firstPosition: i * width)
             }
-            if let k = selection.winner() { result[k] = c * shape(gradient: g[k / Lanes.scalarCount], weight: w[k / Lanes.scalarCount])[k % Lanes.scalarCount] }
-            return result
+            if let k = selection.winner() { eps[k] = c * shape(gradient: lanes(ghat, k / width), weight: lanes(weights, k / width))[k % width] }
+            return true
         }
-        let eps = (0..<w.count).map { c * shape(gradient: g[$0], weight: w[$0]) }
-        return (0..<weights.count).map { eps[$0 / Lanes.scalarCount][$0 % Lanes.scalarCount] }
+        for i in 0..<blocks {
+            let value = c * shape(gradient: lanes(ghat, i), weight: lanes(weights, i))
+            for k in 0..<width where i * width + k < eps.count { eps[i * width + k] = value[k] }
+        }
+        return true
     }
 }
 

@@ -46,6 +46,9 @@ public struct SurrogateGapSAM: Rule {
         visitor.visit(SurrogateGapForm.self)
     }
 
+    /// None: `kernelRule` is always `L2SAM` or `SurrogateGapForm`.
+    public static func visitOwnKernelType<V: RuleTypeVisitor>(_ visitor: inout V) {}
+
     /// alpha.
     public var surrogateGapWeight: Double { alpha }
 

@@ -58,16 +58,8 @@ public enum Lanczos {
             let k = basis.count - 1
             oracle.multiply(basis[k], into: &w)
             guard w.allSatisfy(\.isFinite) else { throw SharpnessFailure("the Hessian-vector product is not finite") }
-            let alpha = dot(basis[k], w)
+            let alpha = step(&w, basis: basis, previousBeta: k > 0 ? betas[k - 1] : nil)
             alphas.append(alpha)
-            for i in 0..<p { w[i] -= alpha * basis[k][i] }
-            if k > 0 { for i in 0..<p { w[i] -= betas[k - 1] * basis[k - 1][i] } }
-            for _ in 0..<2 {
-                for v in basis {
-                    let c = dot(v, w)
-                    for i in 0..<p { w[i] -= c * v[i] }
-                }
-            }
             let beta = DiagonalHessian.norm(w)
             guard let (values, last) = tridiagonalEigen(alphas, betas) else {
                 throw SharpnessFailure("the tridiagonal eigenvalue problem did not converge")
@@ -89,6 +81,23 @@ public enum Lanczos {
         }
     }
 
+    /// One Lanczos step on w = A q_k (q_k the last vector of `basis`): alpha_k = <q_k, w>, then
+    /// w <- w - alpha_k q_k - beta_(k-1) q_(k-1) and w orthogonalized against every vector of `basis`, twice (classical
+    /// Gram-Schmidt repeated). Returns alpha_k; ||w|| is then beta_k. Shared with SAMVision's `NoisyLanczos`.
+    public static func step(_ w: inout [Double], basis: [[Double]], previousBeta: Double?) -> Double {
+        let p = w.count, k = basis.count - 1
+        let alpha = dot(basis[k], w)
+        for i in 0..<p { w[i] -= alpha * basis[k][i] }
+        if let previousBeta { for i in 0..<p { w[i] -= previousBeta * basis[k - 1][i] } }
+        for _ in 0..<2 {
+            for v in basis {
+                let c = dot(v, w)
+                for i in 0..<p { w[i] -= c * v[i] }
+            }
+        }
+        return alpha
+    }
+
     static func dot(_ a: [Double], _ b: [Double]) -> Double {
         var s = 0.0
         for i in a.indices { s += a[i] * b[i] }
@@ -98,8 +107,8 @@ public enum Lanczos {
     /// Eigenvalues of the symmetric tridiagonal matrix with `diagonal` and `offDiagonal` (entry i couples i and
     /// i + 1), and the last component of each eigenvector: the QL algorithm with implicit shifts (EISPACK tql2;
     /// Press et al., Numerical Recipes, §11.3), carrying only the last row of the eigenvector matrix, since the
-    /// rotations act on each row separately. nil if an eigenvalue takes more than 60 sweeps.
-    static func tridiagonalEigen(_ diagonal: [Double], _ offDiagonal: [Double]) -> (values: [Double], last: [Double])? {
+    /// rotations act on each row separately. nil if an eigenvalue takes more than 60 sweeps. Public for SAMVision's `NoisyLanczos`.
+    public static func tridiagonalEigen(_ diagonal: [Double], _ offDiagonal: [Double]) -> (values: [Double], last: [Double])? {
         let n = diagonal.count
         var d = diagonal, e = offDiagonal + [0]
         var z = [Double](repeating: 0, count: n)

@@ -83,6 +83,13 @@ public struct FlowSettings: Sendable, Equatable {
     public var blowupNorm: Double
     /// Stop with status converged when the loss falls below this (key `loss_tolerance`).
     public var lossTolerance: Double?
+    /// The Runge–Kutta pair (key `solver`): `dopri5` (Dormand–Prince 5(4)) or `dop853` (Dormand–Prince 8(5,3));
+    /// nil picks by the tolerance, `dop853` when rtol < 1e-10 (SAMFlow's `Solver.automatic`). Written only when
+    /// given, so the configurations of runs without it keep their bytes.
+    public var solver: String?
+
+    /// The solvers' names, in the order messages list them.
+    public static let solvers = ["dopri5", "dop853"]
 
     /// The values a spec takes when it leaves a flow key out.
     public enum Defaults {
@@ -98,7 +105,9 @@ public struct FlowSettings: Sendable, Equatable {
 
     /// Flow settings; every value has its default.
     public init(time: Double = Defaults.time, rescaled: Bool = false, logTime: Bool = false, rtol: Double = Defaults.rtol,
-                atol: Double = Defaults.atol, blowupNorm: Double = Defaults.blowupNorm, lossTolerance: Double? = nil) {
+                atol: Double = Defaults.atol, blowupNorm: Double = Defaults.blowupNorm, lossTolerance: Double? = nil,
+                solver: String? = nil) {
+        self.solver = solver
         self.time = time
         self.rescaled = rescaled
         self.logTime = logTime
@@ -109,10 +118,14 @@ public struct FlowSettings: Sendable, Equatable {
     }
 
     /// The spec keys of a flow.
-    public static let keys = ["time", "rescaled", "log_time", "rtol", "atol", "blowup_norm", "loss_tolerance"]
+    public static let keys = ["time", "rescaled", "log_time", "rtol", "atol", "blowup_norm", "loss_tolerance", "solver"]
 
-    /// Checks that the times, tolerances and bounds are positive and finite, rtol >= 1e-14, and not both `rescaled` and `log_time`.
+    /// Checks that the times, tolerances and bounds are positive and finite, rtol >= 1e-14, not both `rescaled` and
+    /// `log_time`, and that `solver` is a known name.
     public func validate() throws(SpecError) {
+        if let solver, !Self.solvers.contains(solver) {
+            throw .unknownName(field: "solver", name: solver, known: Self.solvers)
+        }
         func positive(_ field: SpecField, _ x: Double) throws(SpecError) {
             guard x.isFinite, x > 0 else { throw .outOfRange(field: field, value: "\(x)", requirement: "must be positive and finite") }
         }

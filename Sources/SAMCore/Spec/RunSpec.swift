@@ -209,7 +209,8 @@ public struct RunSpec: Sendable, Equatable {
                                           rtol: try object.double("rtol") ?? FlowSettings.Defaults.rtol,
                                           atol: try object.double("atol") ?? FlowSettings.Defaults.atol,
                                           blowupNorm: try object.double("blowup_norm") ?? FlowSettings.Defaults.blowupNorm,
-                                          lossTolerance: try object.double("loss_tolerance")))
+                                          lossTolerance: try object.double("loss_tolerance"),
+                                          solver: try object.string("solver")))
         }
         if let text = try object.string("record") {
             do { record = try RecordingSchedule(parsing: text, clock: resolved) } catch {
@@ -318,6 +319,7 @@ public struct RunSpec: Sendable, Equatable {
                 try c.encode(f.atol, forKey: Key("atol"))
                 try c.encode(f.blowupNorm, forKey: Key("blowup_norm"))
                 try c.encodeIfPresent(f.lossTolerance, forKey: Key("loss_tolerance"))
+                try c.encodeIfPresent(f.solver, forKey: Key("solver"))
             }
             try c.encode(s.record.text(clock: s.clock), forKey: Key("record"))
             // Written only when on, so that the configurations of runs without it keep their bytes.

@@ -9,12 +9,14 @@ enum CatalogRuns {
                 dynamics: .discrete(DiscreteSettings(learningRate: lr, steps: steps)), record: record)
     }
 
-    /// A flow of `rule` on `data` (product model).
+    /// A flow of `rule` on `data` (product model); `solver` nil lets the tolerance choose it.
     static func flow(_ data: DataSource, depth: Int = 2, alpha: [Double], rule: String, rho: Double = RuleSpec.Defaults.rho,
                      time: Double, rescaled: Bool = false, logTime: Bool = false, rtol: Double = 1e-10, atol: Double = 1e-12,
-                     record: RecordingSchedule, blowupNorm: Double = FlowSettings.Defaults.blowupNorm) -> RunSpec {
+                     record: RecordingSchedule, blowupNorm: Double = FlowSettings.Defaults.blowupNorm,
+                     solver: String? = nil) -> RunSpec {
         RunSpec(data: data, model: ModelSpec(depth: depth, alpha: alpha), rule: RuleSpec(name: rule, rho: rho),
-                dynamics: .flow(FlowSettings(time: time, rescaled: rescaled, logTime: logTime, rtol: rtol, atol: atol, blowupNorm: blowupNorm)),
+                dynamics: .flow(FlowSettings(time: time, rescaled: rescaled, logTime: logTime, rtol: rtol, atol: atol,
+                                             blowupNorm: blowupNorm, solver: solver)),
                 record: record)
     }
 

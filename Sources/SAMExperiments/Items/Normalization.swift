@@ -28,7 +28,7 @@ enum Normalization {
     /// The catalog item: the quadratic's threshold, statuses and ℓ₂-SAM's cycles, then the depth-2 network.
     static let item = ReproductionItem(
         id: "normalization", title: "Normalization keeps SAM bounded: unnormalized SAM diverges past ηλ₁(1 + ρλ₁) = 2",
-        caption: "Dai, Ahn & Sra (NeurIPS 2023). The quadratic of quadratic-two-cycle (depth 1, squared loss, n = 40, d = 5, λ = (2, 1.4, 1, 0.7, 0.5), SplitMix64 seed 15), η = 0.5 (ηλ₁ = 1), from w = 0. Left: the per-step growth factor of ‖w_k − w*‖ over steps 40–60 of unnormalized SAM (USAM), against the spectral radius max_i |1 − ηλᵢ(1 + ρλᵢ)| of its iteration matrix (line), and of ℓ₂-SAM, on a grid of ρ/ρ*, ρ* = (2/(ηλ₁) − 1)/λ₁ = 0.5 (dotted). The threshold is found by bisection on 400-step runs (100 with --quick): a run diverges when its status is diverged or ‖w_N − w*‖ > ‖w_(3N/4) − w*‖ (THEORY.md §9.2 explains why this decides correctly to well below 10⁻⁶); long runs at ρ*(1 ± 10⁻²) (± 0.8 with --quick) show the library's statuses. Middle: ‖w_k − w*‖ of both rules at ρ*(1 ± 10⁻²). Right: a depth-2 diagonal network (β = u ⊙ v, u = v = 0.5 at the start, same data, η = 0.1, 3000 steps, 200 with --quick): the final mse of the completed runs against ρ for both rules, with each rule's divergence threshold measured by bisection on the run's status (to 10⁻⁴ relative, 5·10⁻² with --quick) and the linearized prediction (2/(ηΛ) − 1)/Λ from Λ = λ_max of the Hessian at GD's minimum (Lanczos). At full size the contrast does not carry over: past the linearized threshold USAM stays bounded but leaves the minimum (coordinates of β fall to 0), and ℓ₂-SAM diverges too, at some ρ below USAM's threshold already (its status changes several times along ρ; THEORY.md §9.2). The source's exact setting is not used: its statement holds for any quadratic.",
+        caption: "Dai, Ahn & Sra (NeurIPS 2023). The quadratic of quadratic-two-cycle (depth 1, squared loss, n = 40, d = 5, λ = (2, 1.4, 1, 0.7, 0.5), SplitMix64 seed 15), η = 0.5 (ηλ₁ = 1), from w = 0. Left: the per-step growth factor of ‖w_k − w*‖ over steps 40–60 of unnormalized SAM (USAM), against the spectral radius max_i |1 − ηλᵢ(1 + ρλᵢ)| of its iteration matrix (line), and of ℓ₂-SAM, on a grid of ρ/ρ*, ρ* = (2/(ηλ₁) − 1)/λ₁ = 0.5 (dotted). The threshold is found by bisection on 400-step runs (100 with --quick): a run diverges when its status is diverged or ‖w_N − w*‖ > ‖w_(3N/4) − w*‖ (THEORY.md §9.2 explains why this decides correctly to well below 10⁻⁶); long runs at ρ*(1 ± 10⁻²) (± 0.8 with --quick) show the library's statuses. Middle: ‖w_k − w*‖ of both rules at ρ*(1 ± 10⁻²). Right: a depth-2 diagonal network (β = u ⊙ v, u = v = 0.5 at the start, same data, η = 0.1, 3000 steps, 200 with --quick): the final mse of the completed runs against ρ for both rules, with each rule's first divergence along ρ (bisection on the run's status between the last grid point before its first diverged run and that run, to 10⁻⁴ relative, 5·10⁻² with --quick; diverged runs are crosses along the bottom) and the linearized prediction (2/(ηΛ) − 1)/Λ from Λ = λ_max of the Hessian at GD's minimum (Lanczos). At full size the contrast does not carry over: past the linearized threshold USAM stays bounded but leaves the minimum (coordinates of β fall to 0), and ℓ₂-SAM diverges too, at some ρ below USAM's threshold already (its status changes several times along ρ; THEORY.md §9.2). The source's exact setting is not used: its statement holds for any quadratic.",
         source: "Yan Dai, Kwangjun Ahn, Suvrit Sra, The crucial role of normalization in sharpness-aware minimization, NeurIPS 2023"
     ) { quick in
         let problem = QuadraticProblem.standard
@@ -40,7 +40,7 @@ enum Normalization {
         var panels: [Panel] = []
         try quadratic(problem, &output, &panels, quick: quick)
         try deep(problem, &output, &panels, quick: quick)
-        output.figures.append(("normalization", Figure(title: "USAM against ℓ₂-SAM across USAM's divergence threshold", width: 1200, height: 420,
+        output.figures.append(("normalization", Figure(title: "USAM against ℓ₂-SAM across USAM's divergence threshold", width: 1320, height: 420,
                                                        columns: 3, panels: panels)))
         return output
     }
@@ -176,18 +176,20 @@ enum Normalization {
         let lambda = gd.rows.last?.sharpness?.lambdaMax ?? .nan
         let local = (2 / (deepLR * lambda) - 1) / lambda
         let gdMSE = gd.final.mse ?? .nan
-        // Each rule's threshold: a bracket by doubling rho from the local prediction until the run diverges, then bisection.
-        func threshold(_ rule: String) throws -> (threshold: Double, lo: Double, hi: Double, runs: Int)? {
+        // The grid's extent: USAM's threshold from a bracket by doubling rho from the local prediction until the run
+        // diverges, then bisection (USAM's status changes once along rho, as the grid below confirms).
+        func doublingThreshold(_ rule: String) throws -> (threshold: Double, lo: Double, hi: Double, runs: Int)? {
             var (lo, hi, tries) = (0.0, max(local.isFinite ? local : 1, 0.01), 0)
             while try run(rule, hi).status != .diverged && tries < 8 { (lo, hi, tries) = (hi, 2 * hi, tries + 1) }
             return try bisect(lo: lo, hi: hi, width: deepWidth(quick)) { try run(rule, $0).status == .diverged }
         }
-        let usam = try threshold(UnnormalizedSAM.name), sam = try threshold(L2SAM.name)
+        let extent = try doublingThreshold(UnnormalizedSAM.name)
         var csv = "rule,rho,status,final_mse,final_norm\n"
-        var panel = Panel(title: "depth-2 diagonal network, η = \(fmt(deepLR))", x: Axis("ρ"), y: .log("final mse (completed runs)"), legend: .lowerRight)
-        let top = max(usam?.threshold ?? 1, sam?.threshold ?? 1) * 1.6
+        var panel = Panel(title: "depth-2 diagonal network, η = \(fmt(deepLR))", x: Axis("ρ"), y: .log("final mse (×: a diverged run)"), legend: .outside)
+        let top = (extent?.threshold ?? max(local.isFinite ? local : 1, 0.01)) * 1.6
         let grid = (1...(quick ? 3 : 40)).map { top * Double($0) / Double(quick ? 3 : 40) }
-        var gridTexts: [String] = []
+        var gridTexts: [String] = [], thresholds: [(threshold: Double, lo: Double, hi: Double, runs: Int)?] = []
+        var divergedMarks: [(rho: [Double], rule: Int)] = [], completedMSE: [Double] = []
         for (k, rule) in [UnnormalizedSAM.name, L2SAM.name].enumerated() {
             var xs: [Double] = [], ys: [Double] = [], diverged: [Bool] = []
             for rho in grid {
@@ -195,15 +197,36 @@ enum Normalization {
                 let completed = r.status == .completed
                 diverged.append(r.status == .diverged)
                 csv += "\(rule),\(rho),\(r.status.rawValue),\(completed ? "\(r.final.mse ?? .nan)" : ""),\(completed ? "\(r.final.norm)" : "")\n"
-                if completed, let mse = r.final.mse, mse > 0 { xs.append(rho); ys.append(mse) }
+                // A run that did not complete breaks the line (NaN), so that no segment joins across it.
+                xs.append(rho)
+                ys.append(completed ? (r.final.mse ?? .nan) : .nan)
+                if completed, let mse = r.final.mse, mse > 0, mse.isFinite { completedMSE.append(mse) }
             }
             panel.add(LineSeries(x: xs, y: ys, label: CatalogRuns.displayName(rule), style: .palette(k, markers: true)))
-            // Bisection assumes one change of status; the grid says how many there are.
+            divergedMarks.append((zip(grid, diverged).filter(\.1).map(\.0), k))
+            // The threshold is the first divergence along rho: bisection between the grid point before the first
+            // diverged one and it (a status that changes again further on is reported, not hidden); past the grid,
+            // the doubling bracket.
             let changes = zip(diverged, diverged.dropFirst()).filter { $0 != $1 }.count
+            if let first = diverged.firstIndex(of: true) {
+                thresholds.append(try bisect(lo: first == 0 ? 0 : grid[first - 1], hi: grid[first], width: deepWidth(quick)) {
+                    try run(rule, $0).status == .diverged
+                })
+            } else {
+                thresholds.append(try doublingThreshold(rule))
+            }
             gridTexts.append("\(CatalogRuns.displayName(rule)) first diverges at ρ = \(diverged.firstIndex(of: true).map { fmt(grid[$0]) } ?? "none") with \(changes) change(s) of status")
         }
+        let usam = thresholds[0], sam = thresholds[1]
+        // Diverged runs: crosses along the bottom of the panel, in each rule's colour (the y axis's label says so), one row per rule (ℓ₂-SAM's
+        // below USAM's) so that neither hides the other.
+        let markHeight = (completedMSE.min() ?? 1) / 1.6
+        for (rhos, k) in divergedMarks where !rhos.isEmpty {
+            panel.add(ScatterSeries(x: rhos, y: Array(repeating: markHeight / (k == 0 ? 1 : 1.5), count: rhos.count),
+                                    colorIndex: k, marker: .cross, size: 7))
+        }
         if let usam { panel.add(ReferenceLine.vertical(usam.threshold, label: "USAM diverges", colorIndex: 0)) }
-        if let sam { panel.add(ReferenceLine.vertical(sam.threshold, label: "ℓ₂-SAM diverges", colorIndex: 1)) }
+        if let sam { panel.add(ReferenceLine.vertical(sam.threshold, label: "ℓ₂-SAM first diverges", colorIndex: 1)) }
         if local.isFinite && local > 0 { panel.add(ReferenceLine.vertical(local, label: "(2/(ηΛ) − 1)/Λ", colorIndex: 6)) }
         panels.append(panel)
         output.tables.append(("depth2", csv))

@@ -68,13 +68,22 @@ enum SAMEdge {
         var text: String { "mean \(fmt(mean)) (min \(fmt(min)), max \(fmt(max)))" }
     }
 
-    /// One run's sharpness series: step, λ_max and (ℓ₂-SAM) the recorded SAM edge, every step.
+    /// One run's sharpness series: step, λ_max and (ℓ₂-SAM) the recorded SAM edge, every step; for the CNN also the
+    /// products of each measurement (`NoisyLanczos`), whether it converged, and ‖g‖₂.
     struct Series: Sendable {
         var label: String
         var rho: Double
         var steps: [Int]
         var lambdaMax: [Double]
         var samEdge: [Double]?
+        /// The run's step size η (GD's edge is 2/η).
+        var learningRate: Double = SAMEdge.learningRate
+        /// Products per measurement (CNN only; empty for the dense network's Lanczos).
+        var products: [Int] = []
+        /// Whether each measurement met its tolerance (CNN only).
+        var converged: [Bool] = []
+        /// ‖g‖₂ at each measurement (CNN only).
+        var gradientNorm: [Double] = []
 
         /// The run's key in the CSV tables: `gd`, or `l2-sam-rho-0.01`.
         var key: String { samEdge == nil ? "gd" : "l2-sam-rho-\(rho)" }
@@ -112,7 +121,7 @@ enum SAMEdge {
     /// The catalog item: GD and ℓ₂-SAM (two ρ) on the dense network, λ_max against both edges.
     static let item = ReproductionItem(
         id: id, title: "SAM and the edge of stability: λ_max under full-batch GD and ℓ₂-SAM",
-        caption: "Long & Bartlett (2023). A dense deep linear network f(x) = W₃W₂W₁x (depth 3, width 8, i.i.d. N(0, 0.1²) init, seed 1) with the squared loss on a seeded regression set (n = 20, x ~ N(0, I₅), y = ⟨β*, x⟩ noiseless, ‖β*‖₂ = 4, SplitMix64 seed 23). Full-batch GD and full-batch ℓ₂-SAM (ρ = 0.01 and 0.05), η = 0.085 (2/η ≈ 23.5), 2000 steps (400 with --quick), λ_max of the training loss's Hessian over all weights by Lanczos at every step. From this small init λ_max starts at 3.2 and rises as the network fits (progressive sharpening); at η = 0.02 GD ends at a minimum of sharpness ≈ 25, so at η = 0.085 it has to meet 2/η. Dashed: 2/η; dotted: the SAM edge recorded at every step, the λ with ηλ(1 + ρλ/‖g‖₂) = 2 (it moves with ‖g‖). ℓ₂-SAM ends in a two-step cycle whose λ_max alternates by a factor 2–3, so its λ_max and its edge are drawn as the mean of steps k and k + 1 (sharpness.csv has every step). The ratios are taken over the last quarter of the steps. The source's own settings (other networks, other data) are not used: the claims are its qualitative statements. The CNN panel of issue 15 is not done yet (THEORY.md §9.4).",
+        caption: "Long & Bartlett (2023). A dense deep linear network f(x) = W₃W₂W₁x (depth 3, width 8, i.i.d. N(0, 0.1²) init, seed 1) with the squared loss on a seeded regression set (n = 20, x ~ N(0, I₅), y = ⟨β*, x⟩ noiseless, ‖β*‖₂ = 4, SplitMix64 seed 23). Full-batch GD and full-batch ℓ₂-SAM (ρ = 0.01 and 0.05), η = 0.085 (2/η ≈ 23.5), 2000 steps (400 with --quick), λ_max of the training loss's Hessian over all weights by Lanczos at every step. From this small init λ_max starts at 3.2 and rises as the network fits (progressive sharpening); at η = 0.02 GD ends at a minimum of sharpness ≈ 25, so at η = 0.085 it has to meet 2/η. Dashed: 2/η; dotted: the SAM edge recorded at every step, the λ with ηλ(1 + ρλ/‖g‖₂) = 2 (it moves with ‖g‖). ℓ₂-SAM ends in a two-step cycle whose λ_max alternates by a factor 2–3, so its λ_max and its edge are drawn as the mean of steps k and k + 1 (sharpness.csv has every step). The ratios are taken over the last quarter of the steps. The source's own settings (other networks, other data) are not used: the claims are its qualitative statements. Right: a CNN on real MNIST digits (conv 4, conv 8 with 3×3 kernels, ReLU and 2×2 max-pool, hidden 16, 10 classes; He init, seed 1; Float32), softmax cross-entropy on the first 128 digits of mnist-5k's seeded training split (64 with --quick), full-batch GD and full-batch ℓ₂-SAM (ρ = 0.05) at η = 0.05 (2/η = 40), 100 steps (24 with --quick); λ_max of the training loss on the same 128 digits by Lanczos on central differences of gradients (relative residual 10⁻³, at most 30 products, warm-started from the previous Ritz vector), and ‖g‖₂ there, at steps 0 and 1 and every 4 steps; dotted: ℓ₂-SAM's edge at the measured ‖g‖₂. The CNN's claims take the mean ratio over the last quarter of the measurements with its 95% t-interval (at the edge: the interval within 0.15 of 1). On this CNN λ_max measured this way does not stop at the edges: it rises above them and stays there (the claims give the ratios); the finite difference's step h changes ℓ₂-SAM's ratios (THEORY.md §9.4).",
         source: "Philip M. Long, Peter L. Bartlett, Sharpness-aware minimization and the edge of stability, arXiv 2309.12488 (2023)"
     ) { quick in
         let steps = steps(quick)
@@ -127,7 +136,7 @@ enum SAMEdge {
         // ℓ₂-SAM ends in a two-step cycle whose λ_max alternates by a factor 2–3 (THEORY.md §9.4): drawn as the mean of
         // steps k and k + 1 (the raw series are in sharpness.csv); log step axis from step 1, GD drawn last.
         func pairMean(_ v: [Double]) -> [Double] { (1..<v.count).map { (v[$0 - 1] + v[$0]) / 2 } }
-        var panel = Panel(title: "dense deep linear network (depth 3): λmax against step", x: .log("step"), y: Axis("λmax"), legend: .lowerRight)
+        var panel = Panel(title: "dense deep linear network (depth 3): λ_{max} against step", x: .log("step"), y: Axis("λ_{max}"), legend: .lowerRight)
         panel.add(ReferenceLine.horizontal(2 / learningRate, label: "2/η", colorIndex: 7))
         for (k, s) in sams.enumerated() {
             let x = s.steps.dropFirst().map(Double.init)
@@ -138,7 +147,10 @@ enum SAMEdge {
         }
         panel.add(LineSeries(x: gd.steps.dropFirst().map(Double.init), y: Array(gd.lambdaMax.dropFirst()), label: "GD",
                              style: SeriesStyle(colorIndex: 0, dash: .solid, width: 2.5)))
-        output.figures.append(("sharpness", Figure(title: "λmax under full-batch GD and ℓ₂-SAM, η = \(fmt(learningRate))", width: 900, height: 480, panels: [panel])))
+        let cnn = try SAMEdgeCNN.runs(quick: quick)
+        output.figures.append(("sharpness", Figure(title: "λ_{max} under full-batch GD and ℓ₂-SAM: a dense deep linear network and a CNN on MNIST",
+                                                   width: 1300, height: 500, columns: 2, panels: [panel, SAMEdgeCNN.panel(gd: cnn.gd, sam: cnn.sam)])))
+        output.parameters += SAMEdgeCNN.parameters(quick: quick, split: cnn.split, tailStep: cnn.gd.steps[cnn.gd.tailStart])
 
         var csv = "run,rho,step,lambda_max,gd_edge,sam_edge\n"
         for s in [gd] + sams {
@@ -154,7 +166,8 @@ enum SAMEdge {
         output.tables.append(("ratios", ratios))
         let data = EdgeRegression.standard
         output.tables.append(("data", "x1,x2,x3,x4,x5,y\n" + zip(data.points, data.labels).map { ($0.0 + [$0.1]).map { "\($0)" }.joined(separator: ",") + "\n" }.joined()))
-        output.claims = claims(gd: gd, sams: sams)
+        output.tables += SAMEdgeCNN.tables(gd: cnn.gd, sam: cnn.sam)
+        output.claims = claims(gd: gd, sams: sams) + SAMEdgeCNN.claims(gd: cnn.gd, sam: cnn.sam)
         return output
     }
 

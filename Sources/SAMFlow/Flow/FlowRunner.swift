@@ -17,6 +17,9 @@ public final class FlowRunner {
     /// reaching 0 are not events and nothing is pinned).
     let algebra: (any LaneAlgebra)?
     let field: FlowField
+    /// The flow's right-hand side (for timing the bare field, `samlab bench flow`). Its `held` flags change while
+    /// `run` handles slides.
+    public var vectorField: FlowField { field }
     /// Measures each recorded row's sharpness after the solve, when the spec asks for it.
     let sharpness: SharpnessProbe?
     /// Whether recorded rows keep all the weights (`TrajectoryRow.weights`).
@@ -65,6 +68,8 @@ public final class FlowRunner {
         // and with the tolerance scaled too the solver takes the same steps (THEORY.md §6.2).
         let controller = StepSizeController(rtol: c.rtol, atol: c.atol * Self.weightScale(model.initialWeights))
         let end = solverTime(c.time)
+        // The spec's validation admits only the solvers' names; without one, the tolerance decides.
+        let solver = c.solver.flatMap(Solver.init(rawValue:)) ?? Solver.automatic(rtol: c.rtol)
         let grid = spec.record.times(end: c.time).map(solverTime).filter { $0 > 0 && $0 < end }
         var tau = 0.0
         var state = model.initialWeights
@@ -114,14 +119,15 @@ public final class FlowRunner {
                     events.append(Event(direction: .falling, terminal: true) { _, w in f.component(i, of: Array(w), at: -delta) ?? 0 })
                 } else if algebra != nil {
                     kinds.append(.reachesZero(i))
-                    events.append(Event(direction: .either, terminal: true) { _, w in w[i] })
+                    events.append(.component(i, direction: .either, terminal: true))
                 }
             }
             let solution: ODESolution
             do {
                 solution = try Integrator.solve(field: field, from: tau, state: state, to: end,
                                                 saveAt: .times(grid.filter { $0 > tau }), events: events,
-                                                controller: controller, denseOutput: true, shouldStop: shouldStop)
+                                                controller: controller, denseOutput: true, solver: solver,
+                                                shouldStop: shouldStop)
             } catch {
                 status = .stalled
                 reason = "\(error)"
@@ -227,6 +233,7 @@ public final class FlowRunner {
             return row
         }
         statistics.segments = segments
+        statistics.method = solver.rawValue
         let last = rows.last
         let final = StateObservation(logLoss: last?.logLoss ?? .nan, margin: last?.margin ?? .nan, norm: last?.norm ?? .nan,
                                      beta: last?.beta ?? model.beta(of: state), mse: last?.mse)
@@ -298,28 +305,40 @@ public final class FlowRunner {
         return Self.leaders(beta: o.beta!, velocity: v)
     }
 
-    /// Leaders at every step end (and midpoint) of the dense output; each change is bisected on the interpolant
+    /// Leaders at every step start and midpoint and at the end of the dense output (evaluated once, for both the
+    /// relative and the absolute leader); each change is bisected on the interpolant
     /// to the solver's time resolution, and the search then goes on over the rest of the interval, so that several
     /// switches inside one step (a period shorter than a step) are each found and timed.
     func locateLeaders(_ outputs: [(DenseOutput, [Bool])]) -> ([LeaderPeriod], [LeaderPeriod]) {
+        // The leaders at every sample time, computed once for both passes (each evaluation costs a field evaluation).
+        let sampled: [[(tau: Double, leaders: (relative: Int, absolute: Int)?)]] = outputs.map { segment in
+            let output = segment.0
+            var times = [Double]()
+            times.reserveCapacity(2 * output.stepCount + 1)
+            for k in 0..<output.stepCount {
+                times.append(output.stepStarts[k])
+                times.append(0.5 * (output.stepStarts[k] + output.stepEnds[k]))
+            }
+            times.append(output.end)
+            return times.map { ($0, leadersAt(segment, $0)) }
+        }
         var relative: [LeaderPeriod] = [], absolute: [LeaderPeriod] = []
         for (which, pick) in [(0, { (l: (relative: Int, absolute: Int)) in l.relative }), (1, { l in l.absolute })] {
             var switches: [LeaderPeriod] = []
             var last: (Double, Int)? = nil
-            for segment in outputs {
+            for (segment, samples) in zip(outputs, sampled) {
                 let output = segment.0
-                var times = [Double]()
-                for k in 0..<output.stepCount {
-                    times.append(output.stepStarts[k])
-                    times.append(0.5 * (output.stepStarts[k] + output.stepEnds[k]))
-                }
-                times.append(output.end)
-                for tau in times {
-                    guard let l = leadersAt(segment, tau).map(pick) else { continue }
+                for (k, sample) in samples.enumerated() {
+                    let tau = sample.tau
+                    guard let l = sample.leaders.map(pick) else { continue }
                     if let (previousTau, previous) = last, previous != l {
-                        // Bisect within this output when both ends lie in it, else take the boundary.
+                        // Bisect within this output when both ends lie in it, else take the boundary. The leaders at
+                        // a are the previous sample's when a is its time in this output.
                         let a = max(previousTau, output.start)
-                        if a < tau, leadersAt(segment, a).map(pick) == previous {
+                        func leadersAtA() -> (relative: Int, absolute: Int)? {
+                            k > 0 && samples[k - 1].tau == a ? samples[k - 1].leaders : leadersAt(segment, a)
+                        }
+                        if a < tau, leadersAtA().map(pick) == previous {
                             switches += changes(in: segment, from: a, leader: previous, to: tau, leader: l, pick: pick)
                         } else {
                             switches.append(LeaderPeriod(coordinate: l, start: flowTime(tau)))

@@ -1,7 +1,8 @@
-/// The dense output of a whole solve: the piecewise 4th-order continuous extension over every accepted step,
+/// The dense output of a whole solve: the piecewise continuous extension (4th order with DOPRI5, 7th with
+/// DOP853) over every accepted step,
 /// a C¹ function of t on [start, end] (end = the solve's final time; a terminal event ends it at the root).
 ///
-/// Storage is 5n doubles per accepted step. Evaluation finds the step by binary search (O(log steps)) and
+/// Storage is 5n (DOPRI5) or 8n (DOP853) doubles per accepted step. Evaluation finds the step by binary search (O(log steps)) and
 /// evaluates its interpolant (O(n)); a step boundary is evaluated with the later step, which starts exactly
 /// at the accepted state.
 public struct DenseOutput: Sendable, Equatable {
@@ -11,14 +12,20 @@ public struct DenseOutput: Sendable, Equatable {
     public let stepStarts: [Double]
     /// End time of each step (stepEnds[k] == stepStarts[k + 1]).
     public let stepEnds: [Double]
-    /// r1…r5 of every step, 5n values per step.
+    /// r1…r5 (or r1…r8) of every step, `scheme.blocks` · n values per step.
     let coefficients: [Double]
+    /// The layout and formula of each step's coefficients.
+    public let scheme: DenseScheme
     /// The valid range: [stepStarts.first, final time of the solve].
     public let start: Double
     /// The final time of the solve (the end of the valid range).
     public let end: Double
 
-    init(dimension: Int, stepStarts: [Double], stepEnds: [Double], coefficients: [Double], start: Double, end: Double) {
+    init(
+        dimension: Int, stepStarts: [Double], stepEnds: [Double], coefficients: [Double], start: Double, end: Double,
+        scheme: DenseScheme = .dopri5
+    ) {
+        self.scheme = scheme
         self.dimension = dimension
         self.stepStarts = stepStarts
         self.stepEnds = stepEnds
@@ -33,10 +40,10 @@ public struct DenseOutput: Sendable, Equatable {
     /// The interpolant of step k.
     public func segment(_ k: Int) -> DenseSegment? {
         guard k >= 0, k < stepCount else { return nil }
-        let n = 5 * dimension
+        let n = scheme.blocks * dimension
         return DenseSegment(
             start: stepStarts[k], end: stepEnds[k], dimension: dimension,
-            coefficients: Array(coefficients[(k * n)..<((k + 1) * n)]))
+            coefficients: Array(coefficients[(k * n)..<((k + 1) * n)]), scheme: scheme)
     }
 
     /// Index of the step whose interval contains t (the later one at a boundary), nil outside [start, end].
@@ -64,10 +71,10 @@ public struct DenseOutput: Sendable, Equatable {
     @discardableResult
     public func evaluate(at t: Double, into out: UnsafeMutableBufferPointer<Double>) -> Bool {
         guard let k = stepIndex(containing: t) else { return false }
-        let n = 5 * dimension
+        let n = scheme.blocks * dimension
         coefficients.withUnsafeBufferPointer { all in
             let r = UnsafeBufferPointer(rebasing: all[(k * n)..<((k + 1) * n)])
-            DormandPrince54.interpolate(
+            scheme.interpolate(
                 coefficients: r, dimension: dimension, start: stepStarts[k], end: stepEnds[k], at: t, into: out)
         }
         return true

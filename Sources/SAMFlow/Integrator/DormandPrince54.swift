@@ -132,16 +132,11 @@ public final class DormandPrince54 {
     /// - Throws: `IntegratorError` if `state.count` or `field.dimension` differs from `dimension`.
     @discardableResult
     public func reset<F: VectorField>(field: F, time t: Double, state initial: [Double]) throws -> Bool {
-        guard initial.count == dimension, field.dimension == dimension else {
-            throw IntegratorError(
-                "DormandPrince54: expected dimension \(dimension), got a state of \(initial.count) and a field of \(field.dimension)")
-        }
-        for i in 0..<dimension { y[i] = initial[i] }
+        let finite = try _load(initial, at: t, of: field, into: y, derivative: k1, stepper: "DormandPrince54")
         time = t
         trialTime = t
         denseInterval = nil
-        field.evaluate(time: t, state: UnsafeBufferPointer(y), derivative: k1)
-        return Self.allFinite(y) && Self.allFinite(k1)
+        return finite
     }
 
     /// Attempts one step from (`time`, `state`) to `tNew` (h = tNew − time), computing y_new, k7 and the error
@@ -234,21 +229,12 @@ public final class DormandPrince54 {
     }
 
     /// The continuous extension u(θ) = r1 + θ(r2 + (1−θ)(r3 + θ(r4 + (1−θ) r5))), θ = (t − start)/(end − start),
-    /// for coefficients laid out as r1…r5 consecutively (5n values).
+    /// for coefficients laid out as r1…r5 consecutively (5n values): `DenseScheme.dopri5`.
     static func interpolate(
         coefficients r: UnsafeBufferPointer<Double>, dimension n: Int,
         start: Double, end: Double, at t: Double, into out: UnsafeMutableBufferPointer<Double>
     ) {
-        let h = end - start
-        let theta = h == 0 ? 0 : (t - start) / h
-        if theta == 0 {
-            for i in 0..<n { out[i] = r[i] }
-            return
-        }
-        let theta1 = 1 - theta
-        for i in 0..<n {
-            out[i] = r[i] + theta * (r[n + i] + theta1 * (r[2 * n + i] + theta * (r[3 * n + i] + theta1 * r[4 * n + i])))
-        }
+        DenseScheme.dopri5.interpolate(coefficients: r, dimension: n, start: start, end: end, at: t, into: out)
     }
 
     static func allFinite(_ b: UnsafeMutableBufferPointer<Double>) -> Bool {

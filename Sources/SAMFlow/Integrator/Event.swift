@@ -21,6 +21,11 @@
 /// **Effect.** A non-terminal event is recorded in `ODESolution.eventsFound` and the solve continues; a terminal
 /// event is recorded and the solve stops at the root, whose time and state become the final time and state.
 /// Crossings within one step are processed in time order (ties by event index).
+///
+/// **Component events.** `Event.component(_:direction:terminal:)` makes g(t, y) = y_i. The locator then evaluates
+/// only component i of the dense output (O(1) per sample instead of O(n)), and samples all component events of a
+/// step in one pass, so n such events cost O(n) per step rather than O(n²). Times and results are those of the
+/// equivalent closure `{ _, y in y[i] }`, bit for bit (the same interpolant formula, component by component).
 public struct Event {
     /// The type of g(t, y).
     public typealias Condition = (Double, UnsafeBufferPointer<Double>) -> Double
@@ -39,6 +44,9 @@ public struct Event {
     public var relativeTimeTolerance: Double
     /// Absolute part of the location tolerance on t (default 1e-15).
     public var absoluteTimeTolerance: Double
+    /// If set, g(t, y) = y[component] (and `condition` is that closure); the locator then interpolates only this
+    /// component of the dense output.
+    public private(set) var component: Int? = nil
 
     /// An event with condition g(t, y) and the given detection and location settings.
     public init(
@@ -55,6 +63,20 @@ public struct Event {
         self.absoluteTimeTolerance = absoluteTimeTolerance
     }
 
+    /// The event g(t, y) = y_i (a state component crossing 0), located on component i of the dense output alone.
+    public static func component(
+        _ i: Int, direction: EventDirection = .either, terminal: Bool = false, interiorSamples: Int = 3,
+        maximumSampleSpacing: Double = .infinity, relativeTimeTolerance: Double = 1e-14,
+        absoluteTimeTolerance: Double = 1e-15
+    ) -> Event {
+        var event = Event(
+            direction: direction, terminal: terminal, interiorSamples: interiorSamples,
+            maximumSampleSpacing: maximumSampleSpacing, relativeTimeTolerance: relativeTimeTolerance,
+            absoluteTimeTolerance: absoluteTimeTolerance) { _, y in y[i] }
+        event.component = i
+        return event
+    }
+
     /// The bracket width to reach around time t.
     func timeTolerance(at t: Double) -> Double {
         Swift.max(relativeTimeTolerance * Swift.abs(t), absoluteTimeTolerance, 4 * t.ulp)
@@ -67,8 +89,11 @@ public struct Event {
         return Swift.max(interiorSamples, Int(Swift.min(Swift.max(needed, 0), 1000)))
     }
 
-    func validate(index: Int) throws {
+    func validate(index: Int, dimension: Int) throws {
         func fail(_ message: String) -> IntegratorError { IntegratorError("events[\(index)]: \(message)") }
+        if let component, !(0..<dimension).contains(component) {
+            throw fail("component \(component) is outside the state's 0..<\(dimension)")
+        }
         guard interiorSamples >= 0, interiorSamples <= 1000 else {
             throw fail("interiorSamples must be in 0...1000, got \(interiorSamples)")
         }

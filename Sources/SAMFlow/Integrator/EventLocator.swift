@@ -6,6 +6,11 @@
 /// refines each matching sign change with `BrentRootFinder` on g(t, u(t)); and continues the scan from the
 /// located root. Occurrences of all events are merged in time order (ties by index) and the scan stops at the
 /// first terminal one. Work buffers are allocated once; a step without crossings allocates nothing.
+///
+/// Component events (`Event.component`, g = y_i) are evaluated on component i of the interpolant alone, and those
+/// sharing a sample count are sampled in one pass over the step's sample times (θ computed once per sample, then
+/// one O(1) interpolation per event): n of them cost O(n · samples) per step, not O(n² · samples). The values are
+/// the same bits as interpolating the whole state and reading component i, so the located times are unchanged.
 final class EventLocator {
     private struct Candidate {
         var time: Double
@@ -19,6 +24,8 @@ final class EventLocator {
         var end: Double
         var coefficients: UnsafeBufferPointer<Double>
         var endState: UnsafeBufferPointer<Double>
+        /// The layout and formula of `coefficients`.
+        var scheme: DenseScheme = .dopri5
     }
 
     /// Upper bound on occurrences located in one step (guards pathological oscillating g).
@@ -26,31 +33,56 @@ final class EventLocator {
 
     let events: [Event]
     let dimension: Int
-    private var previous: [Double]
-    private var cursorTime: [Double]
-    private var cursorValue: [Double]
-    private var nextSample: [Int]
-    private var sampleCount: [Int]
-    private var endValue: [Double]
-    private var candidates: [Candidate?]
+    // Per-event state in buffers allocated once: the scan's loops then pay no exclusivity checks or copy-on-write
+    // tests (as class-owned arrays do on every element write).
+    private let previous: UnsafeMutableBufferPointer<Double>
+    private let cursorTime: UnsafeMutableBufferPointer<Double>
+    private let cursorValue: UnsafeMutableBufferPointer<Double>
+    private let nextSample: UnsafeMutableBufferPointer<Int>
+    private let sampleCount: UnsafeMutableBufferPointer<Int>
+    private let endValue: UnsafeMutableBufferPointer<Double>
+    private let candidates: UnsafeMutableBufferPointer<Candidate?>
     private let scratch: UnsafeMutableBufferPointer<Double>
+    /// The indices of the component events, in order, and their components (−1 for other events).
+    private let componentEvents: UnsafeMutableBufferPointer<Int>
+    private let componentOf: UnsafeMutableBufferPointer<Int>
+    /// Whether each component event still scans in the one-pass sweep of the current step.
+    private let sweeping: UnsafeMutableBufferPointer<Bool>
 
     init(events: [Event], dimension: Int) {
         self.events = events
         self.dimension = dimension
-        let m = events.count
-        previous = Array(repeating: .nan, count: m)
-        cursorTime = Array(repeating: 0, count: m)
-        cursorValue = Array(repeating: 0, count: m)
-        nextSample = Array(repeating: 0, count: m)
-        sampleCount = Array(repeating: 0, count: m)
-        endValue = Array(repeating: 0, count: m)
-        candidates = Array(repeating: nil, count: m)
-        scratch = .allocate(capacity: Swift.max(dimension, 1))
-        scratch.initialize(repeating: 0)
+        let m = Swift.max(events.count, 1)
+        func buffer<T>(_ value: T, _ count: Int = m) -> UnsafeMutableBufferPointer<T> {
+            let b = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
+            b.initialize(repeating: value)
+            return b
+        }
+        previous = buffer(.nan)
+        cursorTime = buffer(0)
+        cursorValue = buffer(0)
+        nextSample = buffer(0)
+        sampleCount = buffer(0)
+        endValue = buffer(0)
+        candidates = buffer(nil)
+        scratch = buffer(0, Swift.max(dimension, 1))
+        let components = events.indices.filter { events[$0].component != nil }
+        componentEvents = buffer(0, Swift.max(components.count, 1))
+        for (k, e) in components.enumerated() { componentEvents[k] = e }
+        componentEventCount = components.count
+        componentOf = buffer(-1)
+        for (e, event) in events.enumerated() { componentOf[e] = event.component ?? -1 }
+        sweeping = buffer(false)
     }
 
-    deinit { scratch.deallocate() }
+    /// How many of `componentEvents` are used.
+    private let componentEventCount: Int
+
+    deinit {
+        previous.deallocate(); cursorTime.deallocate(); cursorValue.deallocate(); nextSample.deallocate()
+        sampleCount.deallocate(); endValue.deallocate(); candidates.deallocate(); scratch.deallocate()
+        componentEvents.deallocate(); componentOf.deallocate(); sweeping.deallocate()
+    }
 
     var isEmpty: Bool { events.isEmpty }
 
@@ -69,9 +101,12 @@ final class EventLocator {
             cursorValue[e] = previous[e]
             nextSample[e] = 1
             sampleCount[e] = events[e].sampleCount(step: h)
-            endValue[e] = events[e].condition(step.end, step.endState)
-            candidates[e] = nextCrossing(event: e, step: step)
+            let c = componentOf[e]
+            endValue[e] = c >= 0 ? step.endState[c] : events[e].condition(step.end, step.endState)
+            candidates[e] = nil
+            if c < 0 { candidates[e] = nextCrossing(event: e, step: step) }
         }
+        sweepComponents(step)
         var found: [EventOccurrence] = []
         while found.count < Self.maximumOccurrencesPerStep {
             var best = -1
@@ -99,7 +134,13 @@ final class EventLocator {
 
     private func value(of e: Int, at t: Double, step: Step) -> Double {
         if t == step.end { return endValue[e] }
-        DormandPrince54.interpolate(
+        let c = componentOf[e]
+        if c >= 0 {
+            return step.scheme.interpolate(
+                component: c, coefficients: step.coefficients, dimension: dimension,
+                theta: DenseScheme.theta(start: step.start, end: step.end, at: t))
+        }
+        step.scheme.interpolate(
             coefficients: step.coefficients, dimension: dimension,
             start: step.start, end: step.end, at: t, into: scratch)
         return events[e].condition(t, UnsafeBufferPointer(scratch))
@@ -107,10 +148,64 @@ final class EventLocator {
 
     private func stateArray(at t: Double, step: Step) -> [Double] {
         if t == step.end { return Array(step.endState) }
-        DormandPrince54.interpolate(
+        step.scheme.interpolate(
             coefficients: step.coefficients, dimension: dimension,
             start: step.start, end: step.end, at: t, into: scratch)
         return Array(scratch)
+    }
+
+    /// The first crossing of every component event in one pass over the sample times: for each sample k (in time
+    /// order), θ_k once, then each still-scanning event's value there; a matching sign change is located (and that
+    /// event leaves the pass) exactly as `nextCrossing` would. Events with another sample count than the first
+    /// component event's scan alone with `nextCrossing` (their samples are other times).
+    private func sweepComponents(_ step: Step) {
+        guard componentEventCount > 0 else { return }
+        let componentEvents = UnsafeMutableBufferPointer(rebasing: self.componentEvents[0..<componentEventCount])
+        let m = sampleCount[componentEvents[0]]
+        var active = 0
+        for e in componentEvents {
+            if sampleCount[e] == m {
+                sweeping[e] = true
+                active += 1
+            } else {
+                sweeping[e] = false
+                candidates[e] = nextCrossing(event: e, step: step)
+            }
+        }
+        let coefficients = step.coefficients, scheme = step.scheme, n = dimension
+        var k = 1
+        while k <= m + 1 && active > 0 {
+            let tb = sampleTime(k, of: m, step: step)
+            let theta = DenseScheme.theta(start: step.start, end: step.end, at: tb)
+            for e in componentEvents where sweeping[e] {
+                let gb = tb == step.end
+                    ? endValue[e]
+                    : scheme.interpolate(component: componentOf[e], coefficients: coefficients, dimension: n, theta: theta)
+                let ta = cursorTime[e], ga = cursorValue[e]
+                if tb > ta && events[e].direction.matches(before: ga, after: gb) {
+                    nextSample[e] = k
+                    candidates[e] = locate(event: e, from: ta, ga, to: tb, gb, step: step)
+                    sweeping[e] = false
+                    active -= 1
+                } else {
+                    cursorTime[e] = tb
+                    cursorValue[e] = gb
+                }
+            }
+            k += 1
+        }
+        for e in componentEvents where sweeping[e] { nextSample[e] = m + 2 }
+    }
+
+    /// Refines a bracket of event e with Brent's method on the dense output and moves its cursor to the root.
+    private func locate(event e: Int, from ta: Double, _ ga: Double, to tb: Double, _ gb: Double, step: Step) -> Candidate {
+        let event = events[e]
+        let bracket = BrentRootFinder.locate(
+            a: ta, ga: ga, b: tb, gb: gb, tolerance: { event.timeTolerance(at: $0) },
+            { self.value(of: e, at: $0, step: step) })
+        cursorTime[e] = bracket.root
+        cursorValue[e] = bracket.gRoot
+        return Candidate(time: bracket.root, width: bracket.width, crossing: ga < 0 ? .rising : .falling)
     }
 
     /// Scans event e forward from its cursor to the next matching crossing, locating it.
@@ -121,12 +216,7 @@ final class EventLocator {
             let gb = value(of: e, at: tb, step: step)
             let ta = cursorTime[e], ga = cursorValue[e]
             if tb > ta && event.direction.matches(before: ga, after: gb) {
-                let bracket = BrentRootFinder.locate(
-                    a: ta, ga: ga, b: tb, gb: gb, tolerance: { event.timeTolerance(at: $0) },
-                    { self.value(of: e, at: $0, step: step) })
-                cursorTime[e] = bracket.root
-                cursorValue[e] = bracket.gRoot
-                return Candidate(time: bracket.root, width: bracket.width, crossing: ga < 0 ? .rising : .falling)
+                return locate(event: e, from: ta, ga, to: tb, gb, step: step)
             }
             cursorTime[e] = tb
             cursorValue[e] = gb

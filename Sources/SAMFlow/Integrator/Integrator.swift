@@ -2,7 +2,8 @@
 ///
 ///     dy/dt = f(t, y),   y(t0) = y0,   t ∈ [t0, t1],  t1 > t0,
 ///
-/// assembled from separate parts (as in diffrax): the *term* (`VectorField`), the *solver* (`DormandPrince54`),
+/// assembled from separate parts (as in diffrax): the *term* (`VectorField`), the *solver* (`Solver`:
+/// `DormandPrince54` or `DormandPrince853`),
 /// the *step-size controller* (`StepSizeController`), the *output* choice (`SaveAt`) and *events* (`Event`).
 ///
 /// Algorithm: k1 = f(t0, y0); an initial step from `StepSizeController` (or the user's); then repeat: attempt a
@@ -26,7 +27,9 @@ public enum Integrator {
     ///   - events: crossings to locate; a terminal one ends the solve at its root.
     ///   - controller: tolerances and step-size control.
     ///   - denseOutput: keep every step's interpolant, so `ODESolution.evaluate(at:)` works on [t0, finalTime]
-    ///     (5n doubles per step).
+    ///     (5n doubles per step with DOPRI5, 8n with DOP853).
+    ///   - solver: the Runge–Kutta pair (DOPRI5 unless given; `Solver.automatic(rtol:)` is the flows' rule). The
+    ///     controller's PI exponents are scaled by 5/k for a pair whose error is O(h^k).
     ///   - shouldStop: asked every 64 attempts; true ends the solve with `.interrupted(time:)` at the last
     ///     accepted state (a caller's time limit).
     /// - Throws: `IntegratorError` with a one-line message for invalid input.
@@ -34,7 +37,25 @@ public enum Integrator {
         field: F, from t0: Double, state y0: [Double], to t1: Double,
         saveAt: SaveAt = .endpoints, events: [Event] = [],
         controller: StepSizeController = StepSizeController(), denseOutput: Bool = false,
-        shouldStop: () -> Bool = { false }
+        solver: Solver = .dopri5, shouldStop: () -> Bool = { false }
+    ) throws -> ODESolution {
+        switch solver {
+        case .dopri5:
+            return try _solve(
+                DormandPrince54.self, field: field, from: t0, state: y0, to: t1, saveAt: saveAt, events: events,
+                controller: controller, denseOutput: denseOutput, shouldStop: shouldStop)
+        case .dop853:
+            return try _solve(
+                DormandPrince853.self, field: field, from: t0, state: y0, to: t1, saveAt: saveAt, events: events,
+                controller: controller.forErrorOrder(DormandPrince853.errorOrder), denseOutput: denseOutput,
+                shouldStop: shouldStop)
+        }
+    }
+
+    static func _solve<S: _Stepper, F: VectorField>(
+        _ stepperType: S.Type, field: F, from t0: Double, state y0: [Double], to t1: Double,
+        saveAt: SaveAt, events: [Event], controller: StepSizeController, denseOutput: Bool,
+        shouldStop: () -> Bool
     ) throws -> ODESolution {
         // MARK: Validation
         let n = field.dimension
@@ -51,10 +72,10 @@ public enum Integrator {
         }
         try controller.validate()
         let grid = try saveAt.grid(from: t0, to: t1)
-        for (k, event) in events.enumerated() { try event.validate(index: k) }
+        for (k, event) in events.enumerated() { try event.validate(index: k, dimension: n) }
 
         // MARK: Setup
-        let stepper = try DormandPrince54(dimension: n)
+        let stepper = try S(dimension: n)
         let locator = EventLocator(events: events, dimension: n)
         let work = UnsafeMutableBufferPointer<Double>.allocate(capacity: 2 * n)
         work.initialize(repeating: 0)
@@ -72,12 +93,14 @@ public enum Integrator {
                 states.append(finalState)
             }
             let lastStep = stepper.denseInterval.map {
-                DenseSegment(start: $0.start, end: $0.end, dimension: n, coefficients: Array(stepper.denseCoefficients))
+                DenseSegment(
+                    start: $0.start, end: $0.end, dimension: n, coefficients: Array(stepper.denseCoefficients),
+                    scheme: S.scheme)
             }
             let dense = denseOutput
                 ? DenseOutput(
                     dimension: n, stepStarts: denseStarts, stepEnds: denseEnds, coefficients: denseCoefficients,
-                    start: t0, end: finalTime)
+                    start: t0, end: finalTime, scheme: S.scheme)
                 : nil
             return ODESolution(
                 times: times, states: states, finalTime: finalTime, finalState: finalState, result: result,
@@ -97,7 +120,7 @@ public enum Integrator {
         } else {
             h = controller.automaticInitialStep(
                 field: field, time: t0, state: stepper.state, derivative: stepper.derivative, maximum: hmax,
-                scratch: work)
+                scratch: work, order: S.order)
             statistics.functionEvaluations += 1
             if !(h.isFinite && h > 0) { h = Swift.min(1e-6, hmax) }
         }
@@ -136,11 +159,15 @@ public enum Integrator {
 
             let finite = stepper.attempt(field: field, to: tNew)
             attempts += 1
-            statistics.functionEvaluations += DormandPrince54.evaluationsPerStep
-            var err = finite
-                ? controller.errorNorm(error: stepper.errorEstimate, start: stepper.state, end: stepper.trialState)
-                : Double.nan
-            if err <= 1, !stepper.prepareDenseOutput() { err = .nan }
+            statistics.functionEvaluations += S.evaluationsPerStep
+            var err = finite ? stepper.errorNorm(controller) : Double.nan
+            if err <= 1 {
+                // DOP853's dense output costs 3 evaluations: only when something reads it inside the step.
+                let dense = denseOutput || !locator.isEmpty || (gridIndex < grid.count && grid[gridIndex] < tNew)
+                let completion = stepper.complete(field: field, dense: dense)
+                statistics.functionEvaluations += completion.evaluations
+                if !completion.finite { err = .nan }
+            }
             let decision = controller.decide(step: hStep, error: err, history: &history)
             guard decision.accepted else {
                 statistics.rejectedSteps += 1
@@ -155,7 +182,8 @@ public enum Integrator {
             var terminal: EventOccurrence? = nil
             if !locator.isEmpty {
                 let found = locator.scan(EventLocator.Step(
-                    start: t, end: tNew, coefficients: stepper.denseCoefficients, endState: stepper.trialState))
+                    start: t, end: tNew, coefficients: stepper.denseCoefficients, endState: stepper.trialState,
+                    scheme: S.scheme))
                 if !found.isEmpty {
                     eventsFound.append(contentsOf: found)
                     if let last = found.last, last.terminal { terminal = last }

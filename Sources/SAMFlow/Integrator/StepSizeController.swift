@@ -104,6 +104,17 @@ public struct StepSizeController: Sendable, Equatable {
         return (sum / Double(n)).squareRoot()
     }
 
+    /// The controller for a pair whose error estimate is O(h^k): α and β as stated are for k = 5, so both are
+    /// scaled by 5/k (α = 0.7/k, β = 0.4/k at the defaults; Gustafsson's PI rule, HNW II, IV.2). k = 5 returns the
+    /// controller unchanged.
+    public func forErrorOrder(_ k: Int) -> StepSizeController {
+        guard k != 5 else { return self }
+        var c = self
+        c.alpha = alpha * 5 / Double(k)
+        c.beta = beta * 5 / Double(k)
+        return c
+    }
+
     // MARK: - Decision
 
     /// What the PI controller remembers between steps.
@@ -149,9 +160,10 @@ public struct StepSizeController: Sendable, Equatable {
     ///     h  = min(100 h0, h1, hmax)
     ///
     /// `scratch` must hold 2n values. If f1 is non-finite, h0 is returned (the step control then shrinks it).
+    /// For a method of another `order` p, h1 = (0.01 / max(d1, d2))^(1/p).
     func automaticInitialStep<F: VectorField>(
         field: F, time t0: Double, state y0: UnsafeBufferPointer<Double>, derivative f0: UnsafeBufferPointer<Double>,
-        maximum hmax: Double, scratch: UnsafeMutableBufferPointer<Double>
+        maximum hmax: Double, scratch: UnsafeMutableBufferPointer<Double>, order: Int = 5
     ) -> Double {
         let n = y0.count
         var sy = 0.0, sf = 0.0
@@ -176,7 +188,7 @@ public struct StepSizeController: Sendable, Equatable {
         let d2 = (sd / Double(n)).squareRoot() / h0
         guard d2.isFinite else { return h0 }
         let der = Swift.max(d1, d2)
-        let h1 = der <= 1e-15 ? Swift.max(1e-6, h0 * 1e-3) : Foundation.pow(0.01 / der, 1.0 / 5.0)
+        let h1 = der <= 1e-15 ? Swift.max(1e-6, h0 * 1e-3) : Foundation.pow(0.01 / der, 1.0 / Double(order))
         return Swift.min(100 * h0, h1, hmax)
     }
 }
