@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RESULTS ?= results
 
-.PHONY: deps build build-portable build-native serve test test-browser screenshot test-cluster doc-coverage library-tour reproduce bench bench-cnn bench-sweep docs clean
+.PHONY: deps build build-portable build-native serve test test-browser screenshot test-cluster doc-coverage library-tour reproduce bench bench-cnn bench-sweep bench-large-d docs clean
 
 # COIN-OR Clp (LP solver for separability and max-margin; headers come with the -dev package), librsvg's
 # rsvg-convert (SVG to PNG for figures) and GNU parallel (the sweep tests run shards through it, as on a cluster).
@@ -153,6 +153,7 @@ bench: build-portable build-native
 	taskset -c 0 bench/python/run_flow.sh > .build/bench-flow-peers.jsonl
 	taskset -c 0 .build/release/samlab bench flow --peers .build/bench-flow-peers.jsonl
 	$(MAKE) bench-cnn
+	$(MAKE) bench-large-d
 
 # CNN training throughput (SGD and l2-SAM, batch 128, one thread) and one-epoch test accuracy next to PyTorch CPU
 # (installed into .venv-torch by the script), both pinned to CPU 0. Needs Fashion-MNIST (make deps installs it).
@@ -162,6 +163,11 @@ bench-cnn: build
 	@mkdir -p .build
 	taskset -c 0 bench/python/run_torch.sh --epoch --seeds $(CNN_SEEDS) > .build/bench-cnn-peers.jsonl
 	taskset -c 0 .build/release/samlab bench cnn --epoch --seeds $(CNN_SEEDS) --peers .build/bench-cnn-peers.jsonl
+
+# The fixed cost of `samlab train` at d = 10^6 (issue 17 target 3): one step from a CSV, a text list and an .npy,
+# wall, CPU and peak RSS from /usr/bin/time -v, interleaved, against a d = 2 baseline (bench/large-d/run.sh).
+bench-large-d: build
+	bench/large-d/run.sh .build/release/samlab 1000000 3
 
 # Sweep throughput: the 10,000-point l2-SAM regime sweep of examples/bench-sweep.json with 1 and with 2 jobs.
 bench-sweep: build

@@ -7,7 +7,7 @@
 ///     subject to   y_n ⟨b, x_n⟩ ≥ t   for all n
 ///                  −1 ≤ b_j ≤ 1       for all j
 ///
-/// whose optimum t* is the best achievable minimum margin with ‖b‖_∞ ≤ 1. It is always feasible
+/// whose optimum t* is the best achievable minimum margin with ‖b‖_∞ ≤ 1 (for one example, ‖x‖₁ in closed form). It is always feasible
 /// (b = 0, t = 0) and bounded (t ≤ ‖x_1‖₁), so t* ≥ 0, and t* > 0 exactly when the data are
 /// separable. No cap t ≤ 1 is imposed: it is not needed for boundedness and would clip t* to 1.
 ///
@@ -41,6 +41,20 @@ public enum Separability {
             }
         }
 
+        // One example: the optimum is t* = y⟨b, x⟩ at b = y sign(x) (0 where x_j = 0), that is ‖x‖₁, in closed form (at
+        // d = 10^6 the LP's matrices alone would cost Clp hundreds of MB).
+        if points.count == 1 {
+            let x = points[0], y = labels[0]
+            var t = 0.0
+            for v in x { t += abs(v) }
+            return SeparabilityReport(separable: t > relativeTolerance * scale, bestMargin: t,
+                                      witness: x.map { $0 == 0 ? 0 : ($0 > 0 ? y : -y) })
+        }
+        return try linearProgram(points: points, labels: labels, d: d, scale: scale)
+    }
+
+    /// The LP above, solved by Clp, for checked data of dimension `d` and largest |x_nj| `scale`.
+    static func linearProgram(points: [[Double]], labels: [Double], d: Int, scale: Double) throws -> SeparabilityReport {
         // Variables (b_1, …, b_d, t); minimize −t. Row n: y_n x_nᵀ b − t ∈ [0, ∞).
         let lp = LinearProgram(
             objective: Array(repeating: 0, count: d) + [-1],

@@ -98,10 +98,13 @@ struct FlowCommand: ParsableCommand {
             while true { Thread.sleep(forTimeInterval: 1) }
         }
         SharpnessFlag.warn(result)
+        // --json prints the summary as written: with --out and d > 1000, the small one naming the NPY files in --out.
+        var written: Data?
+        if let out { written = try Phase.run("writing \(out)") { try RunFolder.write(result, to: out, version: SAMLabCommand.version) } }
+        // Made after the folder is written, so that its copies of the weights and the folder's are not held together.
         let summary = RunSummary(result, version: SAMLabCommand.version)
-        if let out { try Phase.run("writing \(out)") { try RunFolder.write(result, to: out, version: SAMLabCommand.version) } }
         if json {
-            FileHandle.standardOutput.write(try Phase.run("writing the summary") { try JSONOutput.encode(summary) })
+            FileHandle.standardOutput.write(try written ?? Phase.run("writing the summary") { try JSONOutput.encode(summary) })
         } else {
             let leaders = summary.leaders.prefix(12).map { "\($0.coordinate == 0 ? "none" : "\($0.coordinate)")@\($0.start)" }
             let solver = summary.solver ?? SolverReport()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SAMAnalysis
 import SAMCore
 
@@ -43,7 +44,8 @@ struct ModelOptions: ParsableArguments {
     }
 
     @Option(name: .customLong("mu"), parsing: .unconditional,
-            help: "Single example D_mu = {(mu, +1)}: comma-separated coordinates, e.g. 1,2. (default: 1.0,2.0 when no data flag is given)")
+            help: ArgumentHelp("Single example D_mu = {(mu, +1)}: comma-separated coordinates, e.g. 1,2, or a file, @FILE or FILE.npy / FILE.csv / FILE.txt: a .npy float64 vector, or text with one value per line or comma-separated (for long mu: a command line holds about 7,000 numbers). (default: 1.0,2.0 when no data flag is given)",
+                               valueName: "mu1,mu2,...|file"))
     var mu: String?
 
     @Option(name: .customLong("data"), parsing: .unconditional,
@@ -269,7 +271,11 @@ enum ConfigFile {
     static func load(_ path: String?, clock: Clock) throws(InvalidInput) -> RunSpec {
         guard let path else { return RunSpec(dynamics: .standard(clock)) }
         let data = try InputFile.read(path)
-        do { return try RunSpec(jsonData: data, clock: clock) } catch { throw InvalidInput("\(path): \(error)") }
+        // File names inside it (data.mu_file) are read against its folder.
+        let folder = (path as NSString).deletingLastPathComponent
+        do { return try RunSpec(jsonData: data, clock: clock, baseDirectory: folder.isEmpty ? nil : folder) } catch {
+            throw InvalidInput("\(path): \(error)")
+        }
     }
 }
 

@@ -134,14 +134,19 @@ struct TrainCommand: ParsableCommand {
 
         let result = runner.result
         SharpnessFlag.warn(result)
-        let summary = RunSummary(result, version: SAMLabCommand.version)
+        // --json prints the summary as written: with --out and d > 1000, the small one naming the NPY files in --out
+        // (README, "Outputs"); without --out, every vector inline, as at any d. The summary is made only where it is
+        // printed, after the folder is written (at d = 10^6 its copies of the weights are tens of MB).
+        var written: Data?
         if let out {
-            try Phase.run("writing \(out)", quiet: quiet) { try RunFolder.write(result, to: out, version: SAMLabCommand.version) }
+            written = try Phase.run("writing \(out)", quiet: quiet) { try RunFolder.write(result, to: out, version: SAMLabCommand.version) }
         }
         if json {
-            FileHandle.standardOutput.write(try Phase.run("writing the summary", quiet: quiet) { try JSONOutput.encode(summary) })
+            FileHandle.standardOutput.write(try written ?? Phase.run("writing the summary", quiet: quiet) {
+                try JSONOutput.encode(RunSummary(result, version: SAMLabCommand.version))
+            })
         } else if out == nil || !quiet {
-            print(Self.describe(summary))
+            print(Self.describe(RunSummary(result, version: SAMLabCommand.version)))
         }
     }
 

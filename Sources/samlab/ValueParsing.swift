@@ -3,19 +3,24 @@ import SAMCore
 
 /// Parsing of comma-separated number lists (`--mu 1,2`), with errors that name the flag.
 ///
-/// `@FILE` reads the list from a file instead (numbers separated by commas, spaces or newlines), for lists too long
-/// for a command line (an argument is limited to 128 KiB on Linux: about 7,000 numbers).
+/// `@FILE`, or a file name ending in `.npy`, `.csv` or `.txt`, reads the list from a file instead (`VectorFile`: a
+/// .npy float64 vector, or numbers separated by commas, spaces or newlines), for lists too long for a command line (an
+/// argument is limited to 128 KiB on Linux: about 7,000 numbers).
 enum ValueParsing {
+    /// The file suffixes that make a flag's value a file name without `@`.
+    static let fileSuffixes = [".npy", ".csv", ".txt"]
+
+    /// The file a flag's value names: `@FILE`, or a name ending in one of `fileSuffixes` (nil: a list of numbers).
+    static func file(_ text: String) -> String? {
+        if text.hasPrefix("@") { return String(text.dropFirst()) }
+        let lower = text.lowercased()
+        return fileSuffixes.contains(where: lower.hasSuffix) ? text : nil
+    }
+
+    /// The numbers of a flag's value `1,2,3`, `@FILE` or `FILE.npy` (`.csv`, `.txt`); errors name the flag (and file,
+    /// entry).
     static func numbers(_ text: String, flag: String) throws(InvalidInput) -> [Double] {
-        if text.hasPrefix("@") {
-            let path = String(text.dropFirst())
-            guard let contents = String(data: try InputFile.read(path), encoding: .utf8) else {
-                throw InvalidInput("\(flag): \(path) is not UTF-8 text")
-            }
-            let tokens = contents.split { $0 == "," || $0.isWhitespace }.map(String.init)
-            guard !tokens.isEmpty else { throw InvalidInput("\(flag): \(path) holds no numbers") }
-            return try parse(tokens, flag: "\(flag) \(path)")
-        }
+        if let path = file(text) { return try VectorFile.read(path, source: flag) }
         let tokens = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         guard !tokens.isEmpty, !(tokens.count == 1 && tokens[0].isEmpty) else { throw InvalidInput("\(flag) needs at least one number") }
         return try parse(tokens, flag: flag)

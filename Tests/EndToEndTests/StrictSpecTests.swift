@@ -13,7 +13,7 @@ import Testing
 
     static let configs: [(command: String, json: String, message: String)] = [
         ("train", #"{"data": {"kind": "single", "mu": [1, 2]}, "stpes": 10}"#, "cfg.json: unknown key 'stpes' (known: data, param, depth, alpha, layer_init, width, seed, loss, optimizer, rho, record, sharpness, lr, steps, asam_eta, p, m, msam_norm, gsam_alpha)"),
-        ("flow", #"{"data": {"kind": "single", "mus": [1, 2]}}"#, "cfg.json: data: unknown key 'mus' (known: kind, mu)"),
+        ("flow", #"{"data": {"kind": "single", "mus": [1, 2]}}"#, "cfg.json: data: unknown key 'mus' (known: kind, mu, mu_file)"),
         ("flow", #"{"data": {"kind": "gaussian", "n": 20, "mean": [1, 2], "sigma": 0.3, "seed": 7, "sigam": 1}}"#, "cfg.json: data: unknown key 'sigam'"),
         ("train", #"{"time": 3}"#, "cfg.json: time is a setting of flows, not of discrete runs"),
         ("flow", #"{"lr": 0.1}"#, "cfg.json: lr is a setting of discrete runs, not of flows"),
@@ -59,7 +59,7 @@ import Testing
         (#"{"kind": "flow", "base": \#(base), "axes": [{"key": "rho", "values": [0.1, -1]}]}"#, "spec.json: axes[0] (rho = -1.0): rho must be non-negative (got -1.0)"),
         (#"{"kind": "flow", "base": \#(base), "axes": [{"key": "time", "values": [1, 0]}]}"#, "spec.json: axes[0] (time = 0.0): time must be positive and finite (got 0.0)"),
         (#"{"kind": "flow", "base": \#(base), "axes": [{"key": "alpha", "log": {"from": 0.1, "to": 1, "cont": 3}}]}"#, "spec.json: axes[0].log: unknown key 'cont' (known: from, to, count)"),
-        (#"{"kind": "flow", "base": {"data": {"kind": "single", "mu": [1, 2], "sigma": 1}}, "axes": [{"key": "alpha", "values": [1]}]}"#, "spec.json: base: data: unknown key 'sigma' (known: kind, mu)"),
+        (#"{"kind": "flow", "base": {"data": {"kind": "single", "mu": [1, 2], "sigma": 1}}, "axes": [{"key": "alpha", "values": [1]}]}"#, "spec.json: base: data: unknown key 'sigma' (known: kind, mu, mu_file)"),
         (#"{"kind": "flow", "base": \#(base), "axes": [{"key": "alpha", "values": [1]}], "seeds": [1, 2]}"#, "spec.json: seeds: vary the seed of Gaussian data"),
         (#"{"kind": "train", "base": {"data": {"kind": "gaussian", "n": 60, "mean": [0.1, 0.1], "sigma": 2, "seed": 1}}, "axes": [{"key": "lr", "values": [0.1]}]}"#, "is not linearly separable through the origin"),
         (#"{"kind": "flow", "base": \#(base), "axes": [{"key": "alpha", "values": [1], "values": [2]}]}"#, "spec.json: axes[0]: key 'values' given twice"),

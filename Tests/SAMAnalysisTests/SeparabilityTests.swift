@@ -58,6 +58,24 @@ private func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) {
         #expect(abs(r.witness[0] - 1) < 1e-9 && abs(r.witness[1] - 1) < 1e-9)
     }
 
+    /// One example: the closed form ‖x‖₁ (b = y sign x) is the LP's optimum, and decides separability as the LP does.
+    @Test func oneExampleInClosedFormAgreesWithTheLP() throws {
+        var rng = SplitMix64(seed: 11)
+        for trial in 0..<200 {
+            let d = Int(rng.next() % 6) + 1
+            let x = (0..<d).map { _ in rng.next() % 4 == 0 ? 0 : Double(Int(rng.next() % 2001) - 1000) / 250 }
+            let y: Double = rng.next() % 2 == 0 ? 1 : -1
+            let closed = try Separability.check(points: [x], labels: [y])
+            let scale = x.map(abs).max()!
+            let lp = try Separability.linearProgram(points: [x], labels: [y], d: d, scale: scale)
+            #expect(closed.separable == lp.separable, "trial \(trial): \(x)")
+            #expect(abs(closed.bestMargin - lp.bestMargin) <= 1e-7 * max(1, closed.bestMargin), "trial \(trial): \(x)")
+            #expect(closed.bestMargin == x.reduce(0) { $0 + abs($1) })
+            #expect(abs(y * zip(closed.witness, x).reduce(0) { $0 + $1.0 * $1.1 } - closed.bestMargin) <= 1e-12 * max(1, closed.bestMargin))
+        }
+        #expect(try !Separability.check(points: [[0, 0]], labels: [1]).separable)
+    }
+
     @Test func pointAndNegativeWithSameLabelIsNotSeparable() throws {
         let r = try Separability.check(points: [[1, 2], [-1, -2]], labels: [1, 1])
         #expect(!r.separable)

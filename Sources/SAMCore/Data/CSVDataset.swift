@@ -5,62 +5,30 @@ import Foundation
 ///
 /// Every error names the file and the line, so that a user can find the bad value at once. Lines may end in LF,
 /// CRLF or CR. Blank lines (and a trailing newline) are skipped; anything else that is not a finite number is an error.
+/// The file is read as bytes, a chunk at a time, and numbers are read from the bytes (`CSVStreamParser`,
+/// `DecimalParser`), giving the same values and errors as `Double(String)` on each trimmed field.
 public enum CSVDataset {
-    /// Reads and parses the CSV file at `path`; an unreadable file is `DataError.unreadable`.
+    /// Reads and parses the CSV file at `path` in chunks of 1 MiB (`CSVStreamParser`: no whole-file String); an
+    /// unreadable file is `DataError.unreadable`.
     public static func read(path: String, labels kind: LabelKind = .classes) throws(DataError) -> Dataset {
-        let data: Data
-        do { data = try InputFile.contents(path) } catch { throw .unreadable(path: path, reason: error.reason) }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw .malformed(origin: .file(path), line: nil, detail: "not UTF-8 text")
+        var parser = CSVStreamParser(origin: .file(path), kind: kind, byteOrderMarks: 2)
+        do {
+            try InputFile.chunks(path) { chunk throws(DataError) in try parser.feed(chunk) }
+        } catch {
+            switch error {
+            case .file(let error): throw .unreadable(path: path, reason: error.reason)
+            case .consumer(let error): throw error
+            }
         }
-        return try parse(text, origin: .file(path), labels: kind)
+        return try parser.finish()
     }
 
     /// Parses CSV text; `origin` names the file in errors.
     public static func parse(_ text: String, origin: DataOrigin, labels kind: LabelKind = .classes) throws(DataError) -> Dataset {
-        func fail(_ line: Int?, _ detail: String) -> DataError { .malformed(origin: origin, line: line, detail: detail) }
-        // Lines end in LF, CRLF (Windows) or CR; Swift reads "\r\n" as one Character, so it is named on its own.
-        // A byte-order mark (spreadsheets write one) is not part of the header.
-        let body = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : Substring(text)
-        var lines = body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).enumerated().map {
-            (number: $0.offset + 1, text: $0.element.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        lines.removeAll { $0.text.isEmpty }
-        guard let header = lines.first else { throw fail(nil, "the file is empty") }
-        let columns = header.text.split(separator: ",", omittingEmptySubsequences: false).map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }
-        let d = columns.count - 1
-        guard d >= 1 else {
-            throw fail(header.number, "the header must be x1,...,xd,y (at least one feature and the label)")
-        }
-        for (j, name) in columns.enumerated() {
-            let expected = j < d ? "x\(j + 1)" : "y"
-            guard name.lowercased() == expected else {
-                throw fail(header.number, "header column \(j + 1) is '\(name)', expected '\(expected)' (header x1,...,xd,y)")
-            }
-        }
-        var points = [[Double]]()
-        var labels = [Double]()
-        for line in lines.dropFirst() {
-            let fields = line.text.split(separator: ",", omittingEmptySubsequences: false)
-            guard fields.count == d + 1 else { throw fail(line.number, "expected \(d + 1) fields, found \(fields.count)") }
-            var x = [Double]()
-            x.reserveCapacity(d)
-            for (j, field) in fields.enumerated() {
-                let token = field.trimmingCharacters(in: .whitespaces)
-                guard let value = Double(token) else { throw fail(line.number, "'\(token)' in column \(columns[j]) is not a number") }
-                guard value.isFinite else { throw fail(line.number, "non-finite value '\(token)' in column \(columns[j])") }
-                if j < d { x.append(value) } else {
-                    guard kind == .real || value == 1 || value == -1 else {
-                        throw fail(line.number, "label '\(token)' must be +1 or -1 (real-valued labels need the squared loss)")
-                    }
-                    labels.append(value)
-                }
-            }
-            points.append(x)
-        }
-        guard !points.isEmpty else { throw fail(nil, "no data rows after the header") }
-        return try Dataset(points: points, labels: labels, origin: origin, labelKind: kind)
+        var parser = CSVStreamParser(origin: origin, kind: kind)
+        var bytes = Array(text.utf8)
+        try bytes.withUnsafeMutableBufferPointer { buffer throws(DataError) in try parser.feed(UnsafeBufferPointer(buffer)) }
+        bytes = []
+        return try parser.finish()
     }
 }

@@ -77,7 +77,17 @@ extension DataSource {
         guard let kind = try object.string("kind") else { throw .missingKey(path: object.path, key: "kind") }
         switch kind {
         case "single":
-            try object.requireOnly(["kind", "mu"])
+            try object.requireOnly(["kind", "mu", "mu_file"])
+            if let file = try object.string("mu_file") {
+                let field = SpecField(object.path(of: "mu_file"))
+                guard try object.doubles("mu") == nil else {
+                    throw .conflict(field: field, with: SpecField(object.path(of: "mu")), detail: "give mu or mu_file, not both")
+                }
+                do { self = .singleExample(mu: try VectorFile.read(object.resolve(file))) } catch {
+                    throw .data(field: field, detail: error.message)
+                }
+                return
+            }
             guard let mu = try object.doubles("mu") else { throw .missingKey(path: object.path, key: "mu") }
             self = .singleExample(mu: mu)
         case "csv":
@@ -103,7 +113,7 @@ extension DataSource {
 }
 
 extension DataSource: Codable {
-    enum CodingKeys: String, CodingKey { case kind, mu, path, points, labels, n, mean, sigma, seed }
+    enum CodingKeys: String, CodingKey { case kind, mu, muFile = "mu_file", path, points, labels, n, mean, sigma, seed }
 
     /// Reads the `data` object strictly (see `init(spec:)`).
     public init(from decoder: any Decoder) throws {
@@ -111,13 +121,20 @@ extension DataSource: Codable {
         self = try DataSource(spec: try SpecObject(value, path: ""))
     }
 
-    /// Writes the `data` object: `kind` and that kind's keys.
+    /// Writes the `data` object: `kind` and that kind's keys. A run folder's summary (an encoder with a
+    /// `SummaryVectors` sink) writes a mu longer than 1000 to `mu.npy`: `"mu": null, "mu_file": "mu.npy"`.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         switch self {
         case .singleExample(let mu):
             try c.encode("single", forKey: .kind)
-            try c.encode(mu, forKey: .mu)
+            if let sink = SummaryVectors.sink(encoder, count: mu.count) {
+                try c.encodeNil(forKey: .mu)
+                try c.encode("mu.npy", forKey: .muFile)
+                sink.add("mu.npy", NPYArray(vector: mu))
+            } else {
+                try c.encode(mu, forKey: .mu)
+            }
         case .csv(let path, let embedded):
             try c.encode("csv", forKey: .kind)
             try c.encode(path, forKey: .path)

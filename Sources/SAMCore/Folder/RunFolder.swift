@@ -16,22 +16,34 @@ public enum RunFolder {
     public static let trajectoryName = "trajectory.csv"
     /// The checkpoint's file name.
     public static let checkpointName = "checkpoint.json"
-    /// The files a run folder may hold.
+    /// The files a run folder may hold (besides the NPY files of a large run's vectors, `SummaryVectors`).
     public static let runFiles: Set<String> = [summaryName, trajectoryName, checkpointName]
+
+    /// Whether a run folder may hold a file of this name: `runFiles`, or a large run's `beta.npy`, `weights.npy`, ...
+    public static func isRunFile(_ name: String) -> Bool { runFiles.contains(name) || SummaryVectors.isFolderFile(name) }
 
     /// Writes the files of a run to `directory`, whole or not at all: `trajectory.csv` and `summary.json`, and with
     /// `checkpoint` (an interrupted discrete run) `checkpoint.json` too, all in the same rename. `includeBeta` chooses
     /// the beta columns of trajectory.csv (default: whenever the rows have beta, for flows only up to d = 1000).
-    /// `writeFile` is how each file is written (tests pass one that fails part way).
+    /// `writeFile` is how each file is written (tests pass one that fails part way). When d > 1000 the summary's long
+    /// vectors go to NPY files beside it (`SummaryVectors`). Returns the bytes of `summary.json`.
+    @discardableResult
     public static func write(_ result: RunResult, to directory: String, version: String = SAMLabVersion.current,
                              includeBeta: Bool? = nil, checkpoint: RunCheckpoint? = nil,
-                             writeFile: (Data, String) throws(InvalidInput) -> Void = { data, path throws(InvalidInput) in try plainWrite(data, to: path) }) throws(InvalidInput) {
-        let summary = try JSONOutput.encode(RunSummary(result, version: version))
+                             writeFile: (Data, String) throws(InvalidInput) -> Void = { data, path throws(InvalidInput) in try plainWrite(data, to: path) }) throws(InvalidInput) -> Data {
+        let vectors = SummaryVectors()
+        let summary = try JSONOutput.encode(RunSummary(result, version: version), userInfo: [SummaryVectors.sinkKey: vectors])
         let beta = includeBeta ?? (result.clock == .step || result.dimension <= 1000)
         let csv = TrajectoryCSV.render(result.rows, clock: result.clock, dimension: result.dimension, includeBeta: beta)
-        var files = [(trajectoryName, Data(csv.utf8)), (summaryName, summary)]
-        if let checkpoint { files.append((checkpointName, try JSONOutput.encode(checkpoint))) }
+        var files: [(String, () -> Data)] = [(trajectoryName, { Data(csv.utf8) }), (summaryName, { summary })]
+        // A large run's NPY files are made one at a time as they are written, so that at most one is in memory.
+        for (name, array) in vectors.files { files.append((name, { array.data })) }
+        if let checkpoint {
+            let data = try JSONOutput.encode(checkpoint)
+            files.append((checkpointName, { data }))
+        }
         try replace(directory, with: files, writeFile: writeFile)
+        return summary
     }
 
     /// The run files `directory` already holds (none when it is missing or empty), after checking that a run
@@ -46,7 +58,7 @@ public enum RunFolder {
         }
         guard isDirectory.boolValue else { throw InvalidInput("\(directory): exists and is not a directory") }
         let present = try listing(directory)
-        let foreign = present.filter { !runFiles.contains($0) }.sorted()
+        let foreign = present.filter { !isRunFile($0) }.sorted()
         guard foreign.isEmpty else {
             throw InvalidInput("\(directory): holds files that are not a run's (\(foreign.prefix(3).joined(separator: ", "))); choose another folder")
         }
@@ -75,8 +87,12 @@ public enum RunFolder {
         let summaryPath = path(directory, summaryName), csvPath = path(directory, trajectoryName)
         let data = try InputFile.read(summaryPath)
         let summary: RunSummary
-        do { summary = try registry.decoder.decode(RunSummary.self, from: data) } catch let error as SpecError {
+        let decoder = registry.decoder
+        decoder.userInfo[SummaryVectors.directoryKey] = directory
+        do { summary = try decoder.decode(RunSummary.self, from: data) } catch let error as SpecError {
             throw InvalidInput("\(summaryPath): \(error)")
+        } catch let error as InvalidInput {
+            throw InvalidInput("\(summaryPath): \(error.message)")
         } catch {
             throw InvalidInput("\(summaryPath): not a SAMLab summary (\(JSONOutput.describe(error)))")
         }
@@ -122,7 +138,8 @@ public enum RunFolder {
 
     /// Puts `files` in place of `directory`'s content in one step: written into a temporary sibling, then renamed.
     /// An existing folder may hold only a run's files (so that nothing of a user's is lost when it is replaced).
-    static func replace(_ directory: String, with files: [(String, Data)],
+    /// Each file's bytes are made (`files`' closures) just before it is written.
+    static func replace(_ directory: String, with files: [(String, () -> Data)],
                         writeFile: (Data, String) throws(InvalidInput) -> Void) throws(InvalidInput) {
         let url = URL(fileURLWithPath: directory).standardizedFileURL
         let parent = url.deletingLastPathComponent().path, name = url.lastPathComponent
@@ -132,7 +149,7 @@ public enum RunFolder {
         if exists {
             guard isDirectory.boolValue else { throw InvalidInput("\(directory): exists and is not a directory") }
             let present = try listing(url.path)
-            let foreign = present.filter { !runFiles.contains($0) }.sorted()
+            let foreign = present.filter { !isRunFile($0) }.sorted()
             guard foreign.isEmpty else {
                 throw InvalidInput("\(directory): holds files that are not a run's (\(foreign.prefix(3).joined(separator: ", "))); choose another folder")
             }
@@ -143,7 +160,7 @@ public enum RunFolder {
             throw InvalidInput("\(directory): cannot write (\(InputFile.reason(errno: errno, writing: true)))")
         }
         do {
-            for (file, data) in files { try writeFile(data, (temporary as NSString).appendingPathComponent(file)) }
+            for (file, data) in files { try writeFile(data(), (temporary as NSString).appendingPathComponent(file)) }
             try syncDirectory(temporary)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)

@@ -30,35 +30,76 @@ public struct FileError: Error, Equatable, Sendable, CustomStringConvertible {
 public enum InputFile {
     /// The file's bytes, or a typed error with the reason.
     public static func contents(_ path: String) throws(FileError) -> Data {
+        let (fd, size) = try openForReading(path)
+        defer { close(fd) }
+        var data = Data()
+        if size > 0 { data.reserveCapacity(size) }
+        do {
+            try readToEnd(fd, path: path, chunkSize: 1 << 20) { chunk throws(Never) in data.append(chunk) }
+        } catch {
+            switch error {
+            case .file(let error): throw error
+            case .consumer(let never): switch never {}
+            }
+        }
+        return data
+    }
+
+    /// Reads the file in chunks of 1 MiB, handing each to `body` (the same checks and reasons as `contents`), so that a
+    /// large file is never held whole. An error is the file's (`.file`) or `body`'s (`.consumer`).
+    public static func chunks<E: Error>(_ path: String, chunkSize: Int = 1 << 20,
+                                        _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> Void) throws(ChunkedReadError<E>) {
+        let fd: Int32
+        do { fd = try openForReading(path).fd } catch { throw .file(error) }
+        defer { close(fd) }
+        try readToEnd(fd, path: path, chunkSize: chunkSize, body)
+    }
+
+    /// Opens `path` for reading once it is known to be a regular file or a pipe: the descriptor, and the size of a
+    /// regular file (0 for a pipe).
+    static func openForReading(_ path: String) throws(FileError) -> (fd: Int32, size: Int) {
         func fail(_ reason: String) -> FileError { FileError(path: path, action: "read the file", reason: reason) }
         guard !path.isEmpty else { throw fail("the path is empty") }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw fail(reason(errno: errno)) }
-        defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw fail(reason(errno: errno)) }
-        let kind = info.st_mode & S_IFMT
-        switch kind {
-        case S_IFDIR: throw fail("it is a directory")
-        case S_IFREG, S_IFIFO: break
-        case S_IFCHR, S_IFBLK: throw fail("a device, not a regular file")
-        case S_IFSOCK: throw fail("a socket, not a regular file")
-        default: throw fail("not a regular file")
+        guard fstat(fd, &info) == 0 else {
+            let failure = fail(reason(errno: errno))
+            close(fd)
+            throw failure
         }
-        var data = Data()
-        if kind == S_IFREG, info.st_size > 0 { data.reserveCapacity(Int(info.st_size)) }
-        let chunk = 1 << 20
-        var buffer = [UInt8](repeating: 0, count: chunk)
+        let kind = info.st_mode & S_IFMT
+        let refusal: String? = switch kind {
+        case S_IFDIR: "it is a directory"
+        case S_IFREG, S_IFIFO: nil
+        case S_IFCHR, S_IFBLK: "a device, not a regular file"
+        case S_IFSOCK: "a socket, not a regular file"
+        default: "not a regular file"
+        }
+        if let refusal {
+            close(fd)
+            throw fail(refusal)
+        }
+        return (fd, kind == S_IFREG ? Int(info.st_size) : 0)
+    }
+
+    /// Reads `fd` to its end in chunks of `chunkSize` bytes, handing each to `body`; `path` names the file in errors.
+    static func readToEnd<E: Error>(_ fd: Int32, path: String, chunkSize: Int,
+                                    _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> Void) throws(ChunkedReadError<E>) {
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
         while true {
-            let n = buffer.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, chunk) }
+            let n = buffer.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, chunkSize) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw fail(reason(errno: errno))
+                throw .file(FileError(path: path, action: "read the file", reason: reason(errno: errno)))
             }
             if n == 0 { break }
-            data.append(contentsOf: buffer[0..<n])
+            do {
+                try buffer.withUnsafeBufferPointer { whole throws(E) in try body(UnsafeBufferPointer(rebasing: whole[0..<n])) }
+            } catch {
+                throw .consumer(error)
+            }
         }
-        return data
     }
 
     /// The file's bytes; the error is the one-line `InvalidInput` of the command-line tool.
@@ -132,4 +173,12 @@ public enum InputFile {
 /// `read(2)`, named apart from `InputFile.read`.
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
     read(fd, buffer, count)
+}
+
+/// Why `InputFile.chunks` stopped: the file could not be read, or the consumer of its chunks threw.
+public enum ChunkedReadError<Consumer: Error>: Error {
+    /// The file's error (its path, what failed and why).
+    case file(FileError)
+    /// The consumer's error.
+    case consumer(Consumer)
 }

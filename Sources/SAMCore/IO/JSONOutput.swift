@@ -4,8 +4,10 @@ import Foundation
 /// round-trip numbers, and an error rather than a silent NaN or infinity.
 public enum JSONOutput {
     /// `value` as SAMLab's JSON (sorted keys, pretty-printed, a final newline); a non-finite number is an error.
-    public static func encode<T: Encodable>(_ value: T) throws(InvalidInput) -> Data {
+    /// `userInfo` reaches every nested encoder (a run folder passes its `SummaryVectors` sink).
+    public static func encode<T: Encodable>(_ value: T, userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws(InvalidInput) -> Data {
         let encoder = JSONEncoder()
+        encoder.userInfo = userInfo
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         do {
             var data = try encoder.encode(value)

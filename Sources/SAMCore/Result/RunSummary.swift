@@ -124,10 +124,13 @@ public struct RunSummary: Codable, Sendable {
         case logLoss = "log_loss", margin, normalizedMargin = "normalized_margin", leader, leaderAbsolute = "leader_absolute"
         case leaders, leadersAbsolute = "leaders_absolute", zeroCrossings = "zero_crossings", slides, solver, weights
         case dataset, config, mse, lambdaMax = "lambda_max", hessianTrace = "hessian_trace", gdEdge = "gd_edge", samEdge = "sam_edge"
+        case betaFile = "beta_file", directionFile = "direction_file", weightsFile = "weights_file", weightsFiles = "weights_files"
     }
 
-    /// Keys that are null rather than absent when they have no value; the clock decides which keys a run has.
+    /// Keys that are null rather than absent when they have no value; the clock decides which keys a run has. When the
+    /// encoder carries a `SummaryVectors` sink and d > 1000, beta, direction and weights go to NPY files instead.
     public func encode(to encoder: any Encoder) throws {
+        let sink = SummaryVectors.sink(encoder, count: dataset.d)
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(version, forKey: .version)
         try c.encode(status, forKey: .status)
@@ -142,8 +145,19 @@ public struct RunSummary: Codable, Sendable {
             try c.encode(endClock, forKey: .time)
             try c.encode(requestedClock, forKey: .timeRequested)
         }
-        try c.encode(beta, forKey: .beta)
-        try c.encode(direction, forKey: .direction)
+        if let sink {
+            try c.encodeNil(forKey: .beta)
+            try c.encode("beta.npy", forKey: .betaFile)
+            sink.add("beta.npy", NPYArray(vector: beta))
+            try c.encodeNil(forKey: .direction)
+            if let direction {
+                try c.encode("direction.npy", forKey: .directionFile)
+                sink.add("direction.npy", NPYArray(vector: direction))
+            }
+        } else {
+            try c.encode(beta, forKey: .beta)
+            try c.encode(direction, forKey: .direction)
+        }
         try c.encode(norm, forKey: .norm)
         try c.encode(loss, forKey: .loss)
         try c.encode(logLoss.isFinite ? logLoss : nil, forKey: .logLoss)
@@ -159,7 +173,14 @@ public struct RunSummary: Codable, Sendable {
         try c.encodeIfPresent(zeroCrossings, forKey: .zeroCrossings)
         try c.encodeIfPresent(slides, forKey: .slides)
         try c.encodeIfPresent(solver, forKey: .solver)
-        if let weightMatrices { try c.encode(weightMatrices, forKey: .weights) } else { try c.encode(weights, forKey: .weights) }
+        if let sink {
+            try c.encodeNil(forKey: .weights)
+            try encodeWeightFiles(into: &c, sink: sink)
+        } else if let weightMatrices {
+            try c.encode(weightMatrices, forKey: .weights)
+        } else {
+            try c.encode(weights, forKey: .weights)
+        }
         try c.encode(dataset, forKey: .dataset)
         try c.encode(config, forKey: .config)
         if let sharpness {
@@ -172,8 +193,30 @@ public struct RunSummary: Codable, Sendable {
         }
     }
 
+    /// The weights as NPY files: `weights.npy` of shape (layers, d) when the layers are vectors of one length, else
+    /// one file per layer (`weights_1.npy`, ...; a dense layer as its (rows, columns) matrix), named in `weights_files`.
+    func encodeWeightFiles(into c: inout KeyedEncodingContainer<Key>, sink: SummaryVectors) throws {
+        if weightMatrices == nil, let first = weights.first, weights.allSatisfy({ $0.count == first.count }) {
+            try c.encode("weights.npy", forKey: .weightsFile)
+            sink.add("weights.npy", NPYArray(shape: [weights.count, first.count], values: weights.flatMap { $0 }))
+            return
+        }
+        var names: [String] = []
+        for (i, layer) in weights.enumerated() {
+            let name = "weights_\(i + 1).npy"
+            names.append(name)
+            if let matrix = weightMatrices?[i] {
+                sink.add(name, NPYArray(shape: [matrix.count, matrix.first?.count ?? 0], values: layer))
+            } else {
+                sink.add(name, NPYArray(vector: layer))
+            }
+        }
+        try c.encode(names, forKey: .weightsFiles)
+    }
+
     /// Reads a summary of either kind (the clock from its keys: `steps` or `time`). Summaries of flows written
-    /// before `dataset` and `normalized_margin` were added read too.
+    /// before `dataset` and `normalized_margin` were added read too. Vectors kept in NPY files beside the summary
+    /// (`beta_file`, ...; `SummaryVectors`) are read from the folder in the decoder's `SummaryVectors.directoryKey`.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         clock = c.contains(.steps) ? .step : .time
@@ -190,8 +233,17 @@ public struct RunSummary: Codable, Sendable {
             endClock = try c.decode(Double.self, forKey: .time)
             requestedClock = try c.decode(Double.self, forKey: .timeRequested)
         }
-        beta = try c.decode([Double].self, forKey: .beta)
-        direction = try c.decodeIfPresent([Double].self, forKey: .direction)
+        let folder = SummaryVectors.directory(decoder)
+        if try c.decodeNil(forKey: .beta), let name = try c.decodeIfPresent(String.self, forKey: .betaFile) {
+            beta = try SummaryVectors.load(name, key: "beta", directory: folder).values
+        } else {
+            beta = try c.decode([Double].self, forKey: .beta)
+        }
+        if let name = try c.decodeIfPresent(String.self, forKey: .directionFile) {
+            direction = try SummaryVectors.load(name, key: "direction", directory: folder).values
+        } else {
+            direction = try c.decodeIfPresent([Double].self, forKey: .direction)
+        }
         norm = try c.decode(Double.self, forKey: .norm)
         loss = try c.decodeIfPresent(Double.self, forKey: .loss)
         logLoss = try c.decodeIfPresent(Double.self, forKey: .logLoss) ?? -.infinity
@@ -205,7 +257,18 @@ public struct RunSummary: Codable, Sendable {
         zeroCrossings = try c.decodeIfPresent([ZeroCrossing].self, forKey: .zeroCrossings)
         slides = try c.decodeIfPresent([SlideRecord].self, forKey: .slides)
         solver = try c.decodeIfPresent(SolverReport.self, forKey: .solver)
-        if let vectors = try? c.decode([[Double]].self, forKey: .weights) {
+        if let name = try c.decodeIfPresent(String.self, forKey: .weightsFile) {
+            let array = try SummaryVectors.load(name, key: "weights", directory: folder)
+            let width = array.shape.count == 2 ? array.shape[1] : array.values.count
+            weights = stride(from: 0, to: array.values.count, by: max(width, 1)).map { Array(array.values[$0..<($0 + width)]) }
+            weightMatrices = nil
+        } else if let names = try c.decodeIfPresent([String].self, forKey: .weightsFiles) {
+            let arrays = try names.map { try SummaryVectors.load($0, key: "weights", directory: folder) }
+            weights = arrays.map(\.values)
+            weightMatrices = arrays.contains { $0.shape.count == 2 }
+                ? arrays.map { a in let w = a.shape.last ?? 0; return stride(from: 0, to: a.values.count, by: max(w, 1)).map { Array(a.values[$0..<($0 + w)]) } }
+                : nil
+        } else if let vectors = try? c.decode([[Double]].self, forKey: .weights) {
             weights = vectors
             weightMatrices = nil
         } else {
@@ -216,7 +279,7 @@ public struct RunSummary: Codable, Sendable {
         let d = beta.count
         dataset = try c.decodeIfPresent(DatasetShape.self, forKey: .dataset) ?? DatasetShape(n: 0, d: d)
         let configValue = try c.decode(JSONValue.self, forKey: .config)
-        config = try RunSpec(json: configValue, clock: clock, registry: Registry.from(decoder), path: "config")
+        config = try RunSpec(json: configValue, clock: clock, registry: Registry.from(decoder), path: "config", baseDirectory: folder)
         sharpness = c.contains(.lambdaMax)
             ? SharpnessRecord(lambdaMax: try c.decodeIfPresent(Double.self, forKey: .lambdaMax),
                               hessianTrace: try c.decodeIfPresent(Double.self, forKey: .hessianTrace), hasEdges: c.contains(.gdEdge),

@@ -147,8 +147,11 @@ public struct RunSpec: Sendable, Equatable {
 
     /// Reads a spec from its JSON object. `clock` says which kind of run it is (`train` reads discrete specs, `flow`
     /// flows); nil infers it from the keys (a flow's `time`, `rescaled`, ...; a discrete run's `lr`, `steps`).
-    public init(json value: JSONValue, clock: Clock?, registry: Registry = .standard, path: String = "") throws(SpecError) {
-        let object = try SpecObject(value, path: path)
+    /// File names in it (`data.mu_file`) are read against `baseDirectory` (the folder of the file it came from).
+    public init(json value: JSONValue, clock: Clock?, registry: Registry = .standard, path: String = "",
+                baseDirectory: String? = nil) throws(SpecError) {
+        var object = try SpecObject(value, path: path)
+        object.baseDirectory = baseDirectory
         let flowKeys = FlowSettings.keys.filter(object.contains), discreteKeys = DiscreteSettings.keys.filter(object.contains)
         let resolved: Clock
         if let clock {
@@ -229,7 +232,8 @@ public struct RunSpec: Sendable, Equatable {
     }
 
     /// Reads a spec from JSON text: a bare spec, or a summary (its `config`, with the clock read off the summary).
-    public init(jsonData data: Data, clock: Clock?, registry: Registry = .standard) throws(SpecError) {
+    /// File names in it are read against `baseDirectory` (the folder of the file).
+    public init(jsonData data: Data, clock: Clock?, registry: Registry = .standard, baseDirectory: String? = nil) throws(SpecError) {
         let value = try JSONValue(parsingStrictly: data)
         if case .object(let object) = value, let config = object["config"] {
             let summaryClock: Clock? = object["steps"] != nil ? .step : (object["time"] != nil ? .time : nil)
@@ -237,9 +241,9 @@ public struct RunSpec: Sendable, Equatable {
                 throw .inapplicable(field: "config", reason: summaryClock == .time
                     ? "is the configuration of a flow, not of a discrete run" : "is the configuration of a discrete run, not of a flow")
             }
-            try self.init(json: config, clock: clock ?? summaryClock, registry: registry, path: "config")
+            try self.init(json: config, clock: clock ?? summaryClock, registry: registry, path: "config", baseDirectory: baseDirectory)
         } else {
-            try self.init(json: value, clock: clock, registry: registry)
+            try self.init(json: value, clock: clock, registry: registry, baseDirectory: baseDirectory)
         }
     }
 

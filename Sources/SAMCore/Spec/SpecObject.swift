@@ -1,3 +1,5 @@
+import Foundation
+
 /// Strict reading of one JSON object of a spec: typed accessors that name the JSON path on error, and a final
 /// check that refuses every key that was not read (so a misspelt key is an error, never ignored).
 public struct SpecObject: Sendable {
@@ -5,6 +7,9 @@ public struct SpecObject: Sendable {
     public let path: String
     /// The object's values by key.
     public let values: [String: JSONValue]
+    /// The folder that file names in the spec are read against (`data.mu_file`): the folder of the configuration or
+    /// summary file, or nil (the working directory).
+    public var baseDirectory: String?
 
     /// Reads `value` as an object at JSON path `path`; anything else is a wrong-type error.
     public init(_ value: JSONValue, path: String) throws(SpecError) {
@@ -78,7 +83,15 @@ public struct SpecObject: Sendable {
     /// A nested object (its path extends this one's), or nil when the key is absent or null.
     public func object(_ key: String) throws(SpecError) -> SpecObject? {
         guard let v = values[key], v != .null else { return nil }
-        return try SpecObject(v, path: path(of: key))
+        var nested = try SpecObject(v, path: path(of: key))
+        nested.baseDirectory = baseDirectory
+        return nested
+    }
+
+    /// A file name of the spec as a path: absolute as given, else against `baseDirectory`.
+    public func resolve(_ file: String) -> String {
+        guard let baseDirectory, !file.hasPrefix("/") else { return file }
+        return (baseDirectory as NSString).appendingPathComponent(file)
     }
 
     static func doubles(_ value: JSONValue, path: String) throws(SpecError) -> [Double] {

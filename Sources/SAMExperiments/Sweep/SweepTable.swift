@@ -111,13 +111,7 @@ public struct SweepTable {
             columns.append(codes.isEmpty ? key : "\(key) (\(codes.enumerated().map { "\($0.offset)=\($0.element)" }.joined(separator: " ")))")
             for i in matrix.indices { matrix[i].append(values[i]) }
         }
-        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows.count), \(columns.count)), }"
-        let total = 10 + header.utf8.count + 1
-        header += String(repeating: " ", count: (64 - total % 64) % 64) + "\n"
-        var data = Data([0x93]) + Data("NUMPY".utf8) + Data([1, 0])
-        let length = UInt16(header.utf8.count)
-        data += Data([UInt8(length & 0xFF), UInt8(length >> 8)]) + Data(header.utf8)
-        for row in matrix { for v in row { withUnsafeBytes(of: v.bitPattern.littleEndian) { data += Data($0) } } }
+        let data = NPYArray(shape: [rows.count, columns.count], values: matrix.flatMap { $0 }).data
         return (data, columns, tables)
     }
 
