@@ -223,7 +223,10 @@ struct PanelRenderer {
             if let first = points.first, let last = points.last, first.x > last.x { points.reverse() }
         }
         guard points.count >= 2 else { return }
-        let color = r.colorIndex.map(Palette.color) ?? Palette.neutral
+        // A light palette colour (the yellow) is darkened for a 1-point line and its label, which would otherwise
+        // hardly show on white: WCAG relative luminance above 0.5 is mixed 40% with black.
+        let palette = r.colorIndex.map(Palette.color) ?? Palette.neutral
+        let color = palette.luminance > 0.5 ? palette.mixed(with: .black, amount: 0.4) : palette
         var a: SVGWriter.Attributes = [("class", "reference"), ("d", SVGWriter.pathData(points)), ("fill", "none"),
                                        ("stroke", color.hex), ("stroke-width", "1"), ("stroke-linecap", r.dash.lineCap)]
         if let dashes = r.dash.dashArray(width: 1) {

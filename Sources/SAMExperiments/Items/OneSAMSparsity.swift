@@ -419,7 +419,7 @@ enum OneSAMSparsity {
 
     static func betaFigure(_ theta: [Double], _ runs: [Outcome], rho: Double, seed: UInt64) -> Figure {
         let j = (1...dimension).map(Double.init)
-        var panel = Panel(title: "seed \(seed): |β_j| at the end (ρ = \(fmt(rho)))", x: Axis("coordinate j"), y: .log("|β_j|"))
+        var panel = Panel(title: "seed \(seed): |β_j| at the end (ρ = \(fmt(rho)))", x: Axis("coordinate j", ticks: [1] + stride(from: 5, through: dimension, by: 5).map(Double.init)), y: .log("|β_j|"))
         panel.add(ScatterSeries(x: Array(j.prefix(sparsity)), y: Array(theta.prefix(sparsity)), label: "θ*", colorIndex: 5, marker: .diamond, size: 9))
         for (k, run) in runs.enumerated() {
             guard let beta = run.beta else { continue }
