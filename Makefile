@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RESULTS ?= results
 
-.PHONY: deps build build-portable build-native serve test test-browser screenshot test-cluster doc-coverage library-tour reproduce bench bench-cnn bench-sweep bench-large-d docs clean
+.PHONY: deps build build-portable build-native serve build-serve test test-browser screenshot test-cluster doc-coverage library-tour reproduce bench bench-cnn bench-sweep bench-large-d docs clean
 
 # COIN-OR Clp (LP solver for separability and max-margin; headers come with the -dev package), librsvg's
 # rsvg-convert (SVG to PNG for figures) and GNU parallel (the sweep tests run shards through it, as on a cluster).
@@ -66,9 +66,13 @@ build-portable: deps
 # that `make build` and `make reproduce` do not build the server stack), then serves http://127.0.0.1:8321/ until
 # Ctrl-C. SERVE_FLAGS go to `samlab serve` (e.g. SERVE_FLAGS="--port 9000").
 SERVE_FLAGS ?=
-serve: build
-	$(SWIFT) build -c release $(RELEASE_FLAGS) $(LEVEL_FLAGS) --product samlab-serve
+serve: build-serve
 	.build/release/samlab serve $(SERVE_FLAGS)
+
+# The server as `make serve` builds it, without starting it. `.ci/run` builds it: the browser tests run the debug
+# server, and a crash of Swift 6.3.1's release optimizer in SAMExplorer once broke `make serve` alone (2026-12-03).
+build-serve: build
+	$(SWIFT) build -c release $(RELEASE_FLAGS) $(LEVEL_FLAGS) --product samlab-serve
 
 test: deps doc-coverage
 	$(SWIFT) build --build-tests

@@ -79,7 +79,14 @@ public struct ExplorerAPI: Sendable {
         do { try spec.validate() } catch { return .error(400, Self.message(error)) }
         let prepared: PreparedRun
         do { prepared = try PreparedRun(spec) } catch { return .error(400, Self.message(error)) }
-        let extent = spec.discrete.map { Double($0.steps) } ?? spec.flow?.time ?? 0
+        // (One switch over the dynamics, bound to locals: Swift 6.3.1's release optimizer crashed on
+        // `spec.discrete.map { ... } ?? spec.flow?.time` once FlowSettings held a String, CopyPropagation's ownership
+        // check in this function.)
+        let steps: Int, extent: Double
+        switch spec.dynamics {
+        case .discrete(let settings): (steps, extent) = (settings.steps, Double(settings.steps))
+        case .flow(let settings): (steps, extent) = (0, settings.time)
+        }
         let rows = spec.record.stateCount(clock: spec.clock, extent: extent)
         guard rows <= Double(limits.maximumRows) else {
             return .error(413, "record: \(spec.record.text(clock: spec.clock)) would keep \(Int(rows)) states, more than the explorer's \(limits.maximumRows): record less often (log=N or a larger every=)")
@@ -95,7 +102,7 @@ public struct ExplorerAPI: Sendable {
                 let work = Self.work(steps: extent, examples: prepared.dataset.count, parameters: runner.model.initialWeights.count,
                                      rule: spec.rule.name)
                 guard work <= limits.maximumWork else {
-                    return .error(413, "steps: \(spec.discrete!.steps) steps on \(prepared.dataset.count) example(s) and \(runner.model.initialWeights.count) weights are about \(String(format: "%.2g", work)) operations, more than the explorer's \(String(format: "%.2g", limits.maximumWork)) (a few seconds): use fewer steps, a smaller d, or samlab train")
+                    return .error(413, "steps: \(steps) steps on \(prepared.dataset.count) example(s) and \(runner.model.initialWeights.count) weights are about \(String(format: "%.2g", work)) operations, more than the explorer's \(String(format: "%.2g", limits.maximumWork)) (a few seconds): use fewer steps, a smaller d, or samlab train")
                 }
                 let state = runner.run(shouldStop: { Date() >= deadline })
                 guard state.status != .interrupted else { return Self.tooLong(limits) }
