@@ -118,6 +118,21 @@ import Testing
         #expect(svg.texts(class: "annotation") == ["note"])
     }
 
+    /// A light palette colour (the yellow, index 7) is darkened for a reference line (WCAG luminance above 0.5 mixed
+    /// 40% with black); a dark one (blue, index 0) is drawn as it is.
+    @Test func lightReferenceLinesAreDarkened() {
+        var panel = Panel(x: Axis("x"), y: Axis("y"))
+        panel.add(LineSeries(x: [0, 1], y: [0, 1], label: "data"))
+        panel.add(ReferenceLine.horizontal(0.5, label: "light", colorIndex: 7))
+        panel.add(ReferenceLine.vertical(0.5, label: "dark", colorIndex: 0))
+        let (_, svg) = render(Figure(panel))
+        let strokes = svg.all("path", class: "reference").compactMap { $0.attributes["stroke"]?.uppercased() }
+        let yellow = Palette.color(7), blue = Palette.color(0)
+        #expect(yellow.luminance > 0.5 && blue.luminance < 0.5)
+        #expect(strokes.contains(yellow.mixed(with: .black, amount: 0.4).hex.uppercased()) && !strokes.contains(yellow.hex.uppercased()), "\(strokes)")
+        #expect(strokes.contains(blue.hex.uppercased()), "\(strokes)")
+    }
+
     @Test func heatMapWithMissingCells() {
         let values: [[Double]] = [[1, .nan, 3], [4, 5, .nan]]
         var panel = Panel(x: Axis("ρ"), y: Axis("η"))
