@@ -68,7 +68,12 @@ enum ValueParsing {
         var values = [Double]()
         values.reserveCapacity(tokens.count)
         for (i, token) in tokens.enumerated() {
-            guard let v = Double(token) else { throw InvalidInput("\(flag): entry \(i + 1) ('\(token)') is not a number") }
+            guard let v = Double(token) else {
+                // A lone value that is no number is most likely a file name with another suffix (`x.dat`): say how
+                // a file is named.
+                let hint = tokens.count == 1 ? " (to read the list from a file, write @\(token), or use a name ending in \(fileSuffixes.joined(separator: ", ")))" : ""
+                throw InvalidInput("\(flag): entry \(i + 1) ('\(token)') is not a number\(hint)")
+            }
             guard v.isFinite else { throw InvalidInput("\(flag): entry \(i + 1) ('\(token)') is not finite") }
             values.append(v)
         }

@@ -58,6 +58,8 @@ import Testing
         (["--depth", "0"], "--depth must be at least 1 (got 0)"),
         (["--mu", "1,nan"], "--mu: entry 2 ('nan') is not finite"),
         (["--mu", "1,inf"], "--mu: entry 2 ('inf') is not finite"),
+        (["--mu", "x.dat"], "--mu: entry 1 ('x.dat') is not a number (to read the list from a file, write @x.dat, or use a name ending in .npy, .csv, .txt)"),
+        (["--mu", "1,x"], "--mu: entry 2 ('x') is not a number"),
         (["--alpha", "0.5,nan"], "--alpha: entry 2 ('nan') is not finite"),
         (["--mu", "1,2", "--alpha", "1,2,3"], "--alpha has 3 entries but the data has d = 2 (give 1 or 2)"),
         (["--mu", "1,2", "--layer-init", "1,2"], "--layer-init given 1 times, expected one per layer (depth 2)"),

@@ -189,4 +189,29 @@ import Testing
             }
         }
     }
+
+    /// Every public top-level type of a library module is listed under "## Topics" of its catalog's landing page
+    /// (Sources/M/M.docc/M.md), so the documentation site groups it with its kind instead of an unsorted "Structures"
+    /// list, and the overview cannot silently fall behind the code; every type listed there exists.
+    @Test(arguments: ["SAMCore", "SAMFlow", "SAMAnalysis", "SAMPlot", "SAMExperiments", "SAMVision"])
+    func everyPublicTypeIsInItsTopics(module: String) throws {
+        let page = try Self.text("Sources/\(module)/\(module).docc/\(module).md")
+        let topics = try #require(page.range(of: "## Topics").map { String(page[$0.upperBound...]) }, "\(module).md has no Topics")
+        let listed = Set(Self.codeSpans(topics).filter(\.link).map(\.text))
+        let declaration = try NSRegularExpression(
+            pattern: "^public\\s+(?:final\\s+)?(?:struct|enum|class|protocol|typealias|actor)\\s+([A-Za-z_][A-Za-z0-9_]*)",
+            options: [.anchorsMatchLines])
+        var declared = Set<String>()
+        for file in Self.swiftFiles(under: "Sources/\(module)") {
+            let ns = file.text as NSString
+            for m in declaration.matches(in: file.text, range: NSRange(location: 0, length: ns.length)) {
+                declared.insert(ns.substring(with: m.range(at: 1)))
+            }
+        }
+        #expect(!declared.isEmpty, "no public types found in Sources/\(module)")
+        let missing = declared.subtracting(listed).sorted()
+        #expect(missing.isEmpty, "\(module).md's Topics do not list: \(missing.joined(separator: ", "))")
+        let unknown = listed.filter { !$0.contains("/") && !$0.contains("(") && !declared.contains($0) }.sorted()
+        #expect(unknown.isEmpty, "\(module).md's Topics list types that are not public types of \(module): \(unknown.joined(separator: ", "))")
+    }
 }
