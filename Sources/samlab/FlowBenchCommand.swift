@@ -15,7 +15,8 @@ struct FlowBench: ParsableCommand {
         (events and leader location included). The dop853-alone rows are the solver alone on scipy's problem (one \
         event checked at step ends, no leaders, atol absolute), with the dense output only where the event changes \
         sign (as scipy's dense_output=False) or on every step (-dense, as dense_output=True). Then, for d = 5, 50, 500 (mu evenly spaced in [4, 8]), the whole \
-        flow's time per field evaluation against the bare field's.
+        flow's time per field evaluation against the bare field's (bursts of 500 calls; both the best of 20 x \
+        --repeats tries).
         """
     )
 
@@ -37,13 +38,13 @@ struct FlowBench: ParsableCommand {
                 record: .times([]))
     }
 
-    /// The best wall time in ms of `repeats` whole runs, and the last result.
-    func solve(mu: [Double], tol: Double, solver: String?) throws -> (RunResult, Double) {
+    /// The best wall time in ms of `runs` (default `repeats`) whole runs, and the last result.
+    func solve(mu: [Double], tol: Double, solver: String?, runs: Int? = nil) throws -> (RunResult, Double) {
         let c = Self.spec(mu: mu, tol: tol, solver: solver)
         let dataset = try c.data.load()
         var best = Double.infinity
         var outcome: RunResult?
-        for _ in 0..<max(repeats, 1) {
+        for _ in 0..<max(runs ?? repeats, 1) {
             let runner = try FlowRunner(spec: c, dataset: dataset)
             let start = DispatchTime.now().uptimeNanoseconds
             outcome = runner.run()
@@ -142,11 +143,11 @@ struct FlowBench: ParsableCommand {
             let state = runner.model.initialWeights
             var out = [Double](repeating: 0, count: state.count)
             // Bursts of 500 calls (about as many evaluations as one flow, a fraction of a ms to a few ms), the best
-            // of 20 per repeat: on a shared machine a long loop is preempted and would look slower per call than
-            // the flow's own best-of-repeats runs, which fit between preemptions.
-            let calls = 500
+            // of 20 per repeat, against the best of as many whole flows: on a shared machine a long loop is
+            // preempted and would look slower per call than short runs that fit between preemptions.
+            let calls = 500, tries = 20 * max(repeats, 1)
             var bare = Double.infinity
-            for _ in 0..<(20 * max(repeats, 1)) {
+            for _ in 0..<tries {
                 let start = DispatchTime.now().uptimeNanoseconds
                 state.withUnsafeBufferPointer { s in
                     out.withUnsafeMutableBufferPointer { o in
@@ -156,7 +157,7 @@ struct FlowBench: ParsableCommand {
                 bare = min(bare, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-3 / Double(calls))
             }
             for solver in Solver.allCases.map(\.rawValue) {
-                let (outcome, ms) = try solve(mu: mu, tol: 1e-10, solver: solver)
+                let (outcome, ms) = try solve(mu: mu, tol: 1e-10, solver: solver, runs: tries)
                 let evaluations = outcome.solver?.functionEvaluations ?? 0
                 let perEvaluation = ms * 1e3 / Double(max(evaluations, 1))
                 print(String(format: "%-5d ", d) + solver.padding(toLength: 8, withPad: " ", startingAt: 0)
