@@ -48,6 +48,25 @@ import Testing
               + "\(lazy.statistics.functionEvaluations) with it only where an event changes sign")
     }
 
+    @Test func oneTerminalEventCostsTheDenseOutputOnce() throws {
+        // y' = y² until y = 1e6 (t = 1 − 1e-6), the event checked at step ends: scipy's count, 2 evaluations at the
+        // start (f(t0), the initial-step probe), 11 per attempt, 1 more per accepted step (f(t_new, y_new)), and the
+        // 3 dense-output stages on the event's step alone; 3 on every step with `denseOutput`.
+        func solve(dense: Bool) throws -> ODESolution {
+            try Integrator.solve(
+                field: TestProblems.blowUp, from: 0, state: [1], to: 2,
+                events: [Event(direction: .rising, terminal: true, interiorSamples: 0) { _, y in y[0] - 1e6 }],
+                controller: StepSizeController(rtol: 1e-12, atol: 1e-12), denseOutput: dense, solver: .dop853)
+        }
+        let lazy = try solve(dense: false), eager = try solve(dense: true)
+        Self.sameResults(lazy, eager)
+        #expect(abs(lazy.finalTime - (1 - 1e-6)) < 1e-10)
+        let s = lazy.statistics
+        #expect(s.functionEvaluations == 2 + 11 * (s.acceptedSteps + s.rejectedSteps) + s.acceptedSteps + 3)
+        #expect(eager.statistics.functionEvaluations == 2 + 11 * (s.acceptedSteps + s.rejectedSteps) + 4 * s.acceptedSteps)
+        #expect(s.acceptedSteps > 10)
+    }
+
     @Test func interiorSamplesNeedTheDenseOutputOnEveryStep() throws {
         let lazy = try Self.orbit(solver: .dop853, dense: false, interiorSamples: 3)
         let eager = try Self.orbit(solver: .dop853, dense: true, interiorSamples: 3)
