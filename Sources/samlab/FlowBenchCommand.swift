@@ -12,8 +12,11 @@ struct FlowBench: ParsableCommand {
         discussion: """
         The problem is the one of bench/python/flow_scipy.py and flow_diffrax.py: integrate until ||w||_2 = 1e4 and \
         compare the event time with a tight reference. Times are the best of --repeats runs of the whole flow \
-        (events and leader location included). Then, for d = 5, 50, 500 (mu evenly spaced in [4, 8]), the whole \
-        flow's time per field evaluation against the bare field's.
+        (events and leader location included). The dop853-alone rows are the solver alone on scipy's problem (one \
+        event checked at step ends, no leaders, atol absolute), with the dense output only where the event changes \
+        sign (as scipy's dense_output=False) or on every step (-dense, as dense_output=True). Then, for d = 5, 50, 500 (mu evenly spaced in [4, 8]), the whole \
+        flow's time per field evaluation against the bare field's (bursts of 500 calls; both the best of 20 x \
+        --repeats tries).
         """
     )
 
@@ -35,13 +38,13 @@ struct FlowBench: ParsableCommand {
                 record: .times([]))
     }
 
-    /// The best wall time in ms of `repeats` whole runs, and the last result.
-    func solve(mu: [Double], tol: Double, solver: String?) throws -> (RunResult, Double) {
+    /// The best wall time in ms of `runs` (default `repeats`) whole runs, and the last result.
+    func solve(mu: [Double], tol: Double, solver: String?, runs: Int? = nil) throws -> (RunResult, Double) {
         let c = Self.spec(mu: mu, tol: tol, solver: solver)
         let dataset = try c.data.load()
         var best = Double.infinity
         var outcome: RunResult?
-        for _ in 0..<max(repeats, 1) {
+        for _ in 0..<max(runs ?? repeats, 1) {
             let runner = try FlowRunner(spec: c, dataset: dataset)
             let start = DispatchTime.now().uptimeNanoseconds
             outcome = runner.run()
@@ -100,6 +103,16 @@ struct FlowBench: ParsableCommand {
                 print(col("\(tol)", 11) + col(solver, 8) + col("\(statistics.functionEvaluations)", 7)
                       + col("\(statistics.acceptedSteps)", 7) + col(String(format: "%.2e", error), 11) + String(format: "%.2f", ms))
             }
+            // The solver alone on scipy's problem (FlowBenchSolverAlone.swift), without and with dense output.
+            for dense in [false, true] {
+                let alone = try solveAlone(mu: mu, tol: tol, solver: .dop853, dense: dense)
+                let name = "dop853-alone" + (dense ? "-dense" : "")
+                let error = abs((alone.eventTime ?? .nan) - tight) / tight
+                ours["samlab-" + name, default: []].append(
+                    Point(tol: tol, evaluations: Double(alone.evaluations), error: error, ms: alone.ms))
+                print(col("\(tol)", 11) + col(name, 19) + col("\(alone.evaluations)", 7) + col("\(alone.steps)", 7)
+                      + col(String(format: "%.2e", error), 11) + String(format: "%.3f", alone.ms))
+            }
         }
         for (impl, points) in peerPoints.sorted(by: { $0.key < $1.key }) {
             for p in points {
@@ -129,9 +142,12 @@ struct FlowBench: ParsableCommand {
             let field = runner.vectorField
             let state = runner.model.initialWeights
             var out = [Double](repeating: 0, count: state.count)
-            let calls = max(2_000, 2_000_000 / max(state.count, 1))
+            // Bursts of 500 calls (about as many evaluations as one flow, a fraction of a ms to a few ms), the best
+            // of 20 per repeat, against the best of as many whole flows: on a shared machine a long loop is
+            // preempted and would look slower per call than short runs that fit between preemptions.
+            let calls = 500, tries = 20 * max(repeats, 1)
             var bare = Double.infinity
-            for _ in 0..<max(repeats, 1) {
+            for _ in 0..<tries {
                 let start = DispatchTime.now().uptimeNanoseconds
                 state.withUnsafeBufferPointer { s in
                     out.withUnsafeMutableBufferPointer { o in
@@ -141,7 +157,7 @@ struct FlowBench: ParsableCommand {
                 bare = min(bare, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-3 / Double(calls))
             }
             for solver in Solver.allCases.map(\.rawValue) {
-                let (outcome, ms) = try solve(mu: mu, tol: 1e-10, solver: solver)
+                let (outcome, ms) = try solve(mu: mu, tol: 1e-10, solver: solver, runs: tries)
                 let evaluations = outcome.solver?.functionEvaluations ?? 0
                 let perEvaluation = ms * 1e3 / Double(max(evaluations, 1))
                 print(String(format: "%-5d ", d) + solver.padding(toLength: 8, withPad: " ", startingAt: 0)

@@ -4,6 +4,9 @@
 /// spaced interior points of the step's dense output (more when `maximumSampleSpacing` asks for it on a long
 /// step: ⌈h / spacing⌉ − 1 points, at most 1000). Each pair of consecutive samples with a sign change in the
 /// requested `direction` (`EventDirection`: from < 0 to ≥ 0 is rising, from > 0 to ≤ 0 falling) brackets a root.
+/// g at t_b is evaluated first, on the exact end state: with `interiorSamples` = 0 (and no `maximumSampleSpacing`)
+/// a step whose g keeps its sign needs no dense output, and DOP853 then skips its 3 dense-output stages there
+/// (as scipy's `solve_ivp`, which checks events at step ends only).
 ///
 /// **Limitation.** Two crossings between the same pair of consecutive samples cancel and are missed, as is a
 /// touch of zero without a sign change (a tangency), and a sign change at t0 itself (g(t0) = 0 is not an event).

@@ -5,7 +5,9 @@
 /// t_a + k h/(m+1), k = 1…m, and at t_b (with the exact step-end state); scans the sample pairs in time order;
 /// refines each matching sign change with `BrentRootFinder` on g(t, u(t)); and continues the scan from the
 /// located root. Occurrences of all events are merged in time order (ties by index) and the scan stops at the
-/// first terminal one. Work buffers are allocated once; a step without crossings allocates nothing.
+/// first terminal one. Work buffers are allocated once; a step without crossings allocates nothing. g at t_b is
+/// evaluated first (`prepareEnd`), before the dense output: a step whose events neither sample inside it nor change
+/// sign at its end needs no dense output and no scan (`advance`).
 ///
 /// Component events (`Event.component`, g = y_i) are evaluated on component i of the interpolant alone, and those
 /// sharing a sample count are sampled in one pass over the step's sample times (θ computed once per sample, then
@@ -91,8 +93,35 @@ final class EventLocator {
         for e in events.indices { previous[e] = events[e].condition(time, state) }
     }
 
+    /// Evaluates every g at the end of the step [start, end] (g(end, endState), or endState_i for a component
+    /// event), before the step's dense output exists, and keeps the values for `scan` or `advance`. Returns whether
+    /// the step can hold a crossing that `scan` would find: some event samples inside the step (m > 0 interior
+    /// samples), or some event's end value has a matching sign change from its value at the start
+    /// (`EventDirection.matches(before: g(start), after: g(end))`). When it returns false, `scan` would find
+    /// nothing (its only sample pair is (start, end)): the solver may skip the dense output (DOP853's 3 stages) and
+    /// call `advance()`, as scipy's solve_ivp builds it only on a step whose events change sign.
+    func prepareEnd(start: Double, end: Double, endState: UnsafeBufferPointer<Double>) -> Bool {
+        let h = end - start
+        var crossing = false
+        for e in events.indices {
+            let c = componentOf[e]
+            let g = c >= 0 ? endState[c] : events[e].condition(end, endState)
+            endValue[e] = g
+            if !crossing && (events[e].sampleCount(step: h) > 0 || events[e].direction.matches(before: previous[e], after: g)) {
+                crossing = true
+            }
+        }
+        return crossing
+    }
+
+    /// Moves past a step in which `prepareEnd` found no possible crossing: g(start) of the next step ← g(end).
+    func advance() {
+        for e in events.indices { previous[e] = endValue[e] }
+    }
+
     /// The occurrences in (step.start, step.end], in time order; if one is terminal it is the last, and the
-    /// locator must not be used for later steps.
+    /// locator must not be used for later steps. `prepareEnd` must have been called for this step (it evaluates
+    /// g at the step's end).
     func scan(_ step: Step) -> [EventOccurrence] {
         guard !events.isEmpty else { return [] }
         let h = step.end - step.start
@@ -102,7 +131,6 @@ final class EventLocator {
             nextSample[e] = 1
             sampleCount[e] = events[e].sampleCount(step: h)
             let c = componentOf[e]
-            endValue[e] = c >= 0 ? step.endState[c] : events[e].condition(step.end, step.endState)
             candidates[e] = nil
             if c < 0 { candidates[e] = nextCrossing(event: e, step: step) }
         }

@@ -8,8 +8,11 @@
 ///
 /// Algorithm: k1 = f(t0, y0); an initial step from `StepSizeController` (or the user's); then repeat: attempt a
 /// DP5(4) step to t_new = min(t + h, t1) (t1 is taken when t + 1.01 h ≥ t1, avoiding a sliver of a last step),
-/// measure the scaled RMS error, accept or reject (PI control), and on acceptance build the step's dense output,
-/// locate events on it, emit the `SaveAt` samples that fall in the step (from the interpolant), and advance.
+/// measure the scaled RMS error, accept or reject (PI control), and on acceptance evaluate the events at the step's
+/// end, build the step's dense output when something reads it (always with DOPRI5, where it is free; with DOP853,
+/// whose dense output costs 3 evaluations, only for `denseOutput`, a saved time inside the step, an event with
+/// interior samples or an event whose sign changes at the step's end), locate events on it, emit the `SaveAt`
+/// samples that fall in the step (from the interpolant), and advance.
 ///
 /// Failures are data, never traps: a non-finite attempt is rejected and retried with h·facmin; if the step
 /// underflows while attempts keep producing inf/NaN the result is `.nonFinite(time:)`, otherwise underflow or
@@ -161,9 +164,14 @@ public enum Integrator {
             attempts += 1
             statistics.functionEvaluations += S.evaluationsPerStep
             var err = finite ? stepper.errorNorm(controller) : Double.nan
+            var crossing = false
             if err <= 1 {
-                // DOP853's dense output costs 3 evaluations: only when something reads it inside the step.
-                let dense = denseOutput || !locator.isEmpty || (gridIndex < grid.count && grid[gridIndex] < tNew)
+                // DOP853's dense output costs 3 evaluations: only when something reads it inside the step (the
+                // whole solve's dense output, a saved time inside the step, an event sampled inside the step or
+                // changing sign at its end; g at the end comes from the exact end state, before the dense output).
+                crossing = !locator.isEmpty
+                    && locator.prepareEnd(start: t, end: tNew, endState: stepper.trialState)
+                let dense = denseOutput || crossing || (gridIndex < grid.count && grid[gridIndex] < tNew)
                 let completion = stepper.complete(field: field, dense: dense)
                 statistics.functionEvaluations += completion.evaluations
                 if !completion.finite { err = .nan }
@@ -180,7 +188,9 @@ public enum Integrator {
 
             // Events in (t, tNew].
             var terminal: EventOccurrence? = nil
-            if !locator.isEmpty {
+            if !crossing {
+                locator.advance()
+            } else {
                 let found = locator.scan(EventLocator.Step(
                     start: t, end: tNew, coefficients: stepper.denseCoefficients, endState: stepper.trialState,
                     scheme: S.scheme))

@@ -18,8 +18,10 @@ public struct ODESolution: Sendable {
     public let eventsFound: [EventOccurrence]
     /// Work counters.
     public let statistics: SolverStatistics
-    /// The interpolant of the last accepted step (nil if no step was accepted). It covers the whole step, which
-    /// may extend past `finalTime` when a terminal event stopped the solve inside it.
+    /// The interpolant of the last accepted step (nil if no step was accepted, or with DOP853 when nothing read
+    /// that step's dense output: no `denseOutput`, no saved time or terminal root inside it, no event sampled
+    /// inside it). It covers the whole step, which may extend past `finalTime` when a terminal event stopped the
+    /// solve inside it.
     public let lastStep: DenseSegment?
     /// The interpolant over [t0, finalTime], if the solve was asked for `denseOutput`.
     public let denseOutput: DenseOutput?

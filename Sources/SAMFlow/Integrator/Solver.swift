@@ -2,7 +2,7 @@
 ///
 /// - `dopri5`: Dormand–Prince 5(4) (`DormandPrince54`), 6 evaluations per step, 4th-order dense output.
 /// - `dop853`: Dormand–Prince 8(5,3) (`DormandPrince853`), 12 evaluations per accepted step (11 per rejected
-///   one) and 3 more for its 7th-order dense output.
+///   one) and 3 more for its 7th-order dense output, on the steps that read it (`Integrator`).
 ///
 /// `automatic(rtol:)` is the default rule: DOP853 when rtol < 1e-10, DOPRI5 otherwise. At equal accuracy an
 /// 8th-order pair needs far fewer steps once the tolerance is tight (HNW I, II.10, Fig. 10.3: DOP853 overtakes
