@@ -95,4 +95,16 @@ import Testing
         edited.weights = [[1, 2], [3, 4]]
         #expect(edited.weights == [[1, 2], [3, 4]] && edited.layerMajorWeights == nil)
     }
+
+    /// An NPY file written from its values (`write(to:)`, what a run folder uses) has the bytes of `data`.
+    @Test func anArrayIsWrittenAsItsBytes() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("samlab-npy-\(UUID().uuidString).npy").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let arrays = [NPYArray(vector: Self.weights(layers: 1, d: 1001)), NPYArray(shape: [2, 3], values: [1, 2, 3, 4, 5, -0.0]),
+                      NPYArray(vector: [])]
+        for array in arrays {
+            try array.write(to: path)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == array.data)
+        }
+    }
 }
