@@ -68,7 +68,7 @@ struct TrainCommand: ParsableCommand {
             spec.dynamics = .discrete(settings)
             SharpnessFlag.apply(sharpness, to: &spec, names: &names)
         }
-        let spec = prepared.spec, dataset = prepared.dataset, settings = spec.discrete!
+        let spec = prepared.spec, dataset = prepared.dataset
         if let rule = try? Registry.standard.rule(named: spec.rule.name), !rule.usesRadius, model.rho != nil, !quiet {
             Terminal.warn("--rho is ignored by --optimizer \(rule.name)")
         }
@@ -80,6 +80,30 @@ struct TrainCommand: ParsableCommand {
         if recordsBeta == true {
             try names.checking { try PreparedRun.checkRecordingSize(spec, dimension: dataset.dimension, recordsBeta: true) }
         }
+        // The runner (its kernel, the model's initial weights) is gone once `runToEnd` returns: the folder is written
+        // with only the result alive (at d = 10^6 the kernel alone holds 24 MB).
+        let result = try runToEnd(spec: spec, dataset: dataset, recordsBeta: recordsBeta, names: names)
+        SharpnessFlag.warn(result)
+        // --json prints the summary as written: with --out and d > 1000, the small one naming the NPY files in --out
+        // (README, "Outputs"); without --out, every vector inline, as at any d. The summary is made only where it is
+        // printed, after the folder is written (at d = 10^6 its copies of the weights are tens of MB).
+        var written: Data?
+        if let out {
+            written = try Phase.run("writing \(out)", quiet: quiet) { try RunFolder.write(result, to: out, version: SAMLabCommand.version) }
+        }
+        if json {
+            FileHandle.standardOutput.write(try written ?? Phase.run("writing the summary", quiet: quiet) {
+                try JSONOutput.encode(RunSummary(result, version: SAMLabCommand.version))
+            })
+        } else if out == nil || !quiet {
+            print(Self.describe(RunSummary(result, version: SAMLabCommand.version)))
+        }
+    }
+
+    /// Sets up the runner, resumes it from --out's checkpoint when asked, and runs it to the end, saving checkpoints
+    /// on the way; the finished run's result. Ctrl-C or SIGTERM throws the exit code after the checkpoint is saved.
+    func runToEnd(spec: RunSpec, dataset: Dataset, recordsBeta: Bool?, names: FlagNames) throws -> RunResult {
+        let out = files.out, settings = spec.discrete!
         let runner = try Phase.run("setting up the run (d = \(dataset.dimension))", quiet: quiet) {
             try names.checking { try DiscreteRunner(spec: spec, dataset: dataset, recordsBeta: recordsBeta) }
         }
@@ -132,22 +156,7 @@ struct TrainCommand: ParsableCommand {
         }
         progress.finish()
 
-        let result = runner.result
-        SharpnessFlag.warn(result)
-        // --json prints the summary as written: with --out and d > 1000, the small one naming the NPY files in --out
-        // (README, "Outputs"); without --out, every vector inline, as at any d. The summary is made only where it is
-        // printed, after the folder is written (at d = 10^6 its copies of the weights are tens of MB).
-        var written: Data?
-        if let out {
-            written = try Phase.run("writing \(out)", quiet: quiet) { try RunFolder.write(result, to: out, version: SAMLabCommand.version) }
-        }
-        if json {
-            FileHandle.standardOutput.write(try written ?? Phase.run("writing the summary", quiet: quiet) {
-                try JSONOutput.encode(RunSummary(result, version: SAMLabCommand.version))
-            })
-        } else if out == nil || !quiet {
-            print(Self.describe(RunSummary(result, version: SAMLabCommand.version)))
-        }
+        return runner.result
     }
 
     /// A few readable lines for a terminal.

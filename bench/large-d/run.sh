@@ -1,9 +1,9 @@
 #!/bin/sh
 # The fixed cost of `samlab train` at large d (issue 17 target 3): one step at d = 10^6 (D), from a CSV of one example,
 # from --mu FILE.txt (one value per line) and from --mu FILE.npy, with --out; wall time, CPU time (user + system) and
-# peak RSS from /usr/bin/time -v, and the process baseline (a d = 2 run). Each case runs REPEATS times, the cases
-# interleaved (A B C A B C ...), so that a loaded machine affects them alike; report medians. The written beta.npy and
-# weights.npy are checked with numpy when python3 has it.
+# peak RSS from /usr/bin/time -v, and the process baseline (a d = 2 run; each peak is also given above the baseline of
+# its round). Each case runs REPEATS times, the cases interleaved (A B C A B C ...), so that a loaded machine affects
+# them alike; report medians. The written beta.npy and weights.npy are checked with numpy when python3 has it.
 # Usage: bench/large-d/run.sh [SAMLAB] [D] [REPEATS]   (SAMLAB defaults to .build/release/samlab)
 set -eu
 SAMLAB=${1:-.build/release/samlab}
@@ -35,12 +35,16 @@ measure() {
   user=$(sed -n 's/.*User time (seconds): //p' "$WORK/time.txt")
   sys=$(sed -n 's/.*System time (seconds): //p' "$WORK/time.txt")
   rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/time.txt")
-  echo "$label: wall $wall, cpu ${user}+${sys} s, max RSS $((rss / 1024)) MB"
+  above=""
+  [ -n "${base_rss:-}" ] && above=" ($(((rss - base_rss) / 1024)) MB above the d = 2 baseline)"
+  echo "$label: wall $wall, cpu ${user}+${sys} s, max RSS $((rss / 1024)) MB$above"
 }
 echo "load: $(uptime)"
 i=0
 while [ $i -lt "$REPEATS" ]; do
+  base_rss=""
   measure "baseline d = 2 (1 step)" "$SAMLAB" train --mu 1,2 --steps 1 --quiet
+  base_rss=$rss
   measure "csv d = $D (1 step)" "$SAMLAB" train --data "$WORK/one.csv" --steps 1 --quiet
   measure "--mu mu.txt d = $D (1 step)" "$SAMLAB" train --mu "$WORK/mu.txt" --steps 1 --quiet
   measure "--mu mu.npy d = $D (1 step)" "$SAMLAB" train --mu "$WORK/mu.npy" --steps 1 --quiet

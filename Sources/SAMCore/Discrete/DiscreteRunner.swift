@@ -11,8 +11,15 @@ public final class DiscreteRunner {
     public let settings: DiscreteSettings
     /// The examples it trains on.
     public let dataset: Dataset
-    /// The model the registry built from the spec.
-    public let model: any Model
+    /// The model the registry built from the spec, built again from it on each read: once the kernel holds the
+    /// initial weights, the runner keeps only the model's shape (at d = 10^6 the weights are 16 MB).
+    public var model: any Model {
+        // `init` built this model from the same spec and entry, so building it again cannot fail.
+        try! modelEntry.model(spec.model, dimension: dataset.dimension)
+    }
+    let modelEntry: Registry.ModelEntry
+    /// The number of weights, the number of layers, and the layers' shapes when they are not vectors (dense models).
+    let weightCount: Int, layerCount: Int, layerShapes: [LayerShape]?
     let kernel: any DynamicsKernel
     let recordedSteps: [Int]
     /// Whether rows carry the full beta (off for very large d unless asked).
@@ -33,8 +40,12 @@ public final class DiscreteRunner {
                 recordsWeights: Bool = false, forceGeneralKernel: Bool = false) throws(SpecError) {
         let components = try spec.components(for: .step, dimension: dataset.dimension, registry: registry)
         let settings = spec.discrete!
-        (self.spec, self.settings, self.dataset, model) = (spec, settings, dataset, components.model)
-        kernel = KernelFactory.make(rule: components.rule, model: components.model, dataset: dataset, loss: components.loss,
+        let model = components.model
+        (self.spec, self.settings, self.dataset) = (spec, settings, dataset)
+        modelEntry = try registry.model(named: spec.model.name)
+        (weightCount, layerCount) = (model.initialWeights.count, model.layerCount)
+        layerShapes = model is any DiagonalModel ? nil : model.layerShapes
+        kernel = KernelFactory.make(rule: components.rule, model: model, dataset: dataset, loss: components.loss,
                                     learningRate: settings.learningRate, registry: registry, forceGeneral: forceGeneralKernel)
         recordedSteps = spec.record.steps(total: settings.steps)
         self.recordsBeta = recordsBeta ?? (dataset.dimension <= 1000)
@@ -49,7 +60,7 @@ public final class DiscreteRunner {
 
     /// Continues from a checkpointed state of a run with the same specification.
     public func restore(_ saved: DiscreteState) throws(SpecError) {
-        guard saved.weights.count == model.initialWeights.count,
+        guard saved.weights.count == weightCount,
               saved.firstZeroCrossing.count == dataset.dimension, saved.step <= settings.steps else {
             throw .inconsistent(field: "checkpoint", detail: "does not match this configuration")
         }
@@ -64,10 +75,11 @@ public final class DiscreteRunner {
         guard state.status == nil || state.status == .interrupted else { return state }
         state.status = nil
         let total = settings.steps
-        var scan = GrowthScan(dimension: dataset.dimension)
-        scan.firstZeroCrossing = state.firstZeroCrossing
+        var scan = GrowthScan(firstZeroCrossing: state.firstZeroCrossing)
         var recordIndex = recordedSteps.firstIndex { $0 >= state.step } ?? recordedSteps.count
-        var saved = (step: state.step, weights: kernel.weights)
+        // The kernel holds `state.weights` between runs (from the model, a restore or the previous run), so the
+        // first replay point shares that array instead of copying the kernel's weights.
+        var saved = (step: state.step, weights: state.weights)
         var step = state.step
         var currentLeader = state.leaders.last?.coordinate
         var currentAbsolute = state.leadersAbsolute.last?.coordinate
@@ -116,6 +128,10 @@ public final class DiscreteRunner {
             step += 1
         }
         state.step = step
+        // The replay point and the weights the run started from are let go before the kernel's are read out, so that
+        // the weights are not held three times over at the end.
+        saved.weights = []
+        state.weights = []
         state.weights = kernel.weights
         state.firstZeroCrossing = scan.firstZeroCrossing
         if state.status == nil {
@@ -128,8 +144,8 @@ public final class DiscreteRunner {
     /// The last row (its leader from a look-ahead step that is then undone) and the collapse verdict.
     func finish() {
         var row = makeRow(step: state.step)
-        let weights = kernel.weights
-        var scan = GrowthScan(dimension: dataset.dimension)
+        let weights = state.weights  // the kernel's, just read by `run`
+        var scan = GrowthScan(firstZeroCrossing: state.firstZeroCrossing)
         scan.begin(step: state.step)
         if kernel.step(scan: &scan) {
             row.leader = scan.leader
@@ -144,14 +160,25 @@ public final class DiscreteRunner {
         state.status = .completed
         // Collapse: every coordinate that the data uses has had its weights pass through zero, the loss is no
         // lower than at the start, and the margin has shrunk towards 0 (not run off to -infinity).
-        let used = dataset.usedCoordinates
         // (A regression loss has no margin: its runs do not collapse in this sense.)
-        if row.margin.isFinite, !used.isEmpty, used.allSatisfy({ state.firstZeroCrossing[$0] >= 0 }), row.logLoss >= state.initialLogLoss,
-           abs(row.margin) <= abs(state.initialMargin) {
+        if row.margin.isFinite, row.logLoss >= state.initialLogLoss, abs(row.margin) <= abs(state.initialMargin),
+           let last = lastCrossingOfUsedCoordinates() {
             state.status = .collapsed
-            state.eventStep = used.map { state.firstZeroCrossing[$0] }.max()! + 1
+            state.eventStep = last + 1
             state.reason = "every coordinate's weights passed through zero (the last at step \(state.eventStep!)) and the loss did not decrease"
         }
+    }
+
+    /// max_j firstZeroCrossing[j] over the coordinates j the data uses (`Dataset.usedCoordinates`, without making
+    /// that list: at d = 10^6 it is 8 MB); nil when the data uses none or one of them has not crossed zero.
+    func lastCrossingOfUsedCoordinates() -> Int? {
+        var last: Int?
+        for j in 0..<dataset.dimension where dataset.points.contains(where: { $0[j] != 0 }) {
+            let step = state.firstZeroCrossing[j]
+            guard step >= 0 else { return nil }
+            last = Swift.max(last ?? step, step)
+        }
+        return last
     }
 
     func makeRow(step: Int) -> TrajectoryRow {
@@ -173,9 +200,9 @@ public final class DiscreteRunner {
         return RunResult(spec: spec, status: state.status ?? .interrupted, reason: state.reason,
                          eventClock: state.eventStep.map(Double.init), endClock: Double(state.step), rows: state.rows,
                          leaders: state.leaders, leadersAbsolute: state.leadersAbsolute, final: final, finalWeights: state.weights,
-                         layerCount: model.layerCount, examples: dataset.count, dimension: dataset.dimension,
+                         layerCount: layerCount, examples: dataset.count, dimension: dataset.dimension,
                          zeroCrossings: state.firstZeroCrossing.enumerated().filter { $0.element >= 0 }
                             .map { ZeroCrossing(coordinate: $0.offset + 1, step: $0.element) },
-                         mu: dataset.singleExampleMu, layerShapes: model is any DiagonalModel ? nil : model.layerShapes)
+                         mu: dataset.singleExampleMu, layerShapes: layerShapes)
     }
 }

@@ -29,6 +29,13 @@ public struct GrowthScan {
         firstZeroCrossing = Array(repeating: -1, count: dimension)
     }
 
+    /// A scan that continues the zero crossings found so far (`firstZeroCrossing`, one entry per coordinate, -1 for
+    /// none). The array is shared, not copied, until a new crossing is stamped.
+    public init(firstZeroCrossing: [Int], tracksLeaders: Bool = true) {
+        self.tracksLeaders = tracksLeaders
+        self.firstZeroCrossing = firstZeroCrossing
+    }
+
     /// Starts step k: clears the leaders of the previous step (zero crossings are kept).
     public mutating func begin(step: Int) {
         self.step = step

@@ -52,16 +52,25 @@ public final class SingleExampleKernel: DynamicsKernel {
         dimension = dataset.dimension
         layerCount = algebra.layerCount
         degree = algebra.degree
-        let padded = PaddedLayers(weights: initialWeights, dimension: dataset.dimension, layers: algebra.layerCount)
-        blocks = padded.blocks
-        theta = .allocate(capacity: padded.storage.count)
-        theta.initialize(from: padded.storage, count: padded.storage.count)
-        let a = PaddedLayers.lanes(dataset.signedFeatures)
-        feature = .allocate(capacity: a.count)
-        let cacheCount = rule.surrogateGapWeight != 0 ? padded.storage.count : 0
+        // The weights and a = y x go straight into the owned buffers (no padded arrays in between: at d = 10^6
+        // those would be 16 and 8 MB more at the peak of the setup).
+        let d = dataset.dimension, blockCount = (d + Lanes.scalarCount - 1) / Lanes.scalarCount
+        blocks = blockCount
+        let thetaCount = algebra.layerCount * blockCount
+        theta = .allocate(capacity: thetaCount)
+        PaddedLayers.pad(initialWeights, dimension: d, layers: algebra.layerCount, into: theta)
+        let a = UnsafeMutablePointer<Lanes>.allocate(capacity: blockCount), y = dataset.labels[0]
+        dataset.points[0].withUnsafeBufferPointer { x in
+            for b in 0..<blockCount {
+                var lanes = Lanes.zero
+                for lane in 0..<Lanes.scalarCount where b * Lanes.scalarCount + lane < d { lanes[lane] = y * x[b * Lanes.scalarCount + lane] }
+                (a + b).initialize(to: lanes)
+            }
+        }
+        feature = a
+        let cacheCount = rule.surrogateGapWeight != 0 ? thetaCount : 0
         gapCache = .allocate(capacity: cacheCount)
         gapCache.initialize(repeating: .zero, count: cacheCount)
-        feature.initialize(from: a, count: a.count)
         self.loss = loss
         self.learningRate = learningRate
         moments = Array(repeating: 0, count: algebra.degree + 1)
@@ -80,14 +89,10 @@ public final class SingleExampleKernel: DynamicsKernel {
 
     /// The current layer-major weights; setting them recomputes the margin's polynomial and the normalizer.
     public var weights: [Double] {
-        get {
-            PaddedLayers(storage: Array(UnsafeBufferPointer(start: theta, count: layerCount * blocks)),
-                         dimension: dimension, layers: layerCount).weights
-        }
+        get { PaddedLayers.unpad(theta, dimension: dimension, layers: layerCount) }
         set {
             precondition(newValue.count == layerCount * dimension)
-            let padded = PaddedLayers(weights: newValue, dimension: dimension, layers: layerCount).storage
-            theta.update(from: padded, count: padded.count)
+            PaddedLayers.pad(newValue, dimension: dimension, layers: layerCount, into: theta)
             prepare()
         }
     }
@@ -96,20 +101,30 @@ public final class SingleExampleKernel: DynamicsKernel {
     public func observe(includeBeta: Bool) -> StateObservation {
         let z = moments[0]
         var norm2 = Lanes.zero
-        var beta: [Double]? = includeBeta ? [] : nil
-        beta?.reserveCapacity(Lanes.scalarCount * blocks)
-        for b in 0..<blocks {
-            let value = betaOperation(self, b)
-            norm2 += value * value
-            for lane in 0..<Lanes.scalarCount { beta?.append(value[lane]) }
+        var beta: [Double]? = nil
+        if includeBeta {
+            // beta_j written once, into an array of exactly d entries.
+            let d = dimension
+            beta = [Double](unsafeUninitializedCapacity: d) { out, count in
+                for b in 0..<blocks {
+                    let value = betaOperation(self, b)
+                    norm2 += value * value
+                    for lane in 0..<Lanes.scalarCount where b * Lanes.scalarCount + lane < d { out[b * Lanes.scalarCount + lane] = value[lane] }
+                }
+                count = d
+            }
+        } else {
+            for b in 0..<blocks {
+                let value = betaOperation(self, b)
+                norm2 += value * value
+            }
         }
         var norm = norm2.sum().squareRoot()
         if EuclideanNorm.needsScaling(norm) {
             // Entries past 1e154 (or all below 1e-154): the scaled norm, from beta again.
             norm = EuclideanNorm.of((0..<blocks).flatMap { b in let v = betaOperation(self, b); return (0..<Lanes.scalarCount).map { v[$0] } })
         }
-        return StateObservation(logLoss: loss.logValue(margin: z), margin: z, norm: norm,
-                                beta: beta.map { Array($0.prefix(dimension)) })
+        return StateObservation(logLoss: loss.logValue(margin: z), margin: z, norm: norm, beta: beta)
     }
 
     func prepare() { prepareOperation(self) }

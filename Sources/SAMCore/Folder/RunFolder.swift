@@ -26,23 +26,25 @@ public enum RunFolder {
     /// `checkpoint` (an interrupted discrete run) `checkpoint.json` too, all in the same rename. `includeBeta` chooses
     /// the beta columns of trajectory.csv (default: whenever the rows have beta, for flows only up to d = 1000).
     /// `writeFile` is how each file is written (tests pass one that fails part way). When d > 1000 the summary's long
-    /// vectors go to NPY files beside it (`SummaryVectors`). Returns the bytes of `summary.json`.
+    /// vectors go to NPY files beside it (`SummaryVectors`), each written by `writeArray` (by default from the
+    /// array's values as they are, without making the file's bytes first). Returns the bytes of `summary.json`.
     @discardableResult
     public static func write(_ result: RunResult, to directory: String, version: String = SAMLabVersion.current,
                              includeBeta: Bool? = nil, checkpoint: RunCheckpoint? = nil,
-                             writeFile: (Data, String) throws(InvalidInput) -> Void = { data, path throws(InvalidInput) in try plainWrite(data, to: path) }) throws(InvalidInput) -> Data {
+                             writeFile: (Data, String) throws(InvalidInput) -> Void = { data, path throws(InvalidInput) in try plainWrite(data, to: path) },
+                             writeArray: (NPYArray, String) throws(InvalidInput) -> Void = { array, path throws(InvalidInput) in try plainWrite(array, to: path) }) throws(InvalidInput) -> Data {
         let vectors = SummaryVectors()
         let summary = try JSONOutput.encode(RunSummary(result, version: version), userInfo: [SummaryVectors.sinkKey: vectors])
         let beta = includeBeta ?? (result.clock == .step || result.dimension <= 1000)
         let csv = TrajectoryCSV.render(result.rows, clock: result.clock, dimension: result.dimension, includeBeta: beta)
-        var files: [(String, () -> Data)] = [(trajectoryName, { Data(csv.utf8) }), (summaryName, { summary })]
-        // A large run's NPY files are made one at a time as they are written, so that at most one is in memory.
-        for (name, array) in vectors.files { files.append((name, { array.data })) }
+        var files: [(String, FileContents)] = [(trajectoryName, .bytes { Data(csv.utf8) }), (summaryName, .bytes { summary })]
+        // A large run's NPY files are written from the vectors the summary shares with the result (no copies).
+        for (name, array) in vectors.files { files.append((name, .array(array))) }
         if let checkpoint {
             let data = try JSONOutput.encode(checkpoint)
-            files.append((checkpointName, { data }))
+            files.append((checkpointName, .bytes { data }))
         }
-        try replace(directory, with: files, writeFile: writeFile)
+        try replace(directory, with: files, writeFile: writeFile, writeArray: writeArray)
         return summary
     }
 
@@ -136,11 +138,23 @@ public enum RunFolder {
         do { try AtomicFile.writeDirectly(data, to: path) } catch { throw InvalidInput(error.description) }
     }
 
+    /// Writes `array` as an NPY file at `path`, from its values directly (the default `writeArray` of `write`).
+    public static func plainWrite(_ array: NPYArray, to path: String) throws(InvalidInput) {
+        do { try array.write(to: path) } catch { throw InvalidInput(error.description) }
+    }
+
+    /// One file of a folder: bytes made just before they are written, or an NPY array written from its values.
+    enum FileContents {
+        case bytes(() -> Data)
+        case array(NPYArray)
+    }
+
     /// Puts `files` in place of `directory`'s content in one step: written into a temporary sibling, then renamed.
     /// An existing folder may hold only a run's files (so that nothing of a user's is lost when it is replaced).
     /// Each file's bytes are made (`files`' closures) just before it is written.
-    static func replace(_ directory: String, with files: [(String, () -> Data)],
-                        writeFile: (Data, String) throws(InvalidInput) -> Void) throws(InvalidInput) {
+    static func replace(_ directory: String, with files: [(String, FileContents)],
+                        writeFile: (Data, String) throws(InvalidInput) -> Void,
+                        writeArray: (NPYArray, String) throws(InvalidInput) -> Void) throws(InvalidInput) {
         let url = URL(fileURLWithPath: directory).standardizedFileURL
         let parent = url.deletingLastPathComponent().path, name = url.lastPathComponent
         try AtomicFile.makeDirectory(parent)
@@ -160,7 +174,13 @@ public enum RunFolder {
             throw InvalidInput("\(directory): cannot write (\(InputFile.reason(errno: errno, writing: true)))")
         }
         do {
-            for (file, data) in files { try writeFile(data(), (temporary as NSString).appendingPathComponent(file)) }
+            for (file, contents) in files {
+                let path = (temporary as NSString).appendingPathComponent(file)
+                switch contents {
+                case .bytes(let data): try writeFile(data(), path)
+                case .array(let array): try writeArray(array, path)
+                }
+            }
             try syncDirectory(temporary)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)

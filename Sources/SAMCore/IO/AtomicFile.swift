@@ -30,18 +30,28 @@ public enum AtomicFile {
     /// Writes `data` to `path` in place (created or truncated), checking every write and the close: a full disk is
     /// an error here, not a short file.
     public static func writeDirectly(_ data: Data, to path: String) throws(FileError) {
+        var failure: FileError?
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            do throws(FileError) { try writeDirectly(parts: [bytes], to: path) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Writes `parts` one after another to `path` directly, as `writeDirectly(_:to:)` writes one buffer: a file made
+    /// of pieces already in memory (an NPY header and an array's values) without joining them first.
+    public static func writeDirectly(parts: [UnsafeRawBufferPointer], to path: String) throws(FileError) {
         func fail(_ code: Int32) -> FileError { FileError(path: path, action: "write", reason: InputFile.reason(errno: code, writing: true)) }
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw fail(errno) }
         var failure: Int32 = 0
-        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+        parts: for bytes in parts where bytes.count > 0 {
             var offset = 0
             while offset < bytes.count {
                 let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
                     failure = errno
-                    return
+                    break parts
                 }
                 offset += n
             }

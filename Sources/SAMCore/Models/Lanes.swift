@@ -62,11 +62,37 @@ struct PaddedLayers {
     }
 
     var weights: [Double] {
-        var w = [Double]()
-        w.reserveCapacity(layers * dimension)
-        for l in 0..<layers {
-            for j in 0..<dimension { w.append(storage[l * blocks + j / Lanes.scalarCount][j % Lanes.scalarCount]) }
+        storage.withUnsafeBufferPointer { Self.unpad($0.baseAddress!, dimension: dimension, layers: layers) }
+    }
+
+    /// Writes layer-major `weights` (`layers` x d of them) into an owned buffer of `layers` x ceil(d / 4) blocks:
+    /// entry j of layer l goes to lane j mod 4 of block l * blocks + j / 4, the pad lanes get 0. The same numbers as
+    /// `init(weights:dimension:layers:)`'s storage, without the array (a kernel's weights at d = 10^6 are 16 MB).
+    static func pad(_ weights: [Double], dimension d: Int, layers: Int, into out: UnsafeMutablePointer<Lanes>) {
+        precondition(weights.count == layers * d)
+        let blocks = (d + Lanes.scalarCount - 1) / Lanes.scalarCount
+        weights.withUnsafeBufferPointer { w in
+            for l in 0..<layers {
+                for b in 0..<blocks {
+                    var lanes = Lanes.zero
+                    for lane in 0..<Lanes.scalarCount where b * Lanes.scalarCount + lane < d {
+                        lanes[lane] = w[l * d + b * Lanes.scalarCount + lane]
+                    }
+                    out[l * blocks + b] = lanes
+                }
+            }
         }
-        return w
+    }
+
+    /// The layer-major weights (`layers` x d) held in a padded buffer: the inverse of `pad`, read straight into an
+    /// array of exactly that size.
+    static func unpad(_ storage: UnsafePointer<Lanes>, dimension d: Int, layers: Int) -> [Double] {
+        let blocks = (d + Lanes.scalarCount - 1) / Lanes.scalarCount
+        return [Double](unsafeUninitializedCapacity: layers * d) { w, count in
+            for l in 0..<layers {
+                for j in 0..<d { w[l * d + j] = storage[l * blocks + j / Lanes.scalarCount][j % Lanes.scalarCount] }
+            }
+            count = layers * d
+        }
     }
 }

@@ -109,11 +109,18 @@ public struct RunResult: Sendable {
     public var regime: Regime { Regime.observed(status: status, leaders: leaders, mu: mu) }
 
     /// beta / ||beta||_2, scaled first by the largest entry so that neither tiny nor huge beta over/underflows.
+    /// With s = max_j |beta_j| and u = beta / s: u / ||u||_2, the sum of squares taken in order j = 1...d. One
+    /// array is made (u, then divided in place), the same numbers as mapping twice.
     public static func direction(of beta: [Double]) -> [Double]? {
-        let scale = beta.map(abs).max() ?? 0
+        // The largest |beta_j| as `map(abs).max()` finds it (a NaN entry is never larger; a NaN first stays).
+        guard var scale = beta.first.map(abs) else { return nil }
+        for v in beta.dropFirst() where scale < abs(v) { scale = abs(v) }
         guard scale > 0, scale.isFinite else { return nil }
-        let scaled = beta.map { $0 / scale }
+        var scaled = beta.map { $0 / scale }
         let norm = scaled.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        return scaled.map { $0 / norm }
+        scaled.withUnsafeMutableBufferPointer { u in
+            for j in u.indices { u[j] = u[j] / norm }
+        }
+        return scaled
     }
 }

@@ -57,8 +57,24 @@ public struct RunSummary: Codable, Sendable {
     public var slides: [SlideRecord]?
     /// `solver` (flows only).
     public var solver: SolverReport?
-    /// `weights`: the final weights, one list per layer.
-    public var weights: [[Double]]
+    /// `weights`: the final weights, one list per layer. A summary made from a result of vector layers holds them as
+    /// the result's one layer-major array (shared, not copied: at d = 10^6 that is 16 MB) and makes the lists only
+    /// when they are read.
+    public var weights: [[Double]] {
+        get {
+            guard let (values, layers) = layerMajorWeights else { return weightLists }
+            let width = values.count / layers
+            return (0..<layers).map { Array(values[$0 * width..<($0 + 1) * width]) }
+        }
+        set {
+            weightLists = newValue
+            layerMajorWeights = nil
+        }
+    }
+    /// The weights as lists, when they were given so (decoded, set, or layers that are not vectors of one length).
+    var weightLists: [[Double]] = []
+    /// The weights as `layers` vectors of one length, layer-major in one array (`weights` reads from it when set).
+    var layerMajorWeights: (values: [Double], layers: Int)?
     /// `dataset`: the number of examples and the dimension.
     public var dataset: DatasetShape
     /// `config`: the full run specification, so that the summary alone repeats the run.
@@ -110,7 +126,11 @@ public struct RunSummary: Codable, Sendable {
         zeroCrossings = result.clock == .step ? result.zeroCrossings : nil
         slides = result.clock == .time ? result.slides : nil
         solver = result.clock == .time ? (result.solver ?? SolverReport()) : nil
-        weights = result.weightLayers
+        if result.layerShapes == nil, result.layerCount > 0, result.finalWeights.count == result.layerCount * result.dimension {
+            layerMajorWeights = (result.finalWeights, result.layerCount)
+        } else {
+            weightLists = result.weightLayers
+        }
         dataset = DatasetShape(n: result.examples, d: result.dimension)
         config = result.spec
         sharpness = result.spec.sharpness
@@ -196,6 +216,13 @@ public struct RunSummary: Codable, Sendable {
     /// The weights as NPY files: `weights.npy` of shape (layers, d) when the layers are vectors of one length, else
     /// one file per layer (`weights_1.npy`, ...; a dense layer as its (rows, columns) matrix), named in `weights_files`.
     func encodeWeightFiles(into c: inout KeyedEncodingContainer<Key>, sink: SummaryVectors) throws {
+        if weightMatrices == nil, let (values, layers) = layerMajorWeights {
+            // Row l of (layers, d) in C order is layer l: the layer-major array is the file's values as it is.
+            try c.encode("weights.npy", forKey: .weightsFile)
+            sink.add("weights.npy", NPYArray(shape: [layers, values.count / layers], values: values))
+            return
+        }
+        let weights = self.weights
         if weightMatrices == nil, let first = weights.first, weights.allSatisfy({ $0.count == first.count }) {
             try c.encode("weights.npy", forKey: .weightsFile)
             sink.add("weights.npy", NPYArray(shape: [weights.count, first.count], values: weights.flatMap { $0 }))
@@ -260,21 +287,21 @@ public struct RunSummary: Codable, Sendable {
         if let name = try c.decodeIfPresent(String.self, forKey: .weightsFile) {
             let array = try SummaryVectors.load(name, key: "weights", directory: folder)
             let width = array.shape.count == 2 ? array.shape[1] : array.values.count
-            weights = stride(from: 0, to: array.values.count, by: max(width, 1)).map { Array(array.values[$0..<($0 + width)]) }
+            weightLists = stride(from: 0, to: array.values.count, by: max(width, 1)).map { Array(array.values[$0..<($0 + width)]) }
             weightMatrices = nil
         } else if let names = try c.decodeIfPresent([String].self, forKey: .weightsFiles) {
             let arrays = try names.map { try SummaryVectors.load($0, key: "weights", directory: folder) }
-            weights = arrays.map(\.values)
+            weightLists = arrays.map(\.values)
             weightMatrices = arrays.contains { $0.shape.count == 2 }
                 ? arrays.map { a in let w = a.shape.last ?? 0; return stride(from: 0, to: a.values.count, by: max(w, 1)).map { Array(a.values[$0..<($0 + w)]) } }
                 : nil
         } else if let vectors = try? c.decode([[Double]].self, forKey: .weights) {
-            weights = vectors
+            weightLists = vectors
             weightMatrices = nil
         } else {
             let matrices = try c.decode([[[Double]]].self, forKey: .weights)
             weightMatrices = matrices
-            weights = matrices.map { $0.flatMap { $0 } }
+            weightLists = matrices.map { $0.flatMap { $0 } }
         }
         let d = beta.count
         dataset = try c.decodeIfPresent(DatasetShape.self, forKey: .dataset) ?? DatasetShape(n: 0, d: d)
