@@ -11,15 +11,17 @@ import Darwin
 ///
 /// Why JSON lines rather than SQLite: a record is written with one `write`, so `kill -9` at any moment loses at most
 /// the points in flight and leaves at worst one torn last line, which reading drops (and the next run truncates);
-/// the file is readable by any tool, shards are merged by concatenation, and no database library is needed.
+/// the file is readable by any tool, shards are merged by concatenation, and no database library is needed. Each
+/// record carries its point's key (a hash of the point's configuration), so a rerun skips what is done and a changed
+/// spec is recognised.
 ///
 /// Durability: a written line is in the kernel's page cache, which outlives the process (kill -9, a crash, a time
 /// limit); only losing the machine itself (power, kernel panic) can lose it. Against that, `append` fsyncs when
 /// `syncInterval` (1 s) has passed since the last fsync, and `close` fsyncs what is left: at most the last second of
 /// points is lost, a torn tail is dropped on reading, and a rerun recomputes those points (with one job, the rerun's
-/// file has the same bytes as an uninterrupted run's). One fsync per point cost about a third of a millisecond
-/// here, as much as a point's flow (BENCHMARKS.md, "Sweep throughput"). Each record carries its point's key (a hash of the point's configuration), so a rerun skips
-/// what is done and a changed spec is recognised.
+/// file has the same bytes as an uninterrupted run's). An fsync per point cost about 0.9 ms of waiting on the
+/// 2-core machine's disk, against about 5 ms of CPU per point of the benchmark sweep (BENCHMARKS.md, "Sweep
+/// throughput").
 ///
 /// One writer at a time: `open` takes an exclusive lock (`flock`) on `results.jsonl.lock` beside the store and
 /// `close` releases it. The kernel drops the lock when its process ends, however it ends, so the lock of a killed
