@@ -173,14 +173,13 @@ bench-cnn: build
 bench-large-d: build
 	bench/large-d/run.sh .build/release/samlab 1000000 3
 
-# Sweep throughput: the 10,000-point l2-SAM regime sweep of examples/bench-sweep.json with 1 and with 2 jobs.
+# Sweep throughput (issue 17 target 5): the 10,000-point l2-SAM regime sweep of examples/bench-sweep.json with 1 job
+# (pinned to CPU 0) and 2 jobs, next to diffrax Dopri5 + jax.vmap on the same grid, one thread, pinned to CPU 0
+# (bench/python/run_sweep.sh, in .venv-bench), in SWEEP_ROUNDS interleaved rounds: points/s of each, SAMLab's ratio
+# to the peer and the 2-job speed-up (medians), then the peer's agreement with SAMLab's regimes (bench/sweep/run.sh).
+SWEEP_ROUNDS ?= 1
 bench-sweep: build
-	@rm -rf .build/bench-sweep-1 .build/bench-sweep-2
-	@s=$$(date +%s.%N); .build/release/samlab sweep run examples/bench-sweep.json --out .build/bench-sweep-1 --jobs 1 --quiet >/dev/null; \
-	 e=$$(date +%s.%N); t1=$$(echo "$$e - $$s" | bc); \
-	 s=$$(date +%s.%N); .build/release/samlab sweep run examples/bench-sweep.json --out .build/bench-sweep-2 --jobs 2 --quiet >/dev/null; \
-	 e=$$(date +%s.%N); t2=$$(echo "$$e - $$s" | bc); \
-	 echo "10000 points: 1 job $$t1 s ($$(echo "10000 / $$t1" | bc) points/s), 2 jobs $$t2 s ($$(echo "10000 / $$t2" | bc) points/s), speed-up $$(echo "scale=2; $$t1 / $$t2" | bc)x"
+	bench/sweep/run.sh .build/release/samlab $(SWEEP_ROUNDS)
 
 # Documentation: DocC (swift-docc-plugin) for every library module, static HTML in DOCS_OUT, one folder per module
 # (its pages under MODULE/documentation/module/), and DOCS_OUT/index.html linking them. The pages load their content

@@ -12,7 +12,7 @@ struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Grids of runs: every core, durable results, resume after a crash, shards for a cluster.",
-        subcommands: [SweepRun.self, SweepMergeCommand.self, SweepPlot.self, SweepExport.self]
+        subcommands: [SweepRun.self, SweepMergeCommand.self, SweepPlot.self, SweepExport.self, SweepCompare.self]
     )
 }
 
@@ -123,5 +123,35 @@ struct SweepPlot: ParsableCommand {
         try figure.save(to: URL(fileURLWithPath: base + ".json"))
         if PNGExport.isAvailable { try rendered.writePNG(to: URL(fileURLWithPath: base + ".png")) }
         print("wrote \(base).svg\(PNGExport.isAvailable ? ", .png" : "") and .json")
+    }
+}
+
+struct SweepCompare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Check that two result directories of one sweep hold the same results (exit 1 if not).",
+        discussion: """
+        Points are matched by index and must have the same axis values (the configuration may differ, e.g. in \
+        its solver). Their kept fields must agree: strings \
+        (status, regime) exactly, numbers (event times, leader starts, end times) to --tolerance (absolute), lists \
+        of the same length. Line order does not matter. Prints the number of points, the largest number gap, and \
+        up to 10 differences.
+        """
+    )
+    @Argument(help: "The reference result directory (or results.jsonl).") var reference: String
+    @Argument(help: "The result directory (or results.jsonl) to check against it.") var candidate: String
+    @Option(name: .customLong("tolerance"), parsing: .unconditional, help: "Largest allowed |a - b| of a number.") var tolerance = 1e-9
+
+    func run() throws {
+        guard tolerance >= 0, tolerance.isFinite else { throw InvalidInput("--tolerance must be finite and >= 0 (got \(tolerance))") }
+        let r = try SweepComparison.compare(reference: reference, candidate: candidate, tolerance: tolerance)
+        print("\(r.points) points; largest number gap \(r.largestNumberGap) (tolerance \(tolerance))")
+        if !r.missing.isEmpty { print("missing in \(candidate): \(r.missing.count) points, e.g. \(r.missing.prefix(10).map(String.init).joined(separator: ", "))") }
+        if !r.extra.isEmpty { print("not in \(reference): \(r.extra.count) points, e.g. \(r.extra.prefix(10).map(String.init).joined(separator: ", "))") }
+        if !r.otherPoint.isEmpty { print("other axis values: \(r.otherPoint.count) points, e.g. \(r.otherPoint.prefix(10).map(String.init).joined(separator: ", "))") }
+        for d in r.differences.prefix(10) { print("point \(d.index) \(d.path): \(d.reference) against \(d.candidate)") }
+        if r.differences.count > 10 { print("... \(r.differences.count - 10) more differences") }
+        guard r.identical else { throw ExitCode(1) }
+        print("identical")
     }
 }

@@ -49,8 +49,8 @@ public enum SweepRunner {
     /// The store is locked for the whole run: a second writer on the same directory is refused. The points are
     /// made one at a time from their indices, so memory does not grow with the grid. Once `shouldStop` returns true
     /// (it is polled every 50 ms), no new point starts; the points in flight get `grace` seconds to finish and be
-    /// stored, the others are abandoned, and the outcome says `interrupted`. Every stored point is complete and
-    /// fsynced, so a rerun resumes where this run stopped.
+    /// stored, the others are abandoned, and the outcome says `interrupted`. Every stored point is complete (and
+    /// fsynced by the time the store closes: `SweepStore`), so a rerun resumes where this run stopped.
     public static func run(_ spec: SweepSpec, specText: Data, directory: String, jobs: Int, shard: Shard?,
                            progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
                            shouldStop: @escaping @Sendable () -> Bool = { false }, grace: TimeInterval = 5) throws(InvalidInput) -> Outcome {

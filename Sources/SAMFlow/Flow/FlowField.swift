@@ -20,6 +20,9 @@ public final class FlowField: VectorField {
     public var held: [Bool]
     /// Set when an evaluation met a non-finite field.
     public private(set) var sawNonFinite = false
+    /// Scratch of 2n values, a state then a velocity, so that `component` and `observe` do not allocate them (they
+    /// run at every event and leader sample of a flow). Like the kernel, a field serves one thread at a time.
+    private let scratch: UnsafeMutableBufferPointer<Double>
 
     /// The field of `rule` on `model`, `dataset` and `loss`, built on the general kernel that `registry` makes for the rule.
     public init(rule: any Rule, model: any Model, dataset: Dataset, loss: any TrainingLoss, rescaled: Bool, logTime: Bool,
@@ -29,7 +32,11 @@ public final class FlowField: VectorField {
         self.rescaled = rescaled
         self.logTime = logTime
         held = Array(repeating: false, count: dimension)
+        scratch = .allocate(capacity: 2 * dimension)
+        scratch.initialize(repeating: 0)
     }
+
+    deinit { scratch.deallocate() }
 
     /// Writes dw/dt (or dw/ds, dw/dtau) at `state`; held weights get 0, and a non-finite field gives NaN everywhere (and sets `sawNonFinite`).
     public func evaluate(time: Double, state: UnsafeBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>) {
@@ -53,16 +60,30 @@ public final class FlowField: VectorField {
 
     /// Component i of the field with weight i set to `value` (one-sided limits at a switching surface).
     public func component(_ i: Int, of state: [Double], at value: Double) -> Double? {
-        var s = state
+        state.withUnsafeBufferPointer { component(i, of: $0, at: value) }
+    }
+
+    /// Component i of the unscaled field at `state` (n values) with weight i set to `value`, without allocating.
+    public func component(_ i: Int, of state: UnsafeBufferPointer<Double>, at value: Double) -> Double? {
+        let s = UnsafeMutableBufferPointer(rebasing: scratch[0..<dimension])
+        let v = UnsafeMutableBufferPointer(rebasing: scratch[dimension..<(2 * dimension)])
+        _ = s.update(fromContentsOf: state.prefix(dimension))
         s[i] = value
-        return velocity(s)?[i]
+        guard kernel.velocity(at: UnsafeBufferPointer(s), rescaled: rescaled, into: v) else { return nil }
+        return v[i]
     }
 
     /// Observables and d beta / dt at a state, with the weights in `held` pinned (their velocity is 0).
     public func observe(_ state: [Double], held: [Bool]? = nil) -> (observation: StateObservation, betaVelocity: [Double])? {
-        guard var v = velocity(state) else { return nil }
+        state.withUnsafeBufferPointer { observe($0, held: held) }
+    }
+
+    /// `observe` at a state of n values (a buffer: the velocity goes to scratch, not to a new array).
+    public func observe(_ state: UnsafeBufferPointer<Double>, held: [Bool]? = nil) -> (observation: StateObservation, betaVelocity: [Double])? {
+        let v = UnsafeMutableBufferPointer(rebasing: scratch[dimension..<(2 * dimension)])
+        guard kernel.velocity(at: UnsafeBufferPointer(rebasing: state.prefix(dimension)), rescaled: rescaled, into: v) else { return nil }
         if let held { for i in 0..<dimension where held[i] { v[i] = 0 } }
-        let betaVelocity = v.withUnsafeBufferPointer { kernel.betaVelocity($0) }
+        let betaVelocity = kernel.betaVelocity(UnsafeBufferPointer(v))
         return (kernel.observe(includeBeta: true), betaVelocity)
     }
 }

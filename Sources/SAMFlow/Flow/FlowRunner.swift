@@ -25,6 +25,9 @@ public final class FlowRunner {
     /// Whether recorded rows keep all the weights (`TrajectoryRow.weights`).
     public let recordsWeights: Bool
 
+    /// The state at a leader sample, interpolated here rather than into a new array (n values).
+    private let leaderState: UnsafeMutableBufferPointer<Double>
+
     /// Restarts (events handled) before the run is declared stalled.
     static let maximumSegments = 100_000
 
@@ -39,11 +42,15 @@ public final class FlowRunner {
         sharpness = SharpnessProbe.forRun(spec, components: components, dataset: dataset)
         field = FlowField(rule: components.rule, model: components.model, dataset: dataset, loss: components.loss,
                           rescaled: settings.rescaled, logTime: settings.logTime, registry: registry)
+        leaderState = .allocate(capacity: model.initialWeights.count)
+        leaderState.initialize(repeating: 0)
         let norm = model.initialWeights.reduce(0) { $0 + $1 * $1 }.squareRoot()
         guard settings.blowupNorm > norm else {
             throw .inconsistent(field: "blowup_norm", detail: "(\(settings.blowupNorm)) must exceed the initial ||w||_2 = \(norm)")
         }
     }
+
+    deinit { leaderState.deallocate() }
 
     /// Solver time from flow time and back (log time: tau = log(1 + t)).
     func solverTime(_ t: Double) -> Double { settings.logTime ? Foundation.log1p(t) : t }
@@ -114,9 +121,9 @@ public final class FlowRunner {
                     let f = field
                     let delta = Self.offset(state)
                     kinds.append(.releaseUp(i))
-                    events.append(Event(direction: .rising, terminal: true) { _, w in f.component(i, of: Array(w), at: delta) ?? 0 })
+                    events.append(Event(direction: .rising, terminal: true) { _, w in f.component(i, of: w, at: delta) ?? 0 })
                     kinds.append(.releaseDown(i))
-                    events.append(Event(direction: .falling, terminal: true) { _, w in f.component(i, of: Array(w), at: -delta) ?? 0 })
+                    events.append(Event(direction: .falling, terminal: true) { _, w in f.component(i, of: w, at: -delta) ?? 0 })
                 } else if algebra != nil {
                     kinds.append(.reachesZero(i))
                     events.append(.component(i, direction: .either, terminal: true))
@@ -301,7 +308,8 @@ public final class FlowRunner {
     }
 
     func leadersAt(_ segment: (DenseOutput, [Bool]), _ tau: Double) -> (relative: Int, absolute: Int)? {
-        guard let s = segment.0.evaluate(at: tau), let (o, v) = field.observe(s, held: segment.1) else { return nil }
+        guard segment.0.evaluate(at: tau, into: leaderState),
+              let (o, v) = field.observe(UnsafeBufferPointer(leaderState), held: segment.1) else { return nil }
         return Self.leaders(beta: o.beta!, velocity: v)
     }
 
