@@ -23,24 +23,29 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
     let features: [Lanes]
     let loss: any MarginLoss
     let learningRate: Double
-    var theta: [Lanes]
-    var beta: [Lanes]
-    var margins: [Double]
+    // The state and work buffers below are read and written only by this kernel's own methods, which never overlap
+    // (a kernel is used by one thread at a time and its operations do not call each other re-entrantly on the same
+    // buffer), so they opt out of the dynamic exclusivity checks that Swift makes on every access to a class's stored
+    // property: those checks (`swift_beginAccess`) were about a fifth of the flows' time (BENCHMARKS.md, "Sweep
+    // throughput"). The compile-time checks still apply; the arithmetic, and so every result, is unchanged.
+    @exclusivity(unchecked) var theta: [Lanes]
+    @exclusivity(unchecked) var beta: [Lanes]
+    @exclusivity(unchecked) var margins: [Double]
     // Work buffers, allocated once.
-    var perturbed: [Lanes]
-    var perturbedBeta: [Lanes]
-    var perturbedMargins: [Double]
-    var betaGradient: [Lanes]
-    var weightsOfExamples: [Double]
+    @exclusivity(unchecked) var perturbed: [Lanes]
+    @exclusivity(unchecked) var perturbedBeta: [Lanes]
+    @exclusivity(unchecked) var perturbedMargins: [Double]
+    @exclusivity(unchecked) var betaGradient: [Lanes]
+    @exclusivity(unchecked) var weightsOfExamples: [Double]
     /// For m-sharpness (groups of `Rule.exampleGroupSize` < n) and GSAM (`Rule.surrogateGapWeight` > 0), whose step
     /// is not the gradient at one perturbed point: the step direction U over all parameters (layer-major, theta +=
     /// eta e^S U is the step), its log-scale S, and the sum of the examples' r'_i = |l'(z'_i)| e^-(S + log n) at
     /// their perturbed points (the rescaled flow's divisor). Empty for every other rule.
-    var combined: [Lanes] = []
-    var combinedScale = 0.0
-    var combinedMass = 0.0
+    @exclusivity(unchecked) var combined: [Lanes] = []
+    @exclusivity(unchecked) var combinedScale = 0.0
+    @exclusivity(unchecked) var combinedMass = 0.0
     /// GSAM: the gradient g_beta at w, kept while the perturbed one is computed.
-    var unperturbedBetaGradient: [Lanes] = []
+    @exclusivity(unchecked) var unperturbedBetaGradient: [Lanes] = []
     /// Blocks staged for the leader scan (`LeaderLanes.offer`).
     let leaderStaging = LeaderStaging()
     private var prepareOperation: (GeneralKernel) -> Void = { _ in }
