@@ -25,6 +25,11 @@ public final class Conv2D: Layer {
 
     private var columns = Workspace()
     private var product = Workspace()
+    private var blockColumns = Workspace()
+
+    /// Columns of dcols = W^T dY computed at once in `backward` (whole images, at least one): 512 columns of a
+    /// 288-row conv2 block are 576 KiB, which stays in a 1 MiB L2 cache until col2im has read it.
+    static let columnsPerBlock = 512
     private var inputShape: [Int] = []
 
     /// A convolution whose parameters and gradients are all zero.
@@ -108,8 +113,7 @@ public final class Conv2D: Layer {
 
     /// For dY = dL/dy of the last `forward`: adds dL/dW = dY cols^T and dL/db (dY summed over the batch and positions,
     /// image after image, each image's positions in `VectorLoops.sum`'s order) to `gradients` and returns dL/dx,
-    /// col2im of W^T dY (zeros when `computesInputGradient` is false). One backward per forward: computing dL/dx
-    /// overwrites the kept columns.
+    /// col2im of W^T dY (zeros when `computesInputGradient` is false). One backward per forward (checked).
     public func backward(_ outputGradient: consuming Tensor) -> Tensor {
         precondition(columns.isValid, "Conv2D.backward needs its own forward pass first (one backward per forward)")
         let n = inputLayout.imagesAndChannels(inputShape).images
@@ -159,17 +163,26 @@ public final class Conv2D: Layer {
                       a: t, lda: total, b: col, ldb: total, beta: 1, c: g.baseAddress!, ldc: rows)
         }
         var dx = [Float](repeating: 0, count: inputShape.reduce(1, *))
-        guard computesInputGradient else { return Tensor(shape: inputShape, data: dx) }
-        // dcols = W^T * dY, written over the forward columns (no longer needed once dW is done; a second backward
-        // without a new forward would read them, hence the invalidation and the check in `backward`).
-        parameters.withUnsafeBufferPointer { p in
-            BLAS.gemm(transA: true, transB: false, m: rows, n: total, k: outChannels,
-                      a: p.baseAddress!, lda: rows, b: t, ldb: total, beta: 0, c: col, ldc: total)
-        }
         columns.invalidate()
-        dx.withUnsafeMutableBufferPointer { d in
-            Im2Col.scatterAdd(col, images: n, channels: inChannels, height: h, width: w, kernel: kernel,
-                              strides: inputLayout.strides(images: n, channels: inChannels, plane: h * w), into: d.baseAddress!)
+        guard computesInputGradient else { return Tensor(shape: inputShape, data: dx) }
+        // dcols = W^T dY and its col2im, a few images at a time: each block of columns (`columnsPerBlock`) is
+        // multiplied into a scratch buffer that is still in cache when col2im reads it, instead of a whole-batch
+        // matrix that goes to memory and back. Every entry is the same sum over the C_out channels as in one product
+        // (the blocks split the columns, not the sum), and every pixel gets its terms in the same order.
+        let cols = total / n
+        let group = max(1, Self.columnsPerBlock / cols)
+        let block = blockColumns.reserve(rows * group * cols)
+        let strides = inputLayout.strides(images: n, channels: inChannels, plane: h * w)
+        parameters.withUnsafeBufferPointer { p in
+            dx.withUnsafeMutableBufferPointer { d in
+                for first in stride(from: 0, to: n, by: group) {
+                    let images = min(group, n - first), width = images * cols
+                    BLAS.gemm(transA: true, transB: false, m: rows, n: width, k: outChannels,
+                              a: p.baseAddress!, lda: rows, b: t + first * cols, ldb: total, beta: 0, c: block, ldc: width)
+                    Im2Col.scatterAdd(block, images: images, channels: inChannels, height: h, width: w, kernel: kernel,
+                                      strides: strides, into: d.baseAddress! + first * strides.image)
+                }
+            }
         }
         return Tensor(shape: inputShape, data: dx)
     }
