@@ -5,8 +5,9 @@
 /// OpenBLAS does far faster than nested Swift loops; the matrix is kept for the backward pass.
 ///
 /// Speed notes (the layer runs 3 passes per SGD step over megabytes of data): the workspaces are kept between
-/// calls and never zero-filled when they are about to be overwritten, the loops run on raw pointers, and
-/// `computesInputGradient = false` (set by `Network` on its first layer) skips the input gradient nobody reads.
+/// calls and never zero-filled when they are about to be overwritten, the loops run on raw pointers,
+/// `computesInputGradient = false` (set by `Network` on its first layer) skips the input gradient nobody reads, and
+/// between two convolutions `Network` passes the channel-major GEMM result on as it is (`ActivationLayout`).
 public final class Conv2D: Layer {
     /// Input channels C_in.
     public let inChannels: Int
@@ -24,6 +25,11 @@ public final class Conv2D: Layer {
 
     private var columns = Workspace()
     private var product = Workspace()
+    private var blockColumns = Workspace()
+
+    /// Columns of dcols = W^T dY computed at once in `backward` (whole images, at least one): 512 columns of a
+    /// 288-row conv2 block are 576 KiB, which stays in a 1 MiB L2 cache until col2im has read it.
+    static let columnsPerBlock = 512
     private var inputShape: [Int] = []
 
     /// A convolution whose parameters and gradients are all zero.
@@ -41,114 +47,140 @@ public final class Conv2D: Layer {
     /// Number of weights, C_out x fan-in; the biases follow them in `parameters`.
     public var weightCount: Int { outChannels * fanIn }
 
-    /// [N, C_out, H - k + 1, W - k + 1] for an input [N, C_in, H, W] (not checked here; `forward` checks).
+    /// The order of the input batch (`ActivationLayout`): batch-major N x C_in x H x W unless `Network` hands this
+    /// layer a previous convolution's channel-major output. The input gradient comes back in the same order.
+    var inputLayout = ActivationLayout.batchMajor
+    /// The order of the output batch and of the gradient `backward` takes: batch-major unless `Network` sets
+    /// channel-major, which returns the GEMM result itself (bias added in place) instead of transposing it.
+    var outputLayout = ActivationLayout.batchMajor
+
+    /// [N, C_out, H - k + 1, W - k + 1] for an input [N, C_in, H, W] (not checked here; `forward` checks), each in
+    /// its layer's `ActivationLayout` ([C, N, H, W] when channel-major).
     public func outputShape(_ input: [Int]) -> [Int] {
-        [input[0], outChannels, input[2] - kernel + 1, input[3] - kernel + 1]
+        outputLayout.shape(images: inputLayout.imagesAndChannels(input).images, channels: outChannels,
+                           height: input[2] - kernel + 1, width: input[3] - kernel + 1)
     }
 
     /// y[n, o, i, j] = b[o] + sum over (c, di, dj) of W[o, c, di, dj] x[n, c, i + di, j + dj], for an N x C_in x H x W
-    /// input: cross-correlation, valid padding, stride 1. Keeps the im2col matrix for `backward`.
-    public func forward(_ input: consuming Tensor) -> Tensor {
-        precondition(input.shape.count == 4 && input.shape[1] == inChannels, "Conv2D expects N x \(inChannels) x H x W, got \(input.shape)")
-        let (n, h, w) = (input.shape[0], input.shape[2], input.shape[3])
+    /// input: cross-correlation, valid padding, stride 1. Keeps the im2col matrix for `backward`. Each sum is the
+    /// one GEMM of W by the columns (`Im2Col`), then + b[o], whatever the layouts.
+    public func forward(_ input: consuming Tensor) -> Tensor { forward(input, rectifying: false) }
+
+    /// `forward`, then max(0, y) when `rectifying`, in the pass that adds the bias (`VectorLoops.addScalarReLU`): what
+    /// `Network` calls for a convolution followed by a ReLU, with the bits of the two layers one after the other.
+    func forward(_ input: consuming Tensor, rectifying: Bool) -> Tensor {
+        let addBias = rectifying ? VectorLoops.addScalarReLU : VectorLoops.addScalar
+        precondition(input.shape.count == 4 && inputLayout.imagesAndChannels(input.shape).channels == inChannels,
+                     "Conv2D expects N x \(inChannels) x H x W (\(inputLayout)), got \(input.shape)")
+        let (n, h, w) = (inputLayout.imagesAndChannels(input.shape).images, input.shape[2], input.shape[3])
         let (ho, wo) = (h - kernel + 1, w - kernel + 1)
         precondition(ho > 0 && wo > 0, "Conv2D input \(h)x\(w) is smaller than the kernel")
         inputShape = input.shape
         let rows = fanIn, cols = ho * wo, total = n * cols
-        let k = kernel, cin = inChannels, cout = outChannels, wc = weightCount
-        // im2col for the whole batch: row r = (c, di, dj), column s * cols + (i * wo + j), so the convolution of
-        // all images is ONE sgemm (per-image products are too small for BLAS to run fast). Every entry is written.
+        let cout = outChannels, wc = weightCount
+        // im2col for the whole batch, so the convolution of all images is ONE sgemm (per-image products are too
+        // small for BLAS to run fast).
         let col = columns.reserve(rows * total)
-        input.data.withUnsafeBufferPointer { xBuffer in
-            let x = xBuffer.baseAddress!
-            for c in 0..<cin {
-                for di in 0..<k {
-                    for dj in 0..<k {
-                        let r = (c * k + di) * k + dj
-                        var dst = col + r * total
-                        for s in 0..<n {
-                            var src = x + (s * cin + c) * h * w + di * w + dj
-                            for _ in 0..<ho {
-                                for j in 0..<wo { dst[j] = src[j] }
-                                dst += wo
-                                src += w
-                            }
+        input.data.withUnsafeBufferPointer { x in
+            Im2Col.gather(x.baseAddress!, images: n, channels: inChannels, height: h, width: w, kernel: kernel,
+                          strides: inputLayout.strides(images: n, channels: inChannels, plane: h * w), into: col)
+        }
+        let out = parameters.withUnsafeBufferPointer { p in
+            [Float](unsafeUninitializedCapacity: cout * total) { buffer, initialized in
+                let o = buffer.baseAddress!
+                switch outputLayout {
+                case .channelMajor:
+                    // [cout, n * cols] is the output itself: multiply into it and add the bias in place.
+                    BLAS.gemm(transA: false, transB: false, m: cout, n: total, k: rows,
+                              a: p.baseAddress!, lda: rows, b: col, ldb: total, beta: 0, c: o, ldc: total)
+                    for oc in 0..<cout { addBias(o + oc * total, p[wc + oc], o + oc * total, total) }
+                case .batchMajor:
+                    let y = product.reserve(cout * total)
+                    BLAS.gemm(transA: false, transB: false, m: cout, n: total, k: rows,
+                              a: p.baseAddress!, lda: rows, b: col, ldb: total, beta: 0, c: y, ldc: total)
+                    // [cout, n, cols] -> [n, cout, cols], adding the bias.
+                    for s in 0..<n {
+                        for oc in 0..<cout {
+                            addBias(y + oc * total + s * cols, p[wc + oc], o + (s * cout + oc) * cols, cols)
                         }
                     }
                 }
+                initialized = cout * total
             }
         }
-        let y = product.reserve(cout * total)
-        let out = parameters.withUnsafeBufferPointer { p in
-            BLAS.gemm(transA: false, transB: false, m: cout, n: total, k: rows,
-                      a: p.baseAddress!, lda: rows, b: col, ldb: total, beta: 0, c: y, ldc: total)
-            // [cout, n, cols] -> [n, cout, cols], adding the bias.
-            return [Float](unsafeUninitializedCapacity: n * cout * cols) { o, initialized in
-                for s in 0..<n {
-                    for oc in 0..<cout {
-                        let b = p[wc + oc]
-                        let src = y + oc * total + s * cols
-                        VectorLoops.addScalar(src, b, o.baseAddress! + (s * cout + oc) * cols, count: cols)
-                    }
-                }
-                initialized = n * cout * cols
-            }
-        }
-        return Tensor(shape: [n, cout, ho, wo], data: out)
+        return Tensor(shape: outputLayout.shape(images: n, channels: cout, height: ho, width: wo), data: out)
     }
 
-    /// For dY = dL/dy of the last `forward`: adds dL/dW = dY cols^T and dL/db (dY summed over the batch and positions)
-    /// to `gradients` and returns dL/dx, col2im of W^T dY (zeros when `computesInputGradient` is false). One backward
-    /// per forward: computing dL/dx overwrites the kept columns.
+    /// For dY = dL/dy of the last `forward`: adds dL/dW = dY cols^T and dL/db (dY summed over the batch and positions,
+    /// image after image, each image's positions in `VectorLoops.sum`'s order) to `gradients` and returns dL/dx,
+    /// col2im of W^T dY (zeros when `computesInputGradient` is false). One backward per forward (checked).
     public func backward(_ outputGradient: consuming Tensor) -> Tensor {
-        let (n, h, w) = (inputShape[0], inputShape[2], inputShape[3])
-        let (ho, wo) = (h - kernel + 1, w - kernel + 1)
-        let rows = fanIn, cols = ho * wo, total = n * cols
-        let k = kernel, cin = inChannels, cout = outChannels, wc = weightCount
-        // dY as [cout, n * cols], matching the im2col column order (reusing the forward product's space), and the
-        // bias gradient (row sums of dY) in the same pass.
         precondition(columns.isValid, "Conv2D.backward needs its own forward pass first (one backward per forward)")
-        let t = product.reserve(cout * total)
-        let col = columns.pointer
-        gradients.withUnsafeMutableBufferPointer { g in
-            outputGradient.data.withUnsafeBufferPointer { dy in
-                for oc in 0..<cout {
-                    var sum: Float = 0
-                    for s in 0..<n {
-                        sum += VectorLoops.copySum(dy.baseAddress! + (s * cout + oc) * cols, t + oc * total + s * cols, count: cols)
+        let n = inputLayout.imagesAndChannels(inputShape).images
+        let cols = (inputShape[2] - kernel + 1) * (inputShape[3] - kernel + 1), total = n * cols
+        let cout = outChannels, wc = weightCount
+        precondition(outputGradient.count == cout * total, "Conv2D.backward: gradient of \(outputGradient.count) for \(cout * total) outputs")
+        switch outputLayout {
+        case .channelMajor:
+            // dY is already the [cout, n * cols] matrix.
+            return outputGradient.data.withUnsafeBufferPointer { dy in
+                let t = dy.baseAddress!
+                gradients.withUnsafeMutableBufferPointer { g in
+                    for oc in 0..<cout {
+                        var sum: Float = 0
+                        for s in 0..<n { sum += VectorLoops.sum(t + oc * total + s * cols, count: cols) }
+                        g[wc + oc] += sum
                     }
-                    g[wc + oc] += sum
+                }
+                return backward(matrix: t, images: n)
+            }
+        case .batchMajor:
+            // dY as [cout, n * cols], matching the im2col column order (reusing the forward product's space), and
+            // the bias gradient (row sums of dY) in the same pass.
+            let t = product.reserve(cout * total)
+            gradients.withUnsafeMutableBufferPointer { g in
+                outputGradient.data.withUnsafeBufferPointer { dy in
+                    for oc in 0..<cout {
+                        var sum: Float = 0
+                        for s in 0..<n {
+                            sum += VectorLoops.copySum(dy.baseAddress! + (s * cout + oc) * cols, t + oc * total + s * cols, count: cols)
+                        }
+                        g[wc + oc] += sum
+                    }
                 }
             }
-            // dW += dY * cols^T
-            BLAS.gemm(transA: false, transB: true, m: cout, n: rows, k: total,
+            return backward(matrix: t, images: n)
+        }
+    }
+
+    /// The rest of `backward` from dY as the [cout, n * cols] matrix `t`: dW += dY cols^T, then dL/dx.
+    private func backward(matrix t: UnsafePointer<Float>, images n: Int) -> Tensor {
+        let (h, w) = (inputShape[2], inputShape[3])
+        let rows = fanIn, total = n * (h - kernel + 1) * (w - kernel + 1)
+        let col = columns.pointer
+        gradients.withUnsafeMutableBufferPointer { g in
+            BLAS.gemm(transA: false, transB: true, m: outChannels, n: rows, k: total,
                       a: t, lda: total, b: col, ldb: total, beta: 1, c: g.baseAddress!, ldc: rows)
         }
         var dx = [Float](repeating: 0, count: inputShape.reduce(1, *))
-        guard computesInputGradient else { return Tensor(shape: inputShape, data: dx) }
-        // dcols = W^T * dY, written over the forward columns (no longer needed once dW is done; a second backward
-        // without a new forward would read them, hence the invalidation and the check above).
-        parameters.withUnsafeBufferPointer { p in
-            BLAS.gemm(transA: true, transB: false, m: rows, n: total, k: cout,
-                      a: p.baseAddress!, lda: rows, b: t, ldb: total, beta: 0, c: col, ldc: total)
-        }
         columns.invalidate()
-        // col2im: add each column entry back onto the pixel it was copied from.
-        dx.withUnsafeMutableBufferPointer { dBuffer in
-            let d = dBuffer.baseAddress!
-            for c in 0..<cin {
-                for di in 0..<k {
-                    for dj in 0..<k {
-                        var src = UnsafePointer(col) + ((c * k + di) * k + dj) * total
-                        for s in 0..<n {
-                            var dst = d + (s * cin + c) * h * w + di * w + dj
-                            for _ in 0..<ho {
-                                for j in 0..<wo { dst[j] += src[j] }
-                                dst += w
-                                src += wo
-                            }
-                        }
-                    }
+        guard computesInputGradient else { return Tensor(shape: inputShape, data: dx) }
+        // dcols = W^T dY and its col2im, a few images at a time: each block of columns (`columnsPerBlock`) is
+        // multiplied into a scratch buffer that is still in cache when col2im reads it, instead of a whole-batch
+        // matrix that goes to memory and back. Every entry is the same sum over the C_out channels as in one product
+        // (the blocks split the columns, not the sum), and every pixel gets its terms in the same order.
+        let cols = total / n
+        let group = max(1, Self.columnsPerBlock / cols)
+        let block = blockColumns.reserve(rows * group * cols)
+        let strides = inputLayout.strides(images: n, channels: inChannels, plane: h * w)
+        parameters.withUnsafeBufferPointer { p in
+            dx.withUnsafeMutableBufferPointer { d in
+                for first in stride(from: 0, to: n, by: group) {
+                    let images = min(group, n - first), width = images * cols
+                    BLAS.gemm(transA: true, transB: false, m: rows, n: width, k: outChannels,
+                              a: p.baseAddress!, lda: rows, b: t + first * cols, ldb: total, beta: 0, c: block, ldc: width)
+                    Im2Col.scatterAdd(block, images: images, channels: inChannels, height: h, width: w, kernel: kernel,
+                                      strides: strides, into: d.baseAddress! + first * strides.image)
                 }
             }
         }

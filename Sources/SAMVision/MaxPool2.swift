@@ -25,10 +25,11 @@ public final class MaxPool2: Layer {
         precondition(input.count < Int(Int32.max), "MaxPool2: \(input.count) activations exceed Int32 indexing")
         inputShape = input.shape
         let count = n * c * ho * wo
-        var indices = [Int32](repeating: 0, count: count)
-        let out = input.data.withUnsafeBufferPointer { x in
-            indices.withUnsafeMutableBufferPointer { arg in
-                [Float](unsafeUninitializedCapacity: count) { y, initialized in
+        // maxPoolRow writes every output and every index, so neither array is zero-filled first.
+        var out: [Float] = []
+        argmax = input.data.withUnsafeBufferPointer { x in
+            [Int32](unsafeUninitializedCapacity: count) { arg, written in
+                out = [Float](unsafeUninitializedCapacity: count) { y, initialized in
                     for plane in 0..<(n * c) {
                         for i in 0..<ho {
                             let o = (plane * ho + i) * wo
@@ -38,35 +39,58 @@ public final class MaxPool2: Layer {
                     }
                     initialized = count
                 }
+                written = count
             }
         }
-        argmax = indices
         return Tensor(shape: [n, c, ho, wo], data: out)
     }
 
     /// Routes each output's gradient to the input that won its window in the last `forward`; every other
     /// input (dropped odd rows and columns included) gets 0.
-    public func backward(_ outputGradient: consuming Tensor) -> Tensor {
+    public func backward(_ outputGradient: consuming Tensor) -> Tensor { route(outputGradient, mask: nil) }
+
+    /// `backward` followed by the backward pass of the ReLU whose output y this layer pooled, in one pass: each
+    /// window's gradient goes to its winner when y there is > 0 (ReLU's mask), every other input gets +0. The
+    /// winner holds the window's maximum, so elsewhere ReLU would only mask zeros: the bits of the two passes.
+    func backward(_ outputGradient: consuming Tensor, rectifiedBy relu: ReLU) -> Tensor {
+        precondition(relu.lastOutput.count == inputShape.reduce(1, *),
+                     "MaxPool2.backward: the ReLU's output has \(relu.lastOutput.count) values for \(inputShape) inputs")
+        return route(outputGradient, mask: relu.lastOutput)
+    }
+
+    /// Each output's gradient to its window's winner (or +0 there where `mask`, this layer's input, is not > 0),
+    /// and +0 to every other input. Windows do not overlap, so each input gets at most one gradient: every input is
+    /// written once (zeros, then the window's winner) instead of zero-filling the whole buffer first and scattering.
+    private func route(_ outputGradient: Tensor, mask: [Float]?) -> Tensor {
         precondition(outputGradient.count == argmax.count, "MaxPool2.backward: gradient of \(outputGradient.count) for \(argmax.count) outputs")
         let (n, c, h, w) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])
         let (ho, wo) = (h / 2, w / 2)
         let count = n * c * h * w
-        // Windows do not overlap, so each input gets at most one gradient: write every input once (zeros, then the
-        // window's winner) instead of zero-filling the whole buffer first and scattering after.
         let g = argmax.withUnsafeBufferPointer { arg in
             outputGradient.data.withUnsafeBufferPointer { dy in
-                [Float](unsafeUninitializedCapacity: count) { d, initialized in
-                    let base = d.baseAddress!
-                    for plane in 0..<(n * c) {
-                        let p = base + plane * h * w
-                        for i in 0..<ho {
-                            (p + 2 * i * w).update(repeating: 0, count: 2 * w)
-                            let o = (plane * ho + i) * wo
-                            for j in 0..<wo { base[Int(arg[o + j])] = dy[o + j] }
+                (mask ?? []).withUnsafeBufferPointer { y in
+                    [Float](unsafeUninitializedCapacity: count) { d, initialized in
+                        let base = d.baseAddress!
+                        for plane in 0..<(n * c) {
+                            let p = base + plane * h * w
+                            for i in 0..<ho {
+                                (p + 2 * i * w).update(repeating: 0, count: 2 * w)
+                                let o = (plane * ho + i) * wo
+                                if mask == nil {
+                                    for j in 0..<wo { base[Int(arg[o + j])] = dy[o + j] }
+                                } else {
+                                    for j in 0..<wo {
+                                        let at = Int(arg[o + j])
+                                        // dy where y > 0, else +0, without a branch on the data.
+                                        let keep: UInt32 = y[at] > 0 ? .max : 0
+                                        base[at] = Float(bitPattern: dy[o + j].bitPattern & keep)
+                                    }
+                                }
+                            }
+                            if h % 2 == 1 { (p + (h - 1) * w).update(repeating: 0, count: w) }
                         }
-                        if h % 2 == 1 { (p + (h - 1) * w).update(repeating: 0, count: w) }
+                        initialized = count
                     }
-                    initialized = count
                 }
             }
         }

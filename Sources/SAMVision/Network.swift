@@ -44,6 +44,13 @@ public final class Network {
         // Nothing reads the gradient with respect to the images, and for the first convolution it is a large GEMM
         // and col2im.
         (layers.first as? Conv2D)?.computesInputGradient = false
+        // Between two convolutions the maps stay channel-major, the order of the GEMM result (`ActivationLayout`):
+        // the first takes the images batch-major and the last gives Grad-CAM and the linear layers batch-major maps.
+        let convs = layers.compactMap { $0 as? Conv2D }
+        for (i, conv) in convs.enumerated() {
+            conv.inputLayout = i == 0 ? .batchMajor : .channelMajor
+            conv.outputLayout = i == convs.count - 1 ? .batchMajor : .channelMajor
+        }
         self.layers = layers
         lastConvFeatureIndex = featureIndex
         var rng = SplitMix64(seed: seed)
@@ -87,24 +94,43 @@ public final class Network {
         forwardKeeping(input).logits
     }
 
-    /// Forward pass returning the logits and, if the network has convolutions, the last conv feature map.
+    /// Forward pass returning the logits and, if the network has convolutions, the last conv feature map. A
+    /// convolution and the ReLU after it run as one pass (`Conv2D.forward(_:rectifying:)`, `ReLU.adopt`), with the
+    /// same bits as the two layers.
     func forwardKeeping(_ input: Tensor) -> (logits: Tensor, features: Tensor?) {
         var x = input
         var features: Tensor?
-        for (i, layer) in layers.enumerated() {
-            x = layer.forward(consume x)
+        var i = 0
+        while i < layers.count {
+            if let conv = layers[i] as? Conv2D, i + 1 < layers.count, let relu = layers[i + 1] as? ReLU {
+                x = relu.adopt(rectified: conv.forward(consume x, rectifying: true))
+                i += 1
+            } else {
+                x = layers[i].forward(consume x)
+            }
             if i == lastConvFeatureIndex { features = x }
+            i += 1
         }
         return (x, features)
     }
 
     /// Backpropagates `outputGradient` from the logits down to layer `stopAfter + 1` (all layers by default),
     /// accumulating parameter gradients; returns the gradient with respect to that layer's input (zeros when that
-    /// is the first convolution, which skips the input gradient).
+    /// is the first convolution, which skips the input gradient). A pooling layer whose ReLU also runs backward
+    /// applies the ReLU's mask itself (`MaxPool2.backward(_:rectifiedBy:)`), with the bits of the two layers.
     @discardableResult
     public func backward(_ outputGradient: Tensor, stopAfter: Int = -1) -> Tensor {
         var g = outputGradient
-        for i in stride(from: layers.count - 1, to: stopAfter, by: -1) { g = layers[i].backward(consume g) }
+        var i = layers.count - 1
+        while i > stopAfter {
+            if i - 1 > stopAfter, let pool = layers[i] as? MaxPool2, let relu = layers[i - 1] as? ReLU {
+                g = pool.backward(consume g, rectifiedBy: relu)
+                i -= 2
+            } else {
+                g = layers[i].backward(consume g)
+                i -= 1
+            }
+        }
         return g
     }
 

@@ -26,6 +26,16 @@ public final class ReLU: Layer {
         return input
     }
 
+    /// Keeps `rectified`, which is already max(0, x) (a convolution's output from `Conv2D.forward(_:rectifying:)`),
+    /// as the output and returns it: `forward` without its pass over the data.
+    func adopt(rectified: consuming Tensor) -> Tensor {
+        output = rectified.data
+        return rectified
+    }
+
+    /// The output of the last forward pass, y = max(0, x): `MaxPool2.backward(_:rectifiedBy:)` masks with it.
+    var lastOutput: [Float] { output }
+
     /// dL/dx = dL/dy where the last forward's y > 0, and 0 elsewhere.
     public func backward(_ outputGradient: consuming Tensor) -> Tensor {
         let count = outputGradient.count

@@ -43,6 +43,19 @@ enum VectorLoops {
         while i < count { dst[i] = src[i] + b; i += 1 }
     }
 
+    /// dst[0..<count] = relu(src[0..<count] + b), relu as in `relu` (v < 0 ? 0 : v, NaN passing through): a
+    /// convolution's bias and the ReLU after it in one pass, with the bits of `addScalar` then `relu` (dst may be src).
+    static func addScalarReLU(_ src: UnsafePointer<Float>, _ b: Float, _ dst: UnsafeMutablePointer<Float>, count: Int) {
+        let zero = Lanes(repeating: 0)
+        var i = 0
+        while i + Lanes.scalarCount <= count {
+            let v = UnsafeRawPointer(src + i).loadUnaligned(as: Lanes.self) + b
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: v.replacing(with: zero, where: v .< zero), as: Lanes.self)
+            i += Lanes.scalarCount
+        }
+        while i < count { let v = src[i] + b; dst[i] = v < 0 ? 0 : v; i += 1 }
+    }
+
     /// dst[0..<count] = src[0..<count], returning their sum (for a bias gradient while transposing).
     static func copySum(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count: Int) -> Float {
         var sums = Lanes(repeating: 0)
@@ -55,6 +68,20 @@ enum VectorLoops {
         }
         var sum = sums.sum()
         while i < count { dst[i] = src[i]; sum += src[i]; i += 1 }
+        return sum
+    }
+
+    /// The sum of src[0..<count], in exactly `copySum`'s order (sixteen lane sums, their `sum()`, then the tail one
+    /// by one), so that a bias gradient read in place has the bits of one read while copying.
+    static func sum(_ src: UnsafePointer<Float>, count: Int) -> Float {
+        var sums = Lanes(repeating: 0)
+        var i = 0
+        while i + Lanes.scalarCount <= count {
+            sums += UnsafeRawPointer(src + i).loadUnaligned(as: Lanes.self)
+            i += Lanes.scalarCount
+        }
+        var sum = sums.sum()
+        while i < count { sum += src[i]; i += 1 }
         return sum
     }
 

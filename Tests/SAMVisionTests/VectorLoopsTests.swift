@@ -76,4 +76,27 @@ import Testing
         }
         #expect(gradients[0] == gradients[1])
     }
+
+    /// `sum` adds in `copySum`'s order: the same bits, for lengths with and without a tail.
+    @Test(arguments: [0, 5, 16, 37, 676])
+    func sumMatchesCopySum(count: Int) {
+        let src = randomFloats(count, seed: UInt64(count) + 40)
+        var dst = [Float](repeating: 0, count: count)
+        let copied = dst.withUnsafeMutableBufferPointer { VectorLoops.copySum(src, $0.baseAddress!, count: count) }
+        #expect(VectorLoops.sum(src, count: count).bitPattern == copied.bitPattern)
+    }
+
+    /// The fused bias and ReLU is `addScalar` then `relu`, bit for bit (NaN passes, -0 + 0 is +0), in place too.
+    @Test func addScalarReLUIsAddThenReLU() {
+        var src = randomFloats(37, seed: 41)
+        src[3] = .nan
+        src[4] = -0.5
+        var expected = src.map { $0 + 0.5 }
+        expected.withUnsafeMutableBufferPointer { VectorLoops.relu($0.baseAddress!, $0.baseAddress!, count: 37) }
+        var dst = [Float](repeating: 0, count: 37)
+        dst.withUnsafeMutableBufferPointer { VectorLoops.addScalarReLU(src, 0.5, $0.baseAddress!, count: 37) }
+        #expect(dst.map(\.bitPattern) == expected.map(\.bitPattern))
+        src.withUnsafeMutableBufferPointer { VectorLoops.addScalarReLU($0.baseAddress!, 0.5, $0.baseAddress!, count: 37) }
+        #expect(src.map(\.bitPattern) == expected.map(\.bitPattern))
+    }
 }
