@@ -384,16 +384,9 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
     /// not finite. The kernel's weights become `weights`.
     public func velocity(at weights: UnsafeBufferPointer<Double>, rescaled: Bool,
                          into out: UnsafeMutableBufferPointer<Double>) -> Bool {
-        let d = dimension, blocks = self.blocks, m = layerCount
-        for l in 0..<m {
-            for b in 0..<blocks {
-                var lanes = Lanes.zero
-                for lane in 0..<Lanes.scalarCount where b * Lanes.scalarCount + lane < d {
-                    lanes[lane] = weights[l * d + b * Lanes.scalarCount + lane]
-                }
-                theta[l * blocks + b] = lanes
-            }
-        }
+        let d = dimension, m = layerCount
+        let first = UnsafeBufferPointer(rebasing: weights.prefix(m * d))  // the weights; a longer state's rest is not read
+        theta.withUnsafeMutableBufferPointer { PaddedLayers.pad(first, dimension: d, layers: m, into: $0.baseAddress!) }
         prepare()
         return velocityOperation(self, rescaled, out)
     }

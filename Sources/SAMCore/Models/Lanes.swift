@@ -69,17 +69,20 @@ struct PaddedLayers {
     /// entry j of layer l goes to lane j mod 4 of block l * blocks + j / 4, the pad lanes get 0. The same numbers as
     /// `init(weights:dimension:layers:)`'s storage, without the array (a kernel's weights at d = 10^6 are 16 MB).
     static func pad(_ weights: [Double], dimension d: Int, layers: Int, into out: UnsafeMutablePointer<Lanes>) {
-        precondition(weights.count == layers * d)
+        weights.withUnsafeBufferPointer { pad($0, dimension: d, layers: layers, into: out) }
+    }
+
+    /// `pad` from a buffer (the flows' field gets its weights as one).
+    static func pad(_ w: UnsafeBufferPointer<Double>, dimension d: Int, layers: Int, into out: UnsafeMutablePointer<Lanes>) {
+        precondition(w.count == layers * d)
         let blocks = (d + Lanes.scalarCount - 1) / Lanes.scalarCount
-        weights.withUnsafeBufferPointer { w in
-            for l in 0..<layers {
-                for b in 0..<blocks {
-                    var lanes = Lanes.zero
-                    for lane in 0..<Lanes.scalarCount where b * Lanes.scalarCount + lane < d {
-                        lanes[lane] = w[l * d + b * Lanes.scalarCount + lane]
-                    }
-                    out[l * blocks + b] = lanes
+        for l in 0..<layers {
+            for b in 0..<blocks {
+                var lanes = Lanes.zero
+                for lane in 0..<Lanes.scalarCount where b * Lanes.scalarCount + lane < d {
+                    lanes[lane] = w[l * d + b * Lanes.scalarCount + lane]
                 }
+                out[l * blocks + b] = lanes
             }
         }
     }
