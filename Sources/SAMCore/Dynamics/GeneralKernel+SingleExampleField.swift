@@ -2,13 +2,14 @@ import Foundation
 
 /// The flow's field on a single example (x, y), a = y x: the paper's case and the sweeps'.
 ///
-/// With one example the mean over examples is that example: the gradient is e^s g_beta with s = log |l'(z)| and
-/// g_beta = -r a, r = |l'(z)| e^-s = 1 (THEORY.md §1.3: the log-scaled gradient), and the mean |l'| at the perturbed
-/// point that the rescaled field divides by (THEORY.md §1.5) is e^s' r'. So the field is
+/// With one example the mean over examples is that example (THEORY.md §4.1): the gradient with respect to beta is
+/// e^s g_beta with s = log |l'(z)| (the slope in log space, THEORY.md §1.3) and g_beta = -r a, r = |l'(z)| e^-s = 1,
+/// and the mean |l'| at the perturbed point, which the rescaled field divides by (THEORY.md §1.5), is e^s' r'. So
 ///
-///     dw/dt = -e^s' r' a dbeta/dtheta(w + eps(w)),   or rescaled   -(1 / r') r' a dbeta/dtheta(w + eps(w)),
+///     dw/dt = -e^s' g'_beta dbeta/dtheta(w + eps(w)) = e^s' r' a dbeta/dtheta(w + eps(w)),
+///     rescaled: (1 / r') r' a dbeta/dtheta(w + eps(w)),
 ///
-/// eps = c shape(ghat, theta) from the gradient at w (`Rule`). `writeSingleExampleVelocity` computes it in one
+/// with eps = c shape(ghat, theta) from the gradient at w (`Rule`). `writeSingleExampleVelocity` computes it in one
 /// call on the kernel's buffers, with the same IEEE operations on the same operands as the n-example path
 /// (`setWeights`, `perturbedGradient`, `writeVelocity`) at n = 1, so the same bits: log |l'| is computed once per
 /// point instead of twice, and the operations whose result is exact at n = 1 are not repeated (e^(s - s) = 1 for a
