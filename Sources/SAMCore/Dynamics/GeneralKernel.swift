@@ -50,12 +50,21 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
     let leaderStaging = LeaderStaging()
     private var prepareOperation: (GeneralKernel) -> Void = { _ in }
     private var stepOperation: (GeneralKernel, inout GrowthScan) -> Bool = { _, _ in false }
-    private var velocityOperation: (GeneralKernel, Bool, UnsafeMutableBufferPointer<Double>) -> Bool = { _, _, _ in false }
-    private var betaVelocityOperation: (GeneralKernel, UnsafeBufferPointer<Double>) -> [Double] = { _, _ in [] }
+    // The field's operations are constants (`let`: reading them makes no exclusivity check).
+    private let velocityOperation: (GeneralKernel, UnsafeBufferPointer<Double>, Bool, UnsafeMutableBufferPointer<Double>) -> Bool
+    private let betaVelocityOperation: (GeneralKernel, UnsafeBufferPointer<Double>) -> [Double]
 
     /// A kernel for `rule` and `algebra` on `dataset` from the given layer-major weights, with step size `learningRate`.
-    public init<R: Rule, A: LaneAlgebra>(rule: R, algebra: A, initialWeights: [Double], dataset: Dataset,
-                                         loss: any MarginLoss, learningRate: Double) {
+    public convenience init<R: Rule, A: LaneAlgebra>(rule: R, algebra: A, initialWeights: [Double], dataset: Dataset,
+                                                     loss: any MarginLoss, learningRate: Double) {
+        self.init(rule: rule, algebra: algebra, initialWeights: initialWeights, dataset: dataset, loss: loss,
+                  learningRate: learningRate, fusesSingleExampleField: true)
+    }
+
+    /// The kernel of `init(rule:algebra:initialWeights:dataset:loss:learningRate:)`; `fusesSingleExampleField` false
+    /// keeps the n-example field for one example too (for the tests that compare the two).
+    init<R: Rule, A: LaneAlgebra>(rule: R, algebra: A, initialWeights: [Double], dataset: Dataset, loss: any MarginLoss,
+                                  learningRate: Double, fusesSingleExampleField: Bool) {
         dimension = dataset.dimension
         count = dataset.count
         layerCount = algebra.layerCount
@@ -78,7 +87,15 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
         }
         prepareOperation = { k in k.computeBeta(algebra, of: k.theta, into: &k.beta); k.computeMargins(of: k.beta, into: &k.margins) }
         stepOperation = { k, scan in k.step(rule, algebra, &scan) }
-        velocityOperation = { k, rescaled, out in k.writeVelocity(rule, algebra, rescaled: rescaled, into: out) }
+        if fusesSingleExampleField && dataset.count == 1 && !Self.combines(rule, count: 1) {
+            // One example and one perturbed point (the paper's case, the sweeps'): the fused field.
+            velocityOperation = { k, w, rescaled, out in k.writeSingleExampleVelocity(rule, algebra, at: w, rescaled: rescaled, into: out) }
+        } else {
+            velocityOperation = { k, w, rescaled, out in
+                k.setWeights(w)
+                return k.writeVelocity(rule, algebra, rescaled: rescaled, into: out)
+            }
+        }
         betaVelocityOperation = { k, v in k.betaVelocity(algebra, v) }
         prepare()
     }
@@ -102,7 +119,15 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
 
     /// The mean loss (by log-sum-exp), the smallest margin, ||beta||_2 and optionally beta.
     public func observe(includeBeta: Bool) -> StateObservation {
-        let logLoss = margins.withUnsafeBufferPointer { loss.logMeanValue(margins: $0) }
+        let logLoss: Double
+        if count == 1 {
+            // `LogSumExp.mean` at n = 1 (a flow's leader samples observe at every step) without its steps whose
+            // result is exact there: for a finite largest term v, e^(v - v) = 1 and log(1 / 1) = 0, so it is v + 0.
+            let largest = max(-Double.infinity, loss.logValue(margin: margins[0]))
+            logLoss = largest.isFinite ? largest + 0 : largest
+        } else {
+            logLoss = margins.withUnsafeBufferPointer { loss.logMeanValue(margins: $0) }
+        }
         var norm = beta.reduce(Lanes.zero) { $0 + $1 * $1 }.sum().squareRoot()
         let values = includeBeta ? (0..<dimension).map { beta[$0 / Lanes.scalarCount][$0 % Lanes.scalarCount] } : nil
         if EuclideanNorm.needsScaling(norm) {
@@ -129,8 +154,11 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
     /// g_beta = -sum_n r_n a_n into `betaGradient`; returns the log-scale s.
     func gradient(at z: [Double]) -> Double {
         var largest = -Double.infinity
-        for i in 0..<count { largest = max(largest, loss.logSlope(margin: z[i])) }
-        for i in 0..<count { weightsOfExamples[i] = Foundation.exp(loss.logSlope(margin: z[i]) - largest) }
+        for i in 0..<count {
+            weightsOfExamples[i] = loss.logSlope(margin: z[i])  // log |l'(z_i)|, computed once
+            largest = max(largest, weightsOfExamples[i])
+        }
+        for i in 0..<count { weightsOfExamples[i] = Foundation.exp(weightsOfExamples[i] - largest) }
         for b in 0..<blocks { betaGradient[b] = .zero }
         for i in 0..<count {
             let r = weightsOfExamples[i]
@@ -168,25 +196,36 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
     /// finite.
     @inline(__always)
     func perturb<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, logScale s: Double) -> Bool {
-        let m = layerCount, blocks = self.blocks
-        var normalizer = Lanes.zero
-        theta.withUnsafeBufferPointer { w in
-            for b in 0..<blocks {
-                let old = algebra.load(w.baseAddress!, block: b, blocks: blocks)
-                let grad = algebra.betaGradient(old)
-                for l in 0..<m { normalizer += rule.normalizerTerm(gradient: betaGradient[b] * grad[l], weight: old[l]) }
+        let blocks = self.blocks
+        return theta.withUnsafeBufferPointer { w in
+            betaGradient.withUnsafeBufferPointer { g in
+                perturbed.withUnsafeMutableBufferPointer { p in
+                    Self.perturb(rule, algebra, logScale: s, weights: w.baseAddress!, gradient: g.baseAddress!, blocks: blocks,
+                                 into: p.baseAddress!)
+                }
             }
+        }
+    }
+
+    /// `perturb` on buffers: p = w + eps for the gradient e^s g_beta dbeta/dtheta at the padded weights `w`
+    /// (`blocks` per layer); false when c or the normalizer is not finite (p is then not written).
+    @inline(__always)
+    static func perturb<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, logScale s: Double, weights w: UnsafePointer<Lanes>,
+                                                 gradient g: UnsafePointer<Lanes>, blocks: Int,
+                                                 into p: UnsafeMutablePointer<Lanes>) -> Bool {
+        let m = algebra.layerCount
+        var normalizer = Lanes.zero
+        for b in 0..<blocks {
+            let old = algebra.load(w, block: b, blocks: blocks)
+            let grad = algebra.betaGradient(old)
+            for l in 0..<m { normalizer += rule.normalizerTerm(gradient: g[b] * grad[l], weight: old[l]) }
         }
         let c = rule.coefficient(logGradientScale: s, normalizer: normalizer.sum())
         guard c.isFinite, normalizer.sum().isFinite else { return false }
-        theta.withUnsafeBufferPointer { w in
-            for b in 0..<blocks {
-                let old = algebra.load(w.baseAddress!, block: b, blocks: blocks)
-                let grad = algebra.betaGradient(old)
-                for l in 0..<m {
-                    perturbed[l * blocks + b] = old[l] + c * rule.shape(gradient: betaGradient[b] * grad[l], weight: old[l])
-                }
-            }
+        for b in 0..<blocks {
+            let old = algebra.load(w, block: b, blocks: blocks)
+            let grad = algebra.betaGradient(old)
+            for l in 0..<m { p[l * blocks + b] = old[l] + c * rule.shape(gradient: g[b] * grad[l], weight: old[l]) }
         }
         return true
     }
@@ -308,28 +347,42 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
     /// first component of largest score moved, by c times its shape (none when no score is positive); false when
     /// the coefficient or the normalizer is not finite.
     func perturbOneComponent<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, logScale s: Double) -> Bool {
-        let m = layerCount, blocks = self.blocks
+        let blocks = self.blocks
+        return theta.withUnsafeBufferPointer { w in
+            betaGradient.withUnsafeBufferPointer { g in
+                perturbed.withUnsafeMutableBufferPointer { p in
+                    Self.perturbOneComponent(rule, algebra, logScale: s, weights: w.baseAddress!, gradient: g.baseAddress!,
+                                             blocks: blocks, into: p.baseAddress!)
+                }
+            }
+        }
+    }
+
+    /// `perturbOneComponent` on buffers: p = w with the selected component moved (w's `blocks` per layer, as many
+    /// in p); false when the coefficient or the normalizer is not finite (p is then not written).
+    static func perturbOneComponent<R: Rule, A: LaneAlgebra>(_ rule: R, _ algebra: A, logScale s: Double,
+                                                             weights w: UnsafePointer<Lanes>, gradient g: UnsafePointer<Lanes>,
+                                                             blocks: Int, into p: UnsafeMutablePointer<Lanes>) -> Bool {
+        let m = algebra.layerCount
         var normalizer = Lanes.zero
         var selection = ComponentSelection()
-        theta.withUnsafeBufferPointer { w in
-            for b in 0..<blocks {
-                let old = algebra.load(w.baseAddress!, block: b, blocks: blocks)
-                let grad = algebra.betaGradient(old)
-                for l in 0..<m {
-                    normalizer += rule.normalizerTerm(gradient: betaGradient[b] * grad[l], weight: old[l])
-                    selection.observe(rule.selectionScore(gradient: betaGradient[b] * grad[l], weight: old[l]),
-                                      firstPosition: ComponentSelection.position(layer: l, block: b, blocks: blocks))
-                }
+        for b in 0..<blocks {
+            let old = algebra.load(w, block: b, blocks: blocks)
+            let grad = algebra.betaGradient(old)
+            for l in 0..<m {
+                normalizer += rule.normalizerTerm(gradient: g[b] * grad[l], weight: old[l])
+                selection.observe(rule.selectionScore(gradient: g[b] * grad[l], weight: old[l]),
+                                  firstPosition: ComponentSelection.position(layer: l, block: b, blocks: blocks))
             }
         }
         let c = rule.coefficient(logGradientScale: s, normalizer: normalizer.sum())
         guard c.isFinite, normalizer.sum().isFinite else { return false }
-        perturbed = theta
+        p.update(from: w, count: m * blocks)
         if let position = selection.winner() {
             let (l, b, lane) = ComponentSelection.location(position, blocks: blocks)
-            let old = theta.withUnsafeBufferPointer { algebra.load($0.baseAddress!, block: b, blocks: blocks) }
-            let shape = rule.shape(gradient: betaGradient[b] * algebra.betaGradient(old)[l], weight: old[l])
-            perturbed[l * blocks + b][lane] = old[l][lane] + c * shape[lane]
+            let old = algebra.load(w, block: b, blocks: blocks)
+            let shape = rule.shape(gradient: g[b] * algebra.betaGradient(old)[l], weight: old[l])
+            p[l * blocks + b][lane] = old[l][lane] + c * shape[lane]
         }
         return true
     }
@@ -384,11 +437,16 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
     /// not finite. The kernel's weights become `weights`.
     public func velocity(at weights: UnsafeBufferPointer<Double>, rescaled: Bool,
                          into out: UnsafeMutableBufferPointer<Double>) -> Bool {
+        velocityOperation(self, weights, rescaled, out)
+    }
+
+    /// Sets the weights from the first layers x d entries of `weights` (a longer state's rest is not read) and
+    /// recomputes beta and the margins.
+    func setWeights(_ weights: UnsafeBufferPointer<Double>) {
         let d = dimension, m = layerCount
-        let first = UnsafeBufferPointer(rebasing: weights.prefix(m * d))  // the weights; a longer state's rest is not read
+        let first = UnsafeBufferPointer(rebasing: weights.prefix(m * d))
         theta.withUnsafeMutableBufferPointer { PaddedLayers.pad(first, dimension: d, layers: m, into: $0.baseAddress!) }
         prepare()
-        return velocityOperation(self, rescaled, out)
     }
 
     /// The field for the current weights (`velocity(at:rescaled:into:)`): for m-sharpness and GSAM e^S U, or rescaled
@@ -407,18 +465,51 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
             factor = rescaled ? 1 / weightsOfExamples.reduce(0, +) : Foundation.exp(s)
         }
         let d = dimension, blocks = self.blocks, m = layerCount
-        var finite = true
-        perturbed.withUnsafeBufferPointer { p in
-            for b in 0..<blocks {
-                let grad = combines ? A.Storage() : algebra.betaGradient(algebra.load(p.baseAddress!, block: b, blocks: blocks))
-                for l in 0..<m {
-                    let v = combines ? factor * combined[l * blocks + b] : -factor * (betaGradient[b] * grad[l])
-                    for lane in 0..<Lanes.scalarCount where b * Lanes.scalarCount + lane < d {
-                        out[l * d + b * Lanes.scalarCount + lane] = v[lane]
-                        finite = finite && v[lane].isFinite
-                    }
+        guard combines else {
+            return perturbed.withUnsafeBufferPointer { p in
+                betaGradient.withUnsafeBufferPointer { g in
+                    Self.writeGradientField(algebra, factor: factor, gradient: g.baseAddress!, at: p.baseAddress!,
+                                            dimension: d, blocks: blocks, into: out)
                 }
             }
+        }
+        var finite = true
+        for b in 0..<blocks {
+            for l in 0..<m { finite = Self.store(factor * combined[l * blocks + b], layer: l, block: b, dimension: d, into: out) && finite }
+        }
+        return finite
+    }
+
+    /// out = -factor g_beta_j d beta_j / d theta_l at the padded weights `p` (`blocks` per layer), layer-major
+    /// without the pad lanes: the field of a rule that steps along its gradient at one perturbed point. False when
+    /// a value is not finite.
+    @inline(__always)
+    static func writeGradientField<A: LaneAlgebra>(_ algebra: A, factor: Double, gradient g: UnsafePointer<Lanes>,
+                                                   at p: UnsafePointer<Lanes>, dimension d: Int, blocks: Int,
+                                                   into out: UnsafeMutableBufferPointer<Double>) -> Bool {
+        var finite = true
+        for b in 0..<blocks {
+            let grad = algebra.betaGradient(algebra.load(p, block: b, blocks: blocks))
+            for l in 0..<algebra.layerCount {
+                finite = store(-factor * (g[b] * grad[l]), layer: l, block: b, dimension: d, into: out) && finite
+            }
+        }
+        return finite
+    }
+
+    /// Writes the lanes of `v` (block b of layer l) that are coordinates (< d) to `out`, layer-major; whether they
+    /// are all finite.
+    @inline(__always)
+    static func store(_ v: Lanes, layer l: Int, block b: Int, dimension d: Int, into out: UnsafeMutableBufferPointer<Double>) -> Bool {
+        let first = b * Lanes.scalarCount, base = l * d + first
+        if first + Lanes.scalarCount <= d {
+            for lane in 0..<Lanes.scalarCount { out[base + lane] = v[lane] }
+            return v - v == .zero  // x - x is 0 exactly when x is finite, NaN otherwise
+        }
+        var finite = true
+        for lane in 0..<(d - first) {
+            out[base + lane] = v[lane]
+            finite = finite && v[lane].isFinite
         }
         return finite
     }

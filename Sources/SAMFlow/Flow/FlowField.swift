@@ -17,7 +17,11 @@ public final class FlowField: VectorField {
     /// Whether the solver's time is tau = log(1 + t): the field is multiplied by e^tau (THEORY.md §1.5).
     public let logTime: Bool
     /// The weights held at 0 by a sliding mode: their derivative is 0 (THEORY.md §6.1).
-    public var held: [Bool]
+    public var held: [Bool] { didSet { holdsAny = held.contains(true) } }
+    /// Whether any weight is held: when none is and the time is not logarithmic, `evaluate` leaves the kernel's
+    /// field as it is (1 * v is v, bit for bit). Written only by `held`'s observer and read only by `evaluate`, one
+    /// thread at a time, so without the dynamic exclusivity check.
+    @exclusivity(unchecked) private var holdsAny = false
     /// Set when an evaluation met a non-finite field.
     public private(set) var sawNonFinite = false
     /// Scratch of 2n values, a state then a velocity, so that `component` and `observe` do not allocate them (they
@@ -45,8 +49,11 @@ public final class FlowField: VectorField {
             for i in 0..<dimension { derivative[i] = .nan }
             return
         }
+        guard logTime || holdsAny else { return }
         let speed = logTime ? Foundation.exp(time) : 1
-        for i in 0..<dimension { derivative[i] = held[i] ? 0 : speed * derivative[i] }
+        held.withUnsafeBufferPointer { held in
+            for i in 0..<dimension { derivative[i] = held[i] ? 0 : speed * derivative[i] }
+        }
     }
 
     /// The unscaled field (no log-time factor, no holding) at `state`.
