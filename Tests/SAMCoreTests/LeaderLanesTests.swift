@@ -205,4 +205,270 @@ import Testing
         #expect(mismatches == 0)
         #expect(positive > 50_000 && signedZeros < 2_000, "\(positive) \(signedZeros)")
     }
+
+    // MARK: The decision without division (undivided increments, THEORY.md §6.5)
+
+    /// One step's decision: both leaders and the bits of both largest growths.
+    struct Decision: Equatable, CustomStringConvertible {
+        var leader: Int, leaderAbsolute: Int, relativeBits: UInt64, absoluteBits: UInt64
+        var description: String {
+            "(\(leader), \(leaderAbsolute), \(Double(bitPattern: relativeBits)), \(Double(bitPattern: absoluteBits)))"
+        }
+    }
+
+    /// The decision of one step from undivided increments Delta: by the scalar scan on RN(Delta / q)
+    /// (q = `GrowthScan.incrementDivisor(factor:)`), the definition, and by the lanes through the kernels' path
+    /// (`offer(increment:)`, staging, `scan`).
+    static func decisions(dimension d: Int, before: [Lanes], after: [Lanes], increments: [Lanes], factor f: Double)
+        -> (scalar: Decision, lanes: Decision) {
+        // The definition: coordinate after coordinate, on the divided increments.
+        let q = GrowthScan.incrementDivisor(factor: f)
+        var scalar = GrowthScan(dimension: d)
+        scalar.begin(step: 0)
+        for j in 0..<d {
+            let (b, lane) = j.quotientAndRemainder(dividingBy: Lanes.scalarCount)
+            scalar.observe(coordinate: j, before: before[b][lane], after: after[b][lane],
+                           scaledIncrement: increments[b][lane] / q, factor: f, crossedZero: false)
+        }
+        // The kernels' path: the undivided increments, staged block after block.
+        let staging = LeaderStaging()
+        defer { staging.deallocate() }
+        var lanes = LeaderLanes()
+        for (b, increment) in increments.enumerated() {
+            lanes.offer(staging, block: b, blocks: increments.count, dimension: d, before: before[b], after: after[b],
+                        increment: increment, factor: f)
+        }
+        var vector = GrowthScan(dimension: d)
+        vector.begin(step: 0)
+        vector.record(lanes)
+        func decision(_ s: GrowthScan) -> Decision {
+            Decision(leader: s.leader, leaderAbsolute: s.leaderAbsolute, relativeBits: s.largestRelative.bitPattern,
+                     absoluteBits: s.largestAbsolute.bitPattern)
+        }
+        return (decision(scalar), decision(vector))
+    }
+
+    /// x moved by k ulps (up for k > 0).
+    static func ulps(_ x: Double, _ k: Int) -> Double {
+        var y = x
+        for _ in 0..<Swift.abs(k) { y = k > 0 ? y.nextUp : y.nextDown }
+        return y
+    }
+
+    /// Factors for the undivided increments: ordinary, at 1 and around it, at the window's edges 2^±400 (inside
+    /// and just outside), near `GrowthScan.firstOrderThreshold` (on both sides), subnormal, large.
+    static let windowFactors: [Double] = [0.1, 0.3, 1, 1.0.nextUp, 1.0.nextDown, 3.7, 1e-12, 0x1p-400, (0x1p-400).nextDown,
+                                          0x1p400, (0x1p400).nextUp, 1e-250, (1e-250).nextUp, 1e-260, 5e-324, 1e200]
+
+    /// Near ties in one lane and across lanes: candidates whose Delta and |beta| differ from a base by a few ulps
+    /// (quotients that round to the same value or to adjacent ones, cross products within a few ulps), products that
+    /// land exactly on a midpoint (|beta| = 1.5, 1.25 and Delta = 1 + odd ulps), scaled copies (Delta and beta times
+    /// the same power of two: equal quotients), both signs of beta, now and then a sign change, a zero or a value at
+    /// the window's edge: the lanes' decision is the scalar scan's, indices and bits.
+    @Test func sameDecisionOnNearTies() {
+        var rng = SplitMix64(seed: 4_817)
+        var mismatches = 0, withLeader = 0, exactTies = 0, steps = 0
+        for step in 0..<30_000 {
+            let blocks = 1 + Int(rng.next() % 6)
+            let d = Lanes.scalarCount * blocks - Int(rng.next() % 4)
+            let f = Self.windowFactors[step % Self.windowFactors.count]
+            let q = GrowthScan.incrementDivisor(factor: f)
+            // The base: a growth near 1 (times q: the increment) and a |beta| near 1, or one at a midpoint maker.
+            let midpoint = rng.next() % 4 == 0
+            let baseMagnitude = midpoint ? [1.5, 1.25, 3][Int(rng.next() % 3)] : 0.5 + rng.nextUniform()
+            let baseGrowth = midpoint ? 1 + Double(2 * (rng.next() % 8) + 1) * 0x1p-52 : 0.25 + rng.nextUniform()
+            let scale = Foundation.pow(2, Double(Int(rng.next() % 41) - 20))
+            var before = [Lanes](repeating: .zero, count: blocks), after = before, increments = before
+            for b in 0..<blocks {
+                for lane in 0..<Lanes.scalarCount {
+                    var m = Self.ulps(baseMagnitude, Int(rng.next() % 7) - 3)
+                    var n = Self.ulps(baseGrowth * q, Int(rng.next() % 7) - 3)
+                    if rng.next() % 5 == 0 {  // equal quotient by a common power of two
+                        let s = Foundation.pow(2, Double(Int(rng.next() % 9) - 4))
+                        (m, n) = (m * s, n * s)
+                    }
+                    (m, n) = (m * scale, n * scale)
+                    let negative = rng.next() % 3 == 0
+                    var beta = negative ? -m : m
+                    var delta = negative ? -n : n
+                    var moved = beta + (negative ? -1 : 1) * Swift.abs(beta) * 1e-3
+                    switch rng.next() % 24 {
+                    case 0: moved = -beta  // a sign change
+                    case 1: beta = 0; moved = delta
+                    case 2: delta = -delta  // shrinks
+                    case 3: delta = 0
+                    case 4: delta = (negative ? -1 : 1) * q * 0x1p-200  // the window's lower edge
+                    case 5: delta = (negative ? -1 : 1) * (q * 0x1p-200).nextDown
+                    case 6: delta = (negative ? -1 : 1) * q * 0x1p200  // and its upper edge
+                    case 7: delta = (negative ? -1 : 1) * (q * 0x1p200).nextUp
+                    case 8: beta = negative ? -0x1p-300 : 0x1p-300; moved = beta * 1.001
+                    case 9: beta = negative ? -(0x1p-300).nextDown : (0x1p-300).nextDown; moved = beta * 1.001
+                    case 10: beta = negative ? -0x1p300 : 0x1p300; moved = beta
+                    case 11: beta = negative ? -(0x1p300).nextUp : (0x1p300).nextUp; moved = beta
+                    default: break
+                    }
+                    (before[b][lane], after[b][lane], increments[b][lane]) = (beta, moved, delta)
+                }
+            }
+            // An exact tie with an earlier coordinate now and then.
+            if rng.next() % 3 == 0 {
+                let (from, to) = (Int(rng.next() % UInt64(d)), Int(rng.next() % UInt64(d)))
+                let (fb, fl, tb, tl) = (from / 4, from % 4, to / 4, to % 4)
+                (before[tb][tl], after[tb][tl], increments[tb][tl]) = (before[fb][fl], after[fb][fl], increments[fb][fl])
+                exactTies += 1
+            }
+            let r = Self.decisions(dimension: d, before: before, after: after, increments: increments, factor: f)
+            if r.scalar != r.lanes {
+                mismatches += 1
+                if mismatches < 5 { Issue.record("step \(step), f = \(f): scalar \(r.scalar), lanes \(r.lanes)") }
+            }
+            if r.scalar.leader != 0 { withLeader += 1 }
+            steps += 1
+        }
+        #expect(steps == 30_000)
+        #expect(mismatches == 0)
+        #expect(withLeader > 25_000 && exactTies > 5_000, "\(withLeader) \(exactTies)")
+    }
+
+    /// Two candidates in the same lane (block 0 and block 1, lane 2) and in different lanes, with every pair of
+    /// offsets of Delta and |beta| of up to 4 ulps, for several bases and divisors: the second candidate wins exactly
+    /// when the scalar scan says it does, and the bits of the largest growths agree.
+    @Test func sameDecisionOnEveryUlpOffsetPair() {
+        var mismatches = 0, secondWins = 0, cases = 0
+        let bases: [(Double, Double)] = [(1, 1), (1, 1.5), (1 + 0x1p-52, 1.5), (0.7, 0.3), (3, 1.25), (1e-50, 1e-40),
+                                         (1e50, 1e60), (0x1p-150, 0x1p-290), (0x1p150, 0x1p290)]
+        for f in [0.1, 1, 0.3, 1e-7, 0x1p-399] {
+            let q = GrowthScan.incrementDivisor(factor: f)
+            for (growth, magnitude) in bases {
+                for dn in -4...4 {
+                    for dm in -4...4 {
+                        for sameLane in [true, false] {
+                            let n0 = growth * q, n1 = Self.ulps(n0, dn), m1 = Self.ulps(magnitude, dm)
+                            var before = [Lanes(repeating: magnitude), Lanes(repeating: magnitude)]
+                            var increments = [Lanes(repeating: n0 * 0.5), Lanes(repeating: n0 * 0.5)]
+                            increments[0][2] = n0
+                            let (b, l) = sameLane ? (1, 2) : (1, 1)
+                            (before[b][l], increments[b][l]) = (m1, n1)
+                            let after = before
+                            let r = Self.decisions(dimension: 8, before: before, after: after, increments: increments,
+                                                   factor: f)
+                            if r.scalar != r.lanes { mismatches += 1 }
+                            if r.scalar.leader == 4 * b + l + 1 { secondWins += 1 }
+                            cases += 1
+                        }
+                    }
+                }
+            }
+        }
+        #expect(mismatches == 0)
+        #expect(secondWins > cases / 4 && secondWins < 3 * cases / 4, "\(secondWins) of \(cases)")
+    }
+
+    /// Random trajectories as in `sameLeadersAsTheScalarScanOnRandomTrajectories`, with undivided increments
+    /// Delta = f u (u for a first-order step): the same leaders and the same bits of the largest growths.
+    @Test func sameDecisionOnRandomTrajectories() {
+        var rng = SplitMix64(seed: 2_026)
+        var steps = 0, mismatches = 0, withLeader = 0
+        for trajectory in 0..<200 {
+            let d = trajectory % 10 == 0 ? 1 + Int(rng.next() % 8) : 1 + Int(rng.next() % 700)
+            let lanes = Lanes.scalarCount, blocks = (d + lanes - 1) / lanes
+            // A sixth of the coordinates start at 0, a sixth negative.
+            var beta = (0..<lanes * blocks).map { j -> Double in
+                let kind = rng.next() % 6
+                return j >= d || kind == 0 ? 0 : (kind == 1 ? -1 : 1) * rng.nextUniform()
+            }
+            let f = Self.windowFactors[trajectory % Self.windowFactors.count]
+            let firstOrder = f <= GrowthScan.firstOrderThreshold
+            for _ in 0..<30 {
+                let tie = rng.next() % 4 == 0 ? rng.nextUniform() - 0.3 : nil
+                // u: zero, landing on 0, through 0, or an ordinary (possibly tied) value; Delta = f u.
+                var u = beta.enumerated().map { j, x -> Double in
+                    guard j < d else { return 0 }
+                    let kind = rng.next() % 10
+                    return kind == 0 ? 0 : kind <= 2 ? -Double(kind) * x / Swift.max(f, 1e-300) : tie ?? (rng.nextUniform() - 0.3)
+                }
+                var moved = zip(beta, u).map { $0 + f * $1 }
+                if rng.next() % 2 == 0 {  // an exact tie between two coordinates
+                    let (from, to) = (Int(rng.next() % UInt64(d)), Int(rng.next() % UInt64(d)))
+                    (beta[to], moved[to], u[to]) = (beta[from], moved[from], u[from])
+                }
+                func blocked(_ x: [Double]) -> [Lanes] { (0..<blocks).map { Lanes(x[(lanes * $0)..<(lanes * $0 + lanes)]) } }
+                let r = Self.decisions(dimension: d, before: blocked(beta), after: blocked(moved),
+                                       increments: blocked(u.map { firstOrder ? $0 : f * $0 }), factor: f)
+                if r.scalar != r.lanes { mismatches += 1 }
+                if r.scalar.leader != 0 { withLeader += 1 }
+                steps += 1
+                beta = moved.map { $0.isFinite ? $0 : 1 }
+            }
+        }
+        #expect(steps == 6_000)
+        #expect(mismatches == 0)
+        #expect(withLeader > 5_000, "\(withLeader)")
+    }
+
+    /// Random adversarial values (zeros, subnormals, infinities, NaN, 2^±1000, both signs) as undivided increments:
+    /// the same decision, indices and bits.
+    @Test func sameDecisionOnAdversarialInputs() {
+        var rng = SplitMix64(seed: 1_000)
+        let extremes: [Double] = [0x1p1000, -0x1p1000, 0x1p-1000, -0x1p-1000, 0x1p-1022, 0x1p-600, 0x1p600]
+        var mismatches = 0, withLeader = 0
+        for _ in 0..<100_000 {
+            let blocks = 1 + Int(rng.next() % 4)
+            let d = Lanes.scalarCount * (blocks - 1) + 1 + Int(rng.next() % 4)
+            var before = [Lanes](), after = [Lanes](), increments = [Lanes]()
+            func pick() -> Double { rng.next() % 6 == 0 ? extremes[Int(rng.next() % UInt64(extremes.count))] : Self.value(&rng) }
+            for _ in 0..<blocks {
+                var b = Lanes.zero, a = Lanes.zero, u = Lanes.zero
+                for lane in 0..<Lanes.scalarCount {
+                    b[lane] = pick()
+                    switch rng.next() % 4 {
+                    case 0: a[lane] = pick()
+                    case 1: a[lane] = b[lane]
+                    case 2: a[lane] = -b[lane]
+                    default: a[lane] = b[lane] * 1.001
+                    }
+                    u[lane] = pick()
+                }
+                before.append(b)
+                after.append(a)
+                increments.append(u)
+            }
+            let f = Self.windowFactors[Int(rng.next() % UInt64(Self.windowFactors.count))]
+            let r = Self.decisions(dimension: d, before: before, after: after, increments: increments, factor: f)
+            if r.scalar != r.lanes { mismatches += 1 }
+            if r.scalar.leader != 0 { withLeader += 1 }
+        }
+        #expect(mismatches == 0)
+        #expect(withLeader > 50_000, "\(withLeader)")
+    }
+
+    /// The division-free path is the one taken in the common case (positive beta, ordinary increments, distinct
+    /// growths): after such a block the lanes' exact values are not current (no division ran), and the result is
+    /// still the scalar scan's; a near tie or beta = 0 sends the block to the divisions.
+    @Test func divisionFreePathIsTakenInTheCommonCase() {
+        let staging = LeaderStaging()
+        defer { staging.deallocate() }
+        func stage(_ blocks: [(before: Lanes, increment: Lanes)]) {
+            for (i, block) in blocks.enumerated() {
+                (staging.before[i], staging.after[i], staging.increment[i]) = (block.before, block.before + block.increment,
+                                                                               block.increment)
+            }
+        }
+        var lanes = LeaderLanes()
+        stage([(Lanes(1, 0.1, 3, 4), Lanes(0.1, 0.05, 0.3, 0.04))])
+        lanes.scan(staging, firstBlock: 0, count: 1, dimension: 4, divisor: 0.1, factor: 0.1)
+        #expect(!lanes.valuesCurrent && lanes.allRaw)  // no division ran
+        lanes.settle()
+        #expect(lanes.leader == 2 && lanes.leaderAbsolute == 3)
+        #expect(lanes.largestRelative.bitPattern == (0.05 / 0.1 / 0.1).bitPattern)
+        #expect(lanes.largestAbsolute.bitPattern == (0.3 / 0.1).bitPattern)
+        // Block 1 ties block 0 within the margin in every lane: decided by the divisions.
+        var tied = LeaderLanes()
+        stage([(Lanes(repeating: 1), Lanes(repeating: 0.1)), (Lanes(repeating: 1), Lanes(repeating: (0.1).nextUp))])
+        tied.scan(staging, firstBlock: 0, count: 2, dimension: 8, divisor: 0.1, factor: 0.1)
+        #expect(tied.valuesCurrent)
+        #expect(tied.leader == 5 && tied.largestAbsolute.bitPattern == ((0.1).nextUp / 0.1).bitPattern)
+        #expect(_DivisionFreeLeaders(divisor: 0x1p-401) == nil && _DivisionFreeLeaders(divisor: 0x1p401) == nil)
+        #expect(_DivisionFreeLeaders(divisor: 0x1p-400) != nil && _DivisionFreeLeaders(divisor: 0x1p400) != nil)
+    }
 }
