@@ -99,48 +99,44 @@ public struct LeaderLanes {
         return value
     }
 
-    /// Observes block b (coordinates 4b..<4b+4, those below `dimension`): beta before and after the step, the
-    /// undivided increments Delta (the growth is RN(Delta / q) while beta keeps its sign) and the step factor f.
-    /// Decides without dividing where `_DivisionFreeLeaders` can (`window` is nil when q is outside its range), else
-    /// as `GrowthScan.observe(coordinate:...)` does, with the same operations.
+    /// Whether any lane of a mask is set: an or-reduction of its bits (Swift's `any` reduces with a chain of
+    /// 64-bit compares and blends).
     @inline(__always)
-    mutating func observe(block b: Int, dimension d: Int, before: Lanes, after: Lanes, increment: Lanes,
-                          window: _DivisionFreeLeaders?, factor f: Double) {
-        let index = SIMD4<Int64>(repeating: Int64(Lanes.scalarCount * b)) &+ SIMD4<Int64>(1, 2, 3, 4)
+    static func anyLane(_ m: SIMDMask<Lanes.MaskStorage>) -> Bool {
+        let bits = unsafeBitCast(m, to: SIMD4<Int64>.self)
+        let half = bits.lowHalf | bits.highHalf
+        return half.x | half.y != 0
+    }
+
+    /// The signed increment N = ±Delta (-Delta where beta's sign bit is set) and |beta|, lane by lane.
+    @inline(__always)
+    static func raw(before: Lanes, increment: Lanes) -> (numerator: Lanes, magnitude: Lanes) {
+        (flippingSign(increment, where: before), magnitude(before))
+    }
+
+    /// The lanes where beta keeps a non-zero sign over the step (the growth is then RN(N / q)).
+    @inline(__always)
+    static func keepsSign(before: Lanes, after: Lanes) -> SIMDMask<Lanes.MaskStorage> {
+        ((before .> 0) .& (after .>= 0)) .| ((before .< 0) .& (after .<= 0))
+    }
+
+    /// The 1-based coordinates of block b.
+    @inline(__always)
+    static func indices(block b: Int) -> SIMD4<Int64> {
+        SIMD4<Int64>(repeating: Int64(Lanes.scalarCount * b)) &+ SIMD4<Int64>(1, 2, 3, 4)
+    }
+
+    /// Observes block b (coordinates 4b..<4b+4, those below `dimension`) with the divisions, as
+    /// `GrowthScan.observe(coordinate:...)` decides: beta before and after the step, the undivided increments
+    /// Delta (the growth is RN(Delta / q) while beta keeps its sign) and the step factor f. A winner is kept raw
+    /// where it lies in `window` (nil when q is outside its range).
+    @inline(never)
+    mutating func observeDividing(block b: Int, dimension d: Int, before: Lanes, after: Lanes, increment: Lanes,
+                                  window: _DivisionFreeLeaders?, factor f: Double) {
+        let index = Self.indices(block: b)
         let live = index .<= Int64(d)
-        // N = Delta while beta stays positive, -Delta while it stays negative: the growth is RN(N / q).
-        let numerator = Self.flippingSign(increment, where: before)
-        let size = Self.magnitude(before)
-        let keepsSign = ((before .> 0) .& (after .>= 0)) .| ((before .< 0) .& (after .<= 0))
-        if let window, allRaw {
-            let positive = numerator .> 0
-            let inRange = window.holds(numerator: numerator, magnitude: size)
-            // Every live lane keeps its sign and either does not grow or lies in the window.
-            if all(.!live .| (keepsSign .& (.!positive .| inRange))) {
-                let grows = positive .& live
-                let absoluteWins = grows .& (numerator .> absoluteNumerator * _DivisionFreeLeaders.above)
-                let absoluteNear = grows .& .!absoluteWins .& (numerator .> absoluteNumerator)
-                let p = numerator * relativeMagnitude, q = relativeNumerator * size
-                let relativeWins = grows .& (p .> q * _DivisionFreeLeaders.above)
-                let relativeLoses = (p .< q * _DivisionFreeLeaders.below)
-                    .| ((numerator .== relativeNumerator) .& (size .== relativeMagnitude))
-                let relativeNear = grows .& .!relativeWins .& .!relativeLoses
-                if !any(absoluteNear .| relativeNear) {
-                    if any(relativeWins) {
-                        relativeNumerator.replace(with: numerator, where: relativeWins)
-                        relativeMagnitude.replace(with: size, where: relativeWins)
-                        relativeIndex.replace(with: index, where: relativeWins)
-                        valuesCurrent = false
-                    }
-                    if any(absoluteWins) {
-                        absoluteNumerator.replace(with: numerator, where: absoluteWins)
-                        absoluteIndex.replace(with: index, where: absoluteWins)
-                        valuesCurrent = false
-                    }
-                    return
-                }
-            }
-        }
+        let (numerator, size) = Self.raw(before: before, increment: increment)
+        let keepsSign = Self.keepsSign(before: before, after: after)
         // The exact decision, as the definition takes it: the growth, its ratio to |beta|, strict `>` against the
         // exact bests.
         let scaled = increment / divisor
@@ -222,15 +218,57 @@ public struct LeaderLanes {
     }
 
     /// Observes the first `count` staged blocks, which are blocks `firstBlock`..<`firstBlock + count`, their
-    /// growth RN(increment / q) (not generic, and not inlined: compiled once for every kernel).
+    /// growth RN(increment / q) (not generic, and not inlined: compiled once for every kernel). Blocks are decided
+    /// without dividing while every lane's comparison is decided by `_DivisionFreeLeaders`' margins (the bests kept
+    /// in locals), and one at a time by `observeDividing` otherwise.
     @inline(never)
     public mutating func scan(_ staging: LeaderStaging, firstBlock: Int, count: Int, dimension d: Int, divisor q: Double,
                               factor f: Double) {
         divisor = q
         let window = _DivisionFreeLeaders(divisor: q)
-        for i in 0..<count {
-            observe(block: firstBlock + i, dimension: d, before: staging.before[i], after: staging.after[i],
-                    increment: staging.increment[i], window: window, factor: f)
+        var i = 0
+        while i < count {
+            if let window, allRaw {
+                var relativeNumerator = self.relativeNumerator, relativeMagnitude = self.relativeMagnitude
+                var absoluteNumerator = self.absoluteNumerator
+                var relativeIndex = self.relativeIndex, absoluteIndex = self.absoluteIndex
+                let start = i
+                while i < count {
+                    let before = staging.before[i]
+                    let index = Self.indices(block: firstBlock + i)
+                    let live = index .<= Int64(d)
+                    let (numerator, size) = Self.raw(before: before, increment: staging.increment[i])
+                    let keepsSign = Self.keepsSign(before: before, after: staging.after[i])
+                    let positive = numerator .> 0
+                    let grows = positive .& live
+                    let absoluteWins = grows .& (numerator .> absoluteNumerator * _DivisionFreeLeaders.above)
+                    let absoluteNear = grows .& .!absoluteWins .& (numerator .> absoluteNumerator)
+                    let p = numerator * relativeMagnitude, r = relativeNumerator * size
+                    let relativeWins = grows .& (p .> r * _DivisionFreeLeaders.above)
+                    let relativeLoses = (p .< r * _DivisionFreeLeaders.below)
+                        .| ((numerator .== relativeNumerator) .& (size .== relativeMagnitude))
+                    // Undecided: a live lane that changes sign, or grows outside the window, or is near its best.
+                    let undecided = (live .& .!(keepsSign .& (.!positive .| window.holds(numerator: numerator, magnitude: size))))
+                        .| absoluteNear .| (grows .& .!relativeWins .& .!relativeLoses)
+                    if Self.anyLane(undecided) { break }
+                    relativeNumerator.replace(with: numerator, where: relativeWins)
+                    relativeMagnitude.replace(with: size, where: relativeWins)
+                    relativeIndex.replace(with: index, where: relativeWins)
+                    absoluteNumerator.replace(with: numerator, where: absoluteWins)
+                    absoluteIndex.replace(with: index, where: absoluteWins)
+                    i += 1
+                }
+                if i > start {
+                    (self.relativeNumerator, self.relativeMagnitude, self.absoluteNumerator) =
+                        (relativeNumerator, relativeMagnitude, absoluteNumerator)
+                    (self.relativeIndex, self.absoluteIndex) = (relativeIndex, absoluteIndex)
+                    valuesCurrent = false
+                }
+                if i == count { break }
+            }
+            observeDividing(block: firstBlock + i, dimension: d, before: staging.before[i], after: staging.after[i],
+                            increment: staging.increment[i], window: window, factor: f)
+            i += 1
         }
     }
 
