@@ -368,8 +368,8 @@ public final class GeneralKernel: DynamicsKernel, FieldKernel {
             if any(crossed) { scan.recordCrossings(block: b, dimension: d, crossedZero: crossed) }
             if tracks {
                 leaders.offer(leaderStaging, block: b, blocks: blocks, dimension: d, before: beta[b], after: algebra.beta(new),
-                              increment: algebra.stepIncrement(old, direction: direction, factor: factor,
-                                                               gradient: algebra.betaGradient(old)),
+                              scaledIncrement: algebra.scaledIncrement(old, direction: direction, factor: factor,
+                                                                       gradient: algebra.betaGradient(old)),
                               factor: factor)
             }
         }

@@ -16,10 +16,8 @@ public struct GrowthScan {
     public private(set) var leader = 0
     /// The absolute leader of the current step, 1-based (0 when nothing grows).
     public private(set) var leaderAbsolute = 0
-    /// The largest relative growth of the current step (0 when nothing grows).
-    public private(set) var largestRelative = 0.0
-    /// The largest absolute growth of the current step (0 when nothing grows).
-    public private(set) var largestAbsolute = 0.0
+    private var bestRelative = 0.0
+    private var bestAbsolute = 0.0
     /// The step being taken (k in beta(k) -> beta(k+1)), used to stamp first zero crossings.
     public var step = 0
     /// For each coordinate, the first step during which one of its weights changed sign or reached zero; -1 if never.
@@ -43,17 +41,12 @@ public struct GrowthScan {
         self.step = step
         leader = 0
         leaderAbsolute = 0
-        largestRelative = 0
-        largestAbsolute = 0
+        bestRelative = 0
+        bestAbsolute = 0
     }
 
     /// The step factors below which increments are taken to first order (f u would lose bits as a subnormal).
     public static let firstOrderThreshold = 1e-250
-
-    /// The divisor q of an undivided increment at step factor f (`LaneAlgebra.stepIncrement`): f, or 1 when
-    /// f <= `firstOrderThreshold` (the first-order increment is already divided). The growth is RN(Delta / q).
-    @inline(__always)
-    public static func incrementDivisor(factor f: Double) -> Double { f > firstOrderThreshold ? f : 1 }
 
     /// Stamps the first zero crossing of the coordinates of block b (4b..<4b+4, those below `dimension`) whose lane
     /// is set in `crossedZero`.
@@ -71,8 +64,8 @@ public struct GrowthScan {
         guard tracksLeaders else { return }
         leader = lanes.leader
         leaderAbsolute = lanes.leaderAbsolute
-        largestRelative = lanes.largestRelative
-        largestAbsolute = lanes.largestAbsolute
+        bestRelative = lanes.largestRelative
+        bestAbsolute = lanes.largestAbsolute
     }
 
     /// Records coordinate j (0-based): beta_j before and after the step, the increment divided by the step
@@ -93,12 +86,12 @@ public struct GrowthScan {
         }
         guard growth > 0 else { return }
         let relative = b == 0 ? Double.infinity : growth / abs(b)
-        if relative > largestRelative {
-            largestRelative = relative
+        if relative > bestRelative {
+            bestRelative = relative
             leader = j + 1
         }
-        if growth > largestAbsolute {
-            largestAbsolute = growth
+        if growth > bestAbsolute {
+            bestAbsolute = growth
             leaderAbsolute = j + 1
         }
     }

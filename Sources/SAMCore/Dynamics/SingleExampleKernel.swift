@@ -315,7 +315,7 @@ public final class SingleExampleKernel: DynamicsKernel {
             if tracks {
                 leaders.offer(leaderStaging, block: b, blocks: blocks, dimension: d, before: algebra.beta(old),
                               after: algebra.beta(new),
-                              increment: algebra.stepIncrement(old, direction: direction, factor: factor, gradient: grad),
+                              scaledIncrement: algebra.scaledIncrement(old, direction: direction, factor: factor, gradient: grad),
                               factor: factor)
             }
             if rule.selectsOneComponent {

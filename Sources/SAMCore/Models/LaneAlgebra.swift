@@ -68,23 +68,13 @@ extension LaneAlgebra {
 
     /// (beta(theta + f u) - beta(theta)) / f for f > 0, and its limit sum_l d beta/d theta_l u_l as f -> 0 (used
     /// when f is too small to scale u without losing bits). `gradient` holds d beta / d theta at theta.
-    /// It is `stepIncrement` divided by `GrowthScan.incrementDivisor(factor:)`.
     @inline(__always)
     public func scaledIncrement(_ theta: Storage, direction u: Storage, factor f: Double, gradient: Storage) -> Lanes {
-        stepIncrement(theta, direction: u, factor: f, gradient: gradient) / GrowthScan.incrementDivisor(factor: f)
-    }
-
-    /// The undivided increment Delta = beta(theta + f u) - beta(theta) for f > `GrowthScan.firstOrderThreshold`,
-    /// else the first-order increment sum_l d beta/d theta_l u_l (the f -> 0 limit of Delta / f, already divided):
-    /// what the kernels stage for the leader scan, which divides only where a comparison is close
-    /// (`LeaderLanes`, THEORY.md §6.5). `gradient` holds d beta / d theta at theta.
-    @inline(__always)
-    public func stepIncrement(_ theta: Storage, direction u: Storage, factor f: Double, gradient: Storage) -> Lanes {
         let m = layerCount
         if f > GrowthScan.firstOrderThreshold {
             var delta = Storage()
             for l in 0..<m { delta[l] = f * u[l] }
-            return betaIncrement(theta, delta: delta)
+            return betaIncrement(theta, delta: delta) / f
         }
         var first = Lanes.zero
         for l in 0..<m { first += gradient[l] * u[l] }
