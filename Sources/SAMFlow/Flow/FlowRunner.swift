@@ -27,6 +27,8 @@ public final class FlowRunner {
 
     /// The state at a leader sample, interpolated here rather than into a new array (n values).
     private let leaderState: UnsafeMutableBufferPointer<Double>
+    /// Decides the leaders at a sample without allocating.
+    let leaderProbe: LeaderProbe
 
     /// Restarts (events handled) before the run is declared stalled.
     static let maximumSegments = 100_000
@@ -44,6 +46,7 @@ public final class FlowRunner {
                           rescaled: settings.rescaled, logTime: settings.logTime, registry: registry)
         leaderState = .allocate(capacity: model.initialWeights.count)
         leaderState.initialize(repeating: 0)
+        leaderProbe = LeaderProbe(field: field, algebra: algebra, dimension: dataset.dimension)
         let norm = model.initialWeights.reduce(0) { $0 + $1 * $1 }.squareRoot()
         guard settings.blowupNorm > norm else {
             throw .inconsistent(field: "blowup_norm", detail: "(\(settings.blowupNorm)) must exceed the initial ||w||_2 = \(norm)")
@@ -113,7 +116,7 @@ public final class FlowRunner {
                 kinds.append(.lossTolerance)
                 let kernelField = field
                 events.append(Event(direction: .falling, terminal: true) { _, w in
-                    (kernelField.observe(Array(w))?.observation.logLoss ?? .nan) - Foundation.log(tolerance)
+                    (kernelField.observe(w)?.observation.logLoss ?? .nan) - Foundation.log(tolerance)
                 })
             }
             for i in 0..<n {
@@ -294,41 +297,54 @@ public final class FlowRunner {
 
     /// Relative and absolute leaders (1-based, 0 = nothing grows) from beta and d beta / dt.
     public static func leaders(beta: [Double], velocity: [Double]) -> (relative: Int, absolute: Int) {
-        var relative = 0, absolute = 0
-        var bestRelative = 0.0, bestAbsolute = 0.0
-        for j in 0..<beta.count {
-            let b = beta[j], v = velocity[j]
-            let growth = b > 0 ? v : (b < 0 ? -v : abs(v))
-            guard growth > 0 else { continue }
-            let rate = b == 0 ? Double.infinity : growth / abs(b)
-            if rate > bestRelative { bestRelative = rate; relative = j + 1 }
-            if growth > bestAbsolute { bestAbsolute = growth; absolute = j + 1 }
-        }
-        return (relative, absolute)
+        var race = LeaderRace()
+        for j in 0..<beta.count { race.offer(j, beta: beta[j], velocity: velocity[j]) }
+        return (race.relative, race.absolute)
     }
 
+    /// The leaders at the start of step k of a dense output: from the field the solver evaluated there (its stage
+    /// 1, `DenseOutput.withStartDerivative`) when the probe can decide from a velocity and the solver's field is
+    /// dw/dt itself (not in log time, whose factor e^tau changes its bits); else with a field evaluation.
+    func leadersAtStepStart(_ segment: (DenseOutput, [Bool]), step k: Int) -> (relative: Int, absolute: Int)? {
+        let output = segment.0, tau = output.stepStarts[k]
+        guard !settings.logTime, leaderProbe.decidesFromVelocity,
+              let known = output.withStartDerivative(ofStep: k, { $0.flatMap { leadersAt(output, tau, velocity: $0) } })
+        else { return leadersAt(segment, tau) }
+        return known
+    }
+
+    /// The leaders at solver time tau of a segment: the state interpolated on its dense output, then one field
+    /// evaluation with the segment's held weights.
     func leadersAt(_ segment: (DenseOutput, [Bool]), _ tau: Double) -> (relative: Int, absolute: Int)? {
-        guard segment.0.evaluate(at: tau, into: leaderState),
-              let (o, v) = field.observe(UnsafeBufferPointer(leaderState), held: segment.1) else { return nil }
-        return Self.leaders(beta: o.beta!, velocity: v)
+        guard segment.0.evaluate(at: tau, into: leaderState) else { return nil }
+        return leaderProbe.leaders(at: UnsafeBufferPointer(leaderState), held: segment.1)
+    }
+
+    /// The leaders at a step start tau of `output` from the field there (all finite, as every accepted step's
+    /// stage 1 is; nil otherwise, and the caller evaluates): the state is the step's own y, bit for bit (θ = 0).
+    func leadersAt(_ output: DenseOutput, _ tau: Double, velocity: UnsafeBufferPointer<Double>) -> (relative: Int, absolute: Int)? {
+        guard velocity.allSatisfy(\.isFinite), output.evaluate(at: tau, into: leaderState) else { return nil }
+        return leaderProbe.leaders(at: UnsafeBufferPointer(leaderState), velocity: velocity)
     }
 
     /// Leaders at every step start and midpoint and at the end of the dense output (evaluated once, for both the
-    /// relative and the absolute leader); each change is bisected on the interpolant
+    /// relative and the absolute leader; at a step start read off the solver's own evaluation of the field there
+    /// when it is the same value); each change is bisected on the interpolant
     /// to the solver's time resolution, and the search then goes on over the rest of the interval, so that several
     /// switches inside one step (a period shorter than a step) are each found and timed.
     func locateLeaders(_ outputs: [(DenseOutput, [Bool])]) -> ([LeaderPeriod], [LeaderPeriod]) {
-        // The leaders at every sample time, computed once for both passes (each evaluation costs a field evaluation).
+        // The leaders at every sample time, computed once for both passes.
         let sampled: [[(tau: Double, leaders: (relative: Int, absolute: Int)?)]] = outputs.map { segment in
             let output = segment.0
-            var times = [Double]()
-            times.reserveCapacity(2 * output.stepCount + 1)
+            var samples = [(tau: Double, leaders: (relative: Int, absolute: Int)?)]()
+            samples.reserveCapacity(2 * output.stepCount + 1)
             for k in 0..<output.stepCount {
-                times.append(output.stepStarts[k])
-                times.append(0.5 * (output.stepStarts[k] + output.stepEnds[k]))
+                samples.append((output.stepStarts[k], leadersAtStepStart(segment, step: k)))
+                let middle = 0.5 * (output.stepStarts[k] + output.stepEnds[k])
+                samples.append((middle, leadersAt(segment, middle)))
             }
-            times.append(output.end)
-            return times.map { ($0, leadersAt(segment, $0)) }
+            samples.append((output.end, leadersAt(segment, output.end)))
+            return samples
         }
         var relative: [LeaderPeriod] = [], absolute: [LeaderPeriod] = []
         for (which, pick) in [(0, { (l: (relative: Int, absolute: Int)) in l.relative }), (1, { l in l.absolute })] {
@@ -341,10 +357,12 @@ public final class FlowRunner {
                     guard let l = sample.leaders.map(pick) else { continue }
                     if let (previousTau, previous) = last, previous != l {
                         // Bisect within this output when both ends lie in it, else take the boundary. The leaders at
-                        // a are the previous sample's when a is its time in this output.
+                        // a are the previous sample's when a is its time in this output, and the first sample's when
+                        // a is this output's start.
                         let a = max(previousTau, output.start)
                         func leadersAtA() -> (relative: Int, absolute: Int)? {
-                            k > 0 && samples[k - 1].tau == a ? samples[k - 1].leaders : leadersAt(segment, a)
+                            if k > 0 && samples[k - 1].tau == a { return samples[k - 1].leaders }
+                            return samples[0].tau == a ? samples[0].leaders : leadersAt(segment, a)
                         }
                         if a < tau, leadersAtA().map(pick) == previous {
                             switches += changes(in: segment, from: a, leader: previous, to: tau, leader: l, pick: pick)
@@ -364,18 +382,21 @@ public final class FlowRunner {
 
     /// Every leader change on (a, b] of one dense output, in order, given the leaders at both ends: bisect to the
     /// first change (invariant: the leader at lo is the current one, at hi it is not), take the leader just after it
-    /// as the current one, and continue from there until the leader at b is reached.
+    /// (at hi, already evaluated by the bisection) as the current one, and continue from there until the leader at
+    /// b is reached.
     func changes(in segment: (DenseOutput, [Bool]), from a: Double, leader first: Int, to b: Double, leader last: Int,
                  pick: ((relative: Int, absolute: Int)) -> Int) -> [LeaderPeriod] {
         var found: [LeaderPeriod] = []
         var start = a, current = first
         while current != last && found.count < Self.maximumSwitchesPerStep {
             var lo = start, hi = b
+            var atHi: Int? = last
             while hi - lo > 1e-13 * max(1, abs(hi)) {
                 let mid = 0.5 * (lo + hi)
-                if leadersAt(segment, mid).map(pick) == current { lo = mid } else { hi = mid }
+                let atMid = leadersAt(segment, mid).map(pick)
+                if atMid == current { lo = mid } else { (hi, atHi) = (mid, atMid) }
             }
-            let next = hi < b ? (leadersAt(segment, hi).map(pick) ?? last) : last
+            let next = hi < b ? (atHi ?? last) : last
             found.append(LeaderPeriod(coordinate: next, start: flowTime(hi)))
             current = next
             start = hi

@@ -2,7 +2,7 @@
 /// DOP853) over every accepted step,
 /// a C¹ function of t on [start, end] (end = the solve's final time; a terminal event ends it at the root).
 ///
-/// Storage is 5n (DOPRI5) or 8n (DOP853) doubles per accepted step. Evaluation finds the step by binary search (O(log steps)) and
+/// Storage is 6n (DOPRI5) or 9n (DOP853) doubles per accepted step (the interpolant and the field at the step's start). Evaluation finds the step by binary search (O(log steps)) and
 /// evaluates its interpolant (O(n)); a step boundary is evaluated with the later step, which starts exactly
 /// at the accepted state.
 public struct DenseOutput: Sendable, Equatable {
@@ -20,12 +20,17 @@ public struct DenseOutput: Sendable, Equatable {
     public let start: Double
     /// The final time of the solve (the end of the valid range).
     public let end: Double
+    /// f(t_k, y_k) at the start of every step k, n values per step, as the solver evaluated it there (its first
+    /// stage, or the previous step's FSAL stage): the field at `evaluate(at: stepStarts[k])`, which returns y_k's own
+    /// bits (θ = 0 gives r1 = y_k). Empty when the solve did not keep it.
+    let stepDerivatives: [Double]
 
     init(
         dimension: Int, stepStarts: [Double], stepEnds: [Double], coefficients: [Double], start: Double, end: Double,
-        scheme: DenseScheme = .dopri5
+        scheme: DenseScheme = .dopri5, stepDerivatives: [Double] = []
     ) {
         self.scheme = scheme
+        self.stepDerivatives = stepDerivatives
         self.dimension = dimension
         self.stepStarts = stepStarts
         self.stepEnds = stepEnds
@@ -55,6 +60,14 @@ public struct DenseOutput: Sendable, Equatable {
             if stepStarts[mid] <= t { lo = mid } else { hi = mid - 1 }
         }
         return lo
+    }
+
+    /// Calls `body` with f(t_k, y_k) of step k (`stepDerivatives`), or with nil when the solve did not keep it.
+    func withStartDerivative<R>(ofStep k: Int, _ body: (UnsafeBufferPointer<Double>?) -> R) -> R {
+        guard stepDerivatives.count == stepCount * dimension, k >= 0, k < stepCount else { return body(nil) }
+        return stepDerivatives.withUnsafeBufferPointer {
+            body(UnsafeBufferPointer(rebasing: $0[(k * dimension)..<((k + 1) * dimension)]))
+        }
     }
 
     /// u(t) for t in [start, end]; nil outside.

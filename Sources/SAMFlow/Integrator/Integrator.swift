@@ -30,7 +30,8 @@ public enum Integrator {
     ///   - events: crossings to locate; a terminal one ends the solve at its root.
     ///   - controller: tolerances and step-size control.
     ///   - denseOutput: keep every step's interpolant, so `ODESolution.evaluate(at:)` works on [t0, finalTime]
-    ///     (5n doubles per step with DOPRI5, 8n with DOP853).
+    ///     (6n doubles per step with DOPRI5, 9n with DOP853: the
+    ///     interpolant's 5n or 8n and the field at the step's start).
     ///   - solver: the Runge–Kutta pair (DOPRI5 unless given; `Solver.automatic(rtol:)` is the flows' rule). The
     ///     controller's PI exponents are scaled by 5/k for a pair whose error is O(h^k).
     ///   - shouldStop: asked every 64 attempts; true ends the solve with `.interrupted(time:)` at the last
@@ -89,6 +90,15 @@ public enum Integrator {
         var states: [[Double]] = [y0]
         var eventsFound: [EventOccurrence] = []
         var denseStarts: [Double] = [], denseEnds: [Double] = [], denseCoefficients: [Double] = []
+        var denseDerivatives: [Double] = []
+        if denseOutput {
+            // Room for the first steps at once, rather than regrowing from empty (the arrays double after that).
+            let steps = Swift.min(controller.maxSteps, Self.reservedDenseSteps)
+            denseStarts.reserveCapacity(steps)
+            denseEnds.reserveCapacity(steps)
+            denseCoefficients.reserveCapacity(steps * S.scheme.blocks * n)
+            denseDerivatives.reserveCapacity(steps * n)
+        }
 
         func finish(_ result: ODEResult, at finalTime: Double, state finalState: [Double]) -> ODESolution {
             if times.last != finalTime {
@@ -103,7 +113,7 @@ public enum Integrator {
             let dense = denseOutput
                 ? DenseOutput(
                     dimension: n, stepStarts: denseStarts, stepEnds: denseEnds, coefficients: denseCoefficients,
-                    start: t0, end: finalTime, scheme: S.scheme)
+                    start: t0, end: finalTime, scheme: S.scheme, stepDerivatives: denseDerivatives)
                 : nil
             return ODESolution(
                 times: times, states: states, finalTime: finalTime, finalState: finalState, result: result,
@@ -223,6 +233,8 @@ public enum Integrator {
                 denseStarts.append(t)
                 denseEnds.append(tNew)
                 denseCoefficients.append(contentsOf: stepper.denseCoefficients)
+                // k1 = f(t, y) of this step, before `acceptStep` replaces it with the FSAL stage at tNew.
+                denseDerivatives.append(contentsOf: stepper.derivative)
             }
 
             stepper.acceptStep()
@@ -234,4 +246,7 @@ public enum Integrator {
         }
         return finish(.completed, at: t1, state: Array(stepper.state))
     }
+
+    /// Steps the dense output's arrays are reserved for when a solve keeps it.
+    static let reservedDenseSteps = 64
 }
