@@ -22,6 +22,26 @@ import Testing
         }
     }
 
+    /// Beyond |x| = 746 softplus and the logistic log-loss skip the exponential, which underflows there: the results
+    /// are the bits of the full formulas, on both sides of the bound and far beyond it.
+    @Test func underflowShortcutsGiveTheFormulasBits() {
+        var arguments: [Double] = [745, 745.1332, 745.14, 745.9, 746, 747, 800, 4800, 1e5, 1e300, .infinity]
+        var x = LogSumExp.underflowBound
+        for _ in 0..<64 { x = x.nextDown }
+        for _ in 0..<128 { arguments.append(x); x = x.nextUp }
+        arguments += stride(from: 700.0, through: 900, by: 0.1993)
+        for a in arguments {
+            for x in [a, -a] {
+                let formula = x > 0 ? x + log1p(exp(-x)) : log1p(exp(x))
+                #expect(LogSumExp.softplus(x).bitPattern == formula.bitPattern, "softplus(\(x))")
+                if x > 36 {
+                    let logLoss = -x + log1p(-0.5 * exp(-x))
+                    #expect(LogisticLoss().logValue(margin: x).bitPattern == logLoss.bitPattern, "log l(\(x))")
+                }
+            }
+        }
+    }
+
     /// |l'| ~ e^-4800: the discrete step underflows to nothing, but the state, the perturbation and the leader
     /// (decided from the exact update, to first order) stay right.
     @Test(arguments: [Optimizer.gd, .l2SAM, .linfSAM])

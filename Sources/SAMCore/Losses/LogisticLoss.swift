@@ -10,9 +10,11 @@ public struct LogisticLoss: MarginLoss {
     public init() {}
 
     /// log l(z). For large z, l = t - t^2/2 + ... with t = e^-z, so log l = -z + log1p(-t/2 + t^2/3) and the second
-    /// term is below 1e-15 relative once z > 36.
+    /// term is below 1e-15 relative once z > 36. Beyond z = 746 (`LogSumExp.underflowBound`) the correction is below
+    /// 2^-1076, under half an ulp of z, so the result is -z without calling exp (the same bits).
     @inline(__always)
     public func logValue(margin z: Double) -> Double {
+        if z > LogSumExp.underflowBound { return -z }
         if z > 36 { return -z + Foundation.log1p(-0.5 * Foundation.exp(-z)) }
         return Foundation.log(LogSumExp.softplus(-z))
     }
