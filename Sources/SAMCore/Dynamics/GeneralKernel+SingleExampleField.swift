@@ -29,7 +29,7 @@ extension GeneralKernel {
                     perturbedBeta.withUnsafeMutableBufferPointer { pb in
                         betaGradient.withUnsafeMutableBufferPointer { g in
                             features.withUnsafeBufferPointer { a in
-                                Self._pad(first, dimension: d, layers: m, into: w.baseAddress!)
+                                PaddedLayers.pad(first, dimension: d, layers: m, into: w.baseAddress!)
                                 return _singleExampleField(rule, algebra, rescaled: rescaled, weights: w.baseAddress!,
                                                            beta: beta.baseAddress!, perturbed: p.baseAddress!,
                                                            perturbedBeta: pb.baseAddress!, gradient: g.baseAddress!,
@@ -95,25 +95,5 @@ extension GeneralKernel {
         let r = largest.isFinite ? 1 : Foundation.exp(logSlope - largest)
         for b in 0..<blocks { g[b] = Lanes.zero - r * a[b] }
         return (largest, r)
-    }
-
-    /// `PaddedLayers.pad`: the same lanes (entry j of layer l in lane j mod 4 of block l * blocks + j / 4, the pad
-    /// lanes 0), each whole block loaded at once.
-    @inline(__always)
-    static func _pad(_ w: UnsafeBufferPointer<Double>, dimension d: Int, layers: Int, into out: UnsafeMutablePointer<Lanes>) {
-        precondition(w.count == layers * d)
-        let whole = d / Lanes.scalarCount, blocks = (d + Lanes.scalarCount - 1) / Lanes.scalarCount
-        let raw = UnsafeRawPointer(w.baseAddress!)
-        for l in 0..<layers {
-            for b in 0..<whole {
-                out[l * blocks + b] = raw.loadUnaligned(fromByteOffset: (l * d + b * Lanes.scalarCount) * MemoryLayout<Double>.stride,
-                                                        as: Lanes.self)
-            }
-            if whole < blocks {
-                var lanes = Lanes.zero
-                for lane in 0..<(d - whole * Lanes.scalarCount) { lanes[lane] = w[l * d + whole * Lanes.scalarCount + lane] }
-                out[l * blocks + whole] = lanes
-            }
-        }
     }
 }

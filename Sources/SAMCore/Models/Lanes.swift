@@ -72,17 +72,23 @@ struct PaddedLayers {
         weights.withUnsafeBufferPointer { pad($0, dimension: d, layers: layers, into: out) }
     }
 
-    /// `pad` from a buffer (the flows' field gets its weights as one).
+    /// `pad` from a buffer (the flows' field gets its weights as one): each whole block loaded at once, the last
+    /// partial block of a layer lane by lane.
     static func pad(_ w: UnsafeBufferPointer<Double>, dimension d: Int, layers: Int, into out: UnsafeMutablePointer<Lanes>) {
         precondition(w.count == layers * d)
-        let blocks = (d + Lanes.scalarCount - 1) / Lanes.scalarCount
+        let width = Lanes.scalarCount
+        let whole = d / width, blocks = (d + width - 1) / width
+        guard let base = w.baseAddress else { return }  // d = 0 or no layers: nothing to write
+        let raw = UnsafeRawPointer(base)
         for l in 0..<layers {
-            for b in 0..<blocks {
+            for b in 0..<whole {
+                out[l * blocks + b] = raw.loadUnaligned(fromByteOffset: (l * d + b * width) * MemoryLayout<Double>.stride,
+                                                        as: Lanes.self)
+            }
+            if whole < blocks {
                 var lanes = Lanes.zero
-                for lane in 0..<Lanes.scalarCount where b * Lanes.scalarCount + lane < d {
-                    lanes[lane] = w[l * d + b * Lanes.scalarCount + lane]
-                }
-                out[l * blocks + b] = lanes
+                for lane in 0..<(d - whole * width) { lanes[lane] = w[l * d + whole * width + lane] }
+                out[l * blocks + whole] = lanes
             }
         }
     }
