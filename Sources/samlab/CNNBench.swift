@@ -11,7 +11,7 @@ struct CNNBench: ParsableCommand {
         discussion: "The peer is bench/python/cnn_torch.py (same network, data, batch and optimizers; `make bench` runs it in .venv-torch)."
     )
 
-    @Option(name: .customLong("data-dir"), parsing: .unconditional, help: "MNIST-format directory. (default: \(MNISTDataset.fashionMNISTDirectory))")
+    @Option(name: .customLong("data-dir"), parsing: .unconditional, help: "MNIST-format directory.")
     var dataDirectory: String = MNISTDataset.fashionMNISTDirectory
     @Option(name: .customLong("optimizers"), parsing: .unconditional, help: "Comma-separated optimizers to measure.")
     var optimizers: String = "sgd,l2-sam"
@@ -33,6 +33,9 @@ struct CNNBench: ParsableCommand {
             return o
         }
         guard !chosen.isEmpty else { throw InvalidInput("--optimizers is empty") }
+        for (flag, value) in [("--batch", batch), ("--steps", steps), ("--repeats", repeats)] where value < 1 {
+            throw InvalidInput("\(flag) must be at least 1 (got \(value))")
+        }
         let epochSeeds = try ValueParsing.numbers(seeds, flag: "--seeds").map { v throws(InvalidInput) -> UInt64 in
             guard v >= 0, v == v.rounded(), v < 1e15 else { throw InvalidInput("--seeds entries must be non-negative integers (got \(v))") }
             return UInt64(v)

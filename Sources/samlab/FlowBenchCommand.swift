@@ -24,10 +24,10 @@ struct FlowBench: ParsableCommand {
             help: ArgumentHelp("JSON lines from bench/python/flow_scipy.py and flow_diffrax.py (one file).", valueName: "file"))
     var peers: String?
 
-    @Option(name: .customLong("repeats"), help: "Runs per measurement; the best is kept. (default: 3)")
+    @Option(name: .customLong("repeats"), parsing: .unconditional, help: "Runs per measurement (at least 1); the best is kept.")
     var repeats = 3
 
-    @Option(name: .customLong("dims"), help: "The dimensions of the field-cost table. (default: 5,50,500)")
+    @Option(name: .customLong("dims"), parsing: .unconditional, help: "The dimensions of the field-cost table (positive integers).")
     var dims = "5,50,500"
 
     struct Point { var tol: Double, evaluations: Double, error: Double, ms: Double }
@@ -64,16 +64,29 @@ struct FlowBench: ParsableCommand {
         return nil
     }
 
+    /// The `--dims` entries, each a positive integer, or the flag's error.
+    func dimensions() throws(InvalidInput) -> [Int] {
+        try ValueParsing.numbers(dims, flag: "--dims").map { v throws(InvalidInput) -> Int in
+            guard v >= 1, v <= 1e7, v == v.rounded() else { throw InvalidInput("--dims entries must be positive integers (got \(v))") }
+            return Int(v)
+        }
+    }
+
     func run() throws {
+        guard repeats >= 1 else { throw InvalidInput("--repeats must be at least 1 (got \(repeats))") }
+        let dimensions = try dimensions()
         var peerPoints: [String: [Point]] = [:]
         var eventTimes: [String: [Double]] = [:]
         var reference: Double?
         if let peers {
             guard let text = String(data: try InputFile.read(peers), encoding: .utf8) else { throw InvalidInput("\(peers): not UTF-8") }
-            for line in text.split(separator: "\n") {
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            where !line.allSatisfy(\.isWhitespace) {
                 guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                       let rtol = o["rtol"] as? Double, let nfev = o["function_evaluations"] as? Int,
-                      let error = o["relative_error"] as? Double else { continue }
+                      let error = o["relative_error"] as? Double else {
+                    throw InvalidInput("\(peers) line \(number + 1): not a peer record (a JSON object with rtol, function_evaluations and relative_error)")
+                }
                 let impl = o["impl"] as? String ?? "scipy-RK45"
                 peerPoints[impl, default: []].append(Point(tol: rtol, evaluations: Double(nfev), error: error,
                                                            ms: o["milliseconds"] as? Double ?? .nan))
@@ -127,15 +140,15 @@ struct FlowBench: ParsableCommand {
             }
             print(String(format: "at relative error %.0e: ", target) + cells.joined(separator: "; "))
         }
-        try fieldCost()
+        try fieldCost(dimensions: dimensions)
     }
 
     /// The whole flow's wall time per field evaluation against the bare field's (FlowField.evaluate in a loop at the
     /// initial state), at each d of `dims`.
-    func fieldCost() throws {
+    func fieldCost(dimensions: [Int]) throws {
         print("field cost per evaluation (rtol = atol = 1e-10, until ||w|| = 1e4 or s = 50):")
         print("d     solver  evals   flow us/eval  bare field us  ratio")
-        for d in dims.split(separator: ",").compactMap({ Int($0) }) where d >= 1 {
+        for d in dimensions {
             let mu = (0..<d).map { d == 1 ? 6 : 4 + 4 * Double($0) / Double(d - 1) }
             let c = Self.spec(mu: mu, tol: 1e-10, solver: nil)
             let runner = try FlowRunner(spec: c, dataset: try c.data.load())
