@@ -30,24 +30,20 @@ public enum DenseScheme: Sendable, Equatable {
         return h == 0 ? 0 : (t - start) / h
     }
 
-    /// u(t) of all n components into `out`.
+    /// u(t) of all n components into `out`: four components per SIMD operation (`_interpolate`), each with the
+    /// bits of `interpolate(component:coefficients:dimension:theta:)` at the same θ.
     func interpolate(
         coefficients r: UnsafeBufferPointer<Double>, dimension n: Int,
         start: Double, end: Double, at t: Double, into out: UnsafeMutableBufferPointer<Double>
     ) {
-        let theta = Self.theta(start: start, end: end, at: t)
+        var theta = Self.theta(start: start, end: end, at: t)
         if theta == 0 {
             for i in 0..<n { out[i] = r[i] }
             return
         }
-        switch self {
-        case .dopri5:
-            let theta1 = 1 - theta
-            for i in 0..<n {
-                out[i] = r[i] + theta * (r[n + i] + theta1 * (r[2 * n + i] + theta * (r[3 * n + i] + theta1 * r[4 * n + i])))
-            }
-        case .dop853:
-            for i in 0..<n { out[i] = Self.dop853(component: i, coefficients: r, dimension: n, theta: theta) }
+        guard n > 0, let destination = out.baseAddress else { return }
+        withUnsafePointer(to: &theta) { theta in
+            _interpolate(coefficients: r, dimension: n, thetas: UnsafeBufferPointer(start: theta, count: 1), into: destination)
         }
     }
 
