@@ -245,8 +245,8 @@ public final class DormandPrince853 {
         }
         field.evaluate(time: t + T.c8 * h, state: view, derivative: k8)
         _BufferLanes.forEachBlock(n) { x in
-            x.store(x(y) + h * (x.term(T.a91, k1) + x.term(T.a94, k4) + x.term(T.a95, k5) + x.term(T.a96, k6) + x.term(T.a97, k7)
-                + x.term(T.a98, k8)), into: stage)
+            x.store(x(y) + h * (x.term(T.a91, k1) + x.term(T.a94, k4) + x.term(T.a95, k5) + x.term(T.a96, k6)
+                + x.term(T.a97, k7) + x.term(T.a98, k8)), into: stage)
         }
         field.evaluate(time: t + T.c9 * h, state: view, derivative: k9)
         _BufferLanes.forEachBlock(n) { x in
@@ -261,7 +261,8 @@ public final class DormandPrince853 {
         field.evaluate(time: t + T.c11 * h, state: view, derivative: k11)
         _BufferLanes.forEachBlock(n) { x in
             x.store(x(y) + h * (x.term(T.a121, k1) + x.term(T.a124, k4) + x.term(T.a125, k5) + x.term(T.a126, k6)
-                + x.term(T.a127, k7) + x.term(T.a128, k8) + x.term(T.a129, k9) + x.term(T.a1210, k10) + x.term(T.a1211, k11)), into: stage)
+                + x.term(T.a127, k7) + x.term(T.a128, k8) + x.term(T.a129, k9) + x.term(T.a1210, k10)
+                + x.term(T.a1211, k11)), into: stage)
         }
         field.evaluate(time: tNew, state: view, derivative: k12)
 
@@ -342,22 +343,23 @@ public final class DormandPrince853 {
             UnsafeMutableBufferPointer(rebasing: r[(j * n)..<((j + 1) * n)])
         }
         let r1 = row(0), r2 = row(1), r3 = row(2), r4 = row(3), r5 = row(4), r6 = row(5), r7 = row(6), r8 = row(7)
+        // Σ d_i k_i over stages 1, 6…16, in that order, for one row of d (r5…r8 before the factor h).
+        @inline(__always)
+        func sum(_ x: _BufferLanes.Block, _ d1: Double, _ d6: Double, _ d7: Double, _ d8: Double, _ d9: Double,
+                 _ d10: Double, _ d11: Double, _ d12: Double, _ d13: Double, _ d14: Double, _ d15: Double,
+                 _ d16: Double) -> SIMD4<Double> {
+            x.term(d1, k1) + x.term(d6, k6) + x.term(d7, k7) + x.term(d8, k8) + x.term(d9, k9) + x.term(d10, k10)
+                + x.term(d11, k11) + x.term(d12, k12) + x.term(d13, k13) + x.term(d14, k14) + x.term(d15, k15)
+                + x.term(d16, k16)
+        }
         _BufferLanes.forEachBlock(n) { x in
             let ydiff = x(yNew) - x(y)
             let bspl = h * x(k1) - ydiff
             let fourth = ydiff - h * x(k13) - bspl
-            let fifth = x.term(T.d41, k1) + x.term(T.d46, k6) + x.term(T.d47, k7) + x.term(T.d48, k8) + x.term(T.d49, k9)
-                + x.term(T.d410, k10) + x.term(T.d411, k11) + x.term(T.d412, k12) + x.term(T.d413, k13) + x.term(T.d414, k14)
-                + x.term(T.d415, k15) + x.term(T.d416, k16)
-            let sixth = x.term(T.d51, k1) + x.term(T.d56, k6) + x.term(T.d57, k7) + x.term(T.d58, k8) + x.term(T.d59, k9)
-                + x.term(T.d510, k10) + x.term(T.d511, k11) + x.term(T.d512, k12) + x.term(T.d513, k13) + x.term(T.d514, k14)
-                + x.term(T.d515, k15) + x.term(T.d516, k16)
-            let seventh = x.term(T.d61, k1) + x.term(T.d66, k6) + x.term(T.d67, k7) + x.term(T.d68, k8) + x.term(T.d69, k9)
-                + x.term(T.d610, k10) + x.term(T.d611, k11) + x.term(T.d612, k12) + x.term(T.d613, k13) + x.term(T.d614, k14)
-                + x.term(T.d615, k15) + x.term(T.d616, k16)
-            let eighth = x.term(T.d71, k1) + x.term(T.d76, k6) + x.term(T.d77, k7) + x.term(T.d78, k8) + x.term(T.d79, k9)
-                + x.term(T.d710, k10) + x.term(T.d711, k11) + x.term(T.d712, k12) + x.term(T.d713, k13) + x.term(T.d714, k14)
-                + x.term(T.d715, k15) + x.term(T.d716, k16)
+            let fifth = sum(x, T.d41, T.d46, T.d47, T.d48, T.d49, T.d410, T.d411, T.d412, T.d413, T.d414, T.d415, T.d416)
+            let sixth = sum(x, T.d51, T.d56, T.d57, T.d58, T.d59, T.d510, T.d511, T.d512, T.d513, T.d514, T.d515, T.d516)
+            let seventh = sum(x, T.d61, T.d66, T.d67, T.d68, T.d69, T.d610, T.d611, T.d612, T.d613, T.d614, T.d615, T.d616)
+            let eighth = sum(x, T.d71, T.d76, T.d77, T.d78, T.d79, T.d710, T.d711, T.d712, T.d713, T.d714, T.d715, T.d716)
             let (v5, v6, v7, v8) = (h * fifth, h * sixth, h * seventh, h * eighth)
             x.store(x(y), into: r1)
             x.store(ydiff, into: r2)
