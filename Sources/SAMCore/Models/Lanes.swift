@@ -17,15 +17,19 @@ public protocol LaneStorage {
 }
 
 /// `count` lanes in line (no heap, no reference counting).
+///
+/// Inlinable, so that code in other modules working on an algebra's storage (the flows' leader probe, SAMFlow)
+/// keeps it in registers as the kernels do, instead of calling the generic entry points with the type's metadata
+/// (and allocating the value on the heap) for every block.
 public struct LaneArray<let count: Int>: LaneStorage {
-    var values: InlineArray<count, Lanes>
+    @usableFromInline var values: InlineArray<count, Lanes>
 
     /// `count` zero lanes.
-    @inline(__always)
+    @inlinable @inline(__always)
     public init() { values = InlineArray(repeating: .zero) }
 
     /// Entry `i`, `0..<count`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public subscript(_ i: Int) -> Lanes {
         get { values[i] }
         set { values[i] = newValue }

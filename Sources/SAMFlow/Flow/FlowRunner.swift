@@ -29,6 +29,10 @@ public final class FlowRunner {
     private let leaderState: UnsafeMutableBufferPointer<Double>
     /// Decides the leaders at a sample without allocating.
     let leaderProbe: LeaderProbe
+    /// The dense output's step of the last leader sample, where the next one is looked for first
+    /// (`DenseOutput._evaluate(at:near:into:)`). Read and written only by the leader samples of `run`, one thread
+    /// at a time, so without the dynamic exclusivity check.
+    @exclusivity(unchecked) private var leaderStep = 0
 
     /// Restarts (events handled) before the run is declared stalled.
     static let maximumSegments = 100_000
@@ -316,14 +320,14 @@ public final class FlowRunner {
     /// The leaders at solver time tau of a segment: the state interpolated on its dense output, then one field
     /// evaluation with the segment's held weights.
     func leadersAt(_ segment: (DenseOutput, [Bool]), _ tau: Double) -> (relative: Int, absolute: Int)? {
-        guard segment.0.evaluate(at: tau, into: leaderState) else { return nil }
+        guard segment.0._evaluate(at: tau, near: &leaderStep, into: leaderState) else { return nil }
         return leaderProbe.leaders(at: UnsafeBufferPointer(leaderState), held: segment.1)
     }
 
     /// The leaders at a step start tau of `output` from the field there (all finite, as every accepted step's
     /// stage 1 is; nil otherwise, and the caller evaluates): the state is the step's own y, bit for bit (θ = 0).
     func leadersAt(_ output: DenseOutput, _ tau: Double, velocity: UnsafeBufferPointer<Double>) -> (relative: Int, absolute: Int)? {
-        guard velocity.allSatisfy(\.isFinite), output.evaluate(at: tau, into: leaderState) else { return nil }
+        guard velocity.allSatisfy(\.isFinite), output._evaluate(at: tau, near: &leaderStep, into: leaderState) else { return nil }
         return leaderProbe.leaders(at: UnsafeBufferPointer(leaderState), velocity: velocity)
     }
 

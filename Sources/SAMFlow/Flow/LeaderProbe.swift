@@ -88,17 +88,11 @@ final class LeaderProbe {
         for b in 0..<blocks {
             let lanes = Swift.min(width, d - b * width)
             var theta = A.Storage()
-            for l in 0..<m {
-                var w = Lanes.zero
-                for lane in 0..<lanes { w[lane] = state[l * d + b * width + lane] }
-                theta[l] = w
-            }
+            for l in 0..<m { theta[l] = _BufferLanes.load(state.baseAddress! + l * d + b * width, count: lanes) }
             let beta = algebra.beta(theta), gradient = algebra.betaGradient(theta)
             var total = Lanes.zero
             for l in 0..<m {
-                var v = Lanes.zero
-                for lane in 0..<lanes { v[lane] = velocity[l * d + b * width + lane] }
-                total += gradient[l] * v
+                total += gradient[l] * _BufferLanes.load(velocity.baseAddress! + l * d + b * width, count: lanes)
             }
             for lane in 0..<lanes { race.offer(b * width + lane, beta: beta[lane], velocity: total[lane]) }
         }

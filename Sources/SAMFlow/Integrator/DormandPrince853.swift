@@ -24,6 +24,10 @@
 ///
 /// Usage as `DormandPrince54`: `reset`, then `attempt(to:)`; on acceptance `prepareDenseOutput(field:)` (which
 /// evaluates k13, and k14…k16 when `dense` is true) and `acceptStep()`.
+///
+/// The sums over stages go four components at a time (`_BufferLanes`: the buffers have room for whole blocks of
+/// four), each lane with the scalar formula's operations in its order, so the bits of a component-by-component loop
+/// (`LaneArithmeticTests`).
 public final class DormandPrince853 {
     /// The coefficients of dop853.f, as Double constants (rounded once from their 30 digits).
     public enum Tableau {
@@ -164,8 +168,8 @@ public final class DormandPrince853 {
         self.dimension = dimension
         var made: [UnsafeMutableBufferPointer<Double>] = []
         func buffer(_ count: Int = dimension) -> UnsafeMutableBufferPointer<Double> {
-            let b = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
-            b.initialize(repeating: 0)
+            // Zeros with room for whole blocks of four, read by the lane loops (`_BufferLanes`).
+            let b = _BufferLanes.allocate(count)
             made.append(b)
             return b
         }
@@ -178,7 +182,7 @@ public final class DormandPrince853 {
     }
 
     deinit {
-        for b in all { b.deallocate() }
+        for b in all { b.baseAddress!.deallocate() }
     }
 
     // MARK: - Views
@@ -217,53 +221,67 @@ public final class DormandPrince853 {
         let stage = self.stage, err5 = self.err5, err3 = self.err3
         let view = UnsafeBufferPointer(stage)
 
-        for i in 0..<n { stage[i] = y[i] + h * (T.a21 * k1[i]) }
+        _BufferLanes.forEachBlock(n) { x in x.store(x(y) + h * (x.term(T.a21, k1)), into: stage) }
         field.evaluate(time: t + T.c2 * h, state: view, derivative: k2)
-        for i in 0..<n { stage[i] = y[i] + h * (T.a31 * k1[i] + T.a32 * k2[i]) }
+        _BufferLanes.forEachBlock(n) { x in x.store(x(y) + h * (x.term(T.a31, k1) + x.term(T.a32, k2)), into: stage) }
         field.evaluate(time: t + T.c3 * h, state: view, derivative: k3)
-        for i in 0..<n { stage[i] = y[i] + h * (T.a41 * k1[i] + T.a43 * k3[i]) }
+        _BufferLanes.forEachBlock(n) { x in x.store(x(y) + h * (x.term(T.a41, k1) + x.term(T.a43, k3)), into: stage) }
         field.evaluate(time: t + T.c4 * h, state: view, derivative: k4)
-        for i in 0..<n { stage[i] = y[i] + h * (T.a51 * k1[i] + T.a53 * k3[i] + T.a54 * k4[i]) }
+        _BufferLanes.forEachBlock(n) { x in
+            x.store(x(y) + h * (x.term(T.a51, k1) + x.term(T.a53, k3) + x.term(T.a54, k4)), into: stage)
+        }
         field.evaluate(time: t + T.c5 * h, state: view, derivative: k5)
-        for i in 0..<n { stage[i] = y[i] + h * (T.a61 * k1[i] + T.a64 * k4[i] + T.a65 * k5[i]) }
+        _BufferLanes.forEachBlock(n) { x in
+            x.store(x(y) + h * (x.term(T.a61, k1) + x.term(T.a64, k4) + x.term(T.a65, k5)), into: stage)
+        }
         field.evaluate(time: t + T.c6 * h, state: view, derivative: k6)
-        for i in 0..<n { stage[i] = y[i] + h * (T.a71 * k1[i] + T.a74 * k4[i] + T.a75 * k5[i] + T.a76 * k6[i]) }
+        _BufferLanes.forEachBlock(n) { x in
+            x.store(x(y) + h * (x.term(T.a71, k1) + x.term(T.a74, k4) + x.term(T.a75, k5) + x.term(T.a76, k6)), into: stage)
+        }
         field.evaluate(time: t + T.c7 * h, state: view, derivative: k7)
-        for i in 0..<n {
-            stage[i] = y[i] + h * (T.a81 * k1[i] + T.a84 * k4[i] + T.a85 * k5[i] + T.a86 * k6[i] + T.a87 * k7[i])
+        _BufferLanes.forEachBlock(n) { x in
+            x.store(x(y) + h * (x.term(T.a81, k1) + x.term(T.a84, k4) + x.term(T.a85, k5) + x.term(T.a86, k6)
+                + x.term(T.a87, k7)), into: stage)
         }
         field.evaluate(time: t + T.c8 * h, state: view, derivative: k8)
-        for i in 0..<n {
-            stage[i] = y[i] + h * (T.a91 * k1[i] + T.a94 * k4[i] + T.a95 * k5[i] + T.a96 * k6[i] + T.a97 * k7[i]
-                + T.a98 * k8[i])
+        _BufferLanes.forEachBlock(n) { x in
+            x.store(x(y) + h * (x.term(T.a91, k1) + x.term(T.a94, k4) + x.term(T.a95, k5) + x.term(T.a96, k6)
+                + x.term(T.a97, k7) + x.term(T.a98, k8)), into: stage)
         }
         field.evaluate(time: t + T.c9 * h, state: view, derivative: k9)
-        for i in 0..<n {
-            stage[i] = y[i] + h * (T.a101 * k1[i] + T.a104 * k4[i] + T.a105 * k5[i] + T.a106 * k6[i]
-                + T.a107 * k7[i] + T.a108 * k8[i] + T.a109 * k9[i])
+        _BufferLanes.forEachBlock(n) { x in
+            x.store(x(y) + h * (x.term(T.a101, k1) + x.term(T.a104, k4) + x.term(T.a105, k5) + x.term(T.a106, k6)
+                + x.term(T.a107, k7) + x.term(T.a108, k8) + x.term(T.a109, k9)), into: stage)
         }
         field.evaluate(time: t + T.c10 * h, state: view, derivative: k10)
-        for i in 0..<n {
-            stage[i] = y[i] + h * (T.a111 * k1[i] + T.a114 * k4[i] + T.a115 * k5[i] + T.a116 * k6[i]
-                + T.a117 * k7[i] + T.a118 * k8[i] + T.a119 * k9[i] + T.a1110 * k10[i])
+        _BufferLanes.forEachBlock(n) { x in
+            x.store(x(y) + h * (x.term(T.a111, k1) + x.term(T.a114, k4) + x.term(T.a115, k5) + x.term(T.a116, k6)
+                + x.term(T.a117, k7) + x.term(T.a118, k8) + x.term(T.a119, k9) + x.term(T.a1110, k10)), into: stage)
         }
         field.evaluate(time: t + T.c11 * h, state: view, derivative: k11)
-        for i in 0..<n {
-            stage[i] = y[i] + h * (T.a121 * k1[i] + T.a124 * k4[i] + T.a125 * k5[i] + T.a126 * k6[i]
-                + T.a127 * k7[i] + T.a128 * k8[i] + T.a129 * k9[i] + T.a1210 * k10[i] + T.a1211 * k11[i])
+        _BufferLanes.forEachBlock(n) { x in
+            x.store(x(y) + h * (x.term(T.a121, k1) + x.term(T.a124, k4) + x.term(T.a125, k5) + x.term(T.a126, k6)
+                + x.term(T.a127, k7) + x.term(T.a128, k8) + x.term(T.a129, k9) + x.term(T.a1210, k10)
+                + x.term(T.a1211, k11)), into: stage)
         }
         field.evaluate(time: tNew, state: view, derivative: k12)
 
         var finite = true
-        for i in 0..<n {
-            let b = T.b1 * k1[i] + T.b6 * k6[i] + T.b7 * k7[i] + T.b8 * k8[i] + T.b9 * k9[i] + T.b10 * k10[i]
-                + T.b11 * k11[i] + T.b12 * k12[i]
-            yNew[i] = y[i] + h * b
-            err3[i] = b - T.bhh1 * k1[i] - T.bhh2 * k9[i] - T.bhh3 * k12[i]
-            err5[i] = T.er1 * k1[i] + T.er6 * k6[i] + T.er7 * k7[i] + T.er8 * k8[i] + T.er9 * k9[i]
-                + T.er10 * k10[i] + T.er11 * k11[i] + T.er12 * k12[i]
-            if !(yNew[i].isFinite && err3[i].isFinite && err5[i].isFinite && k2[i].isFinite && k3[i].isFinite
-                && k4[i].isFinite && k5[i].isFinite) {
+        _BufferLanes.forEachBlock(n) { x in
+            let b = x.term(T.b1, k1) + x.term(T.b6, k6) + x.term(T.b7, k7) + x.term(T.b8, k8) + x.term(T.b9, k9)
+                + x.term(T.b10, k10) + x.term(T.b11, k11) + x.term(T.b12, k12)
+            let next = x(y) + h * b
+            let e3 = b - x.term(T.bhh1, k1) - x.term(T.bhh2, k9) - x.term(T.bhh3, k12)
+            let e5 = x.term(T.er1, k1) + x.term(T.er6, k6) + x.term(T.er7, k7) + x.term(T.er8, k8) + x.term(T.er9, k9)
+                + x.term(T.er10, k10) + x.term(T.er11, k11) + x.term(T.er12, k12)
+            x.store(next, into: yNew)
+            x.store(e3, into: err3)
+            x.store(e5, into: err5)
+            // The lanes after the last component are 0 (finite), so whole lanes can be tested.
+            let check = _BufferLanes.nonFinite(next) + _BufferLanes.nonFinite(e3) + _BufferLanes.nonFinite(e5)
+                + _BufferLanes.nonFinite(x(k2)) + _BufferLanes.nonFinite(x(k3)) + _BufferLanes.nonFinite(x(k4))
+                + _BufferLanes.nonFinite(x(k5))
+            if !_BufferLanes.isFinite(check) {
                 finite = false
             }
         }
@@ -303,43 +321,61 @@ public final class DormandPrince853 {
         guard DormandPrince54.allFinite(k13) else { return (false, 1) }
         guard wanted else { return (true, 1) }
 
-        for i in 0..<n {
-            stage[i] = y[i] + h * (T.a141 * k1[i] + T.a147 * k7[i] + T.a148 * k8[i] + T.a149 * k9[i]
-                + T.a1410 * k10[i] + T.a1411 * k11[i] + T.a1412 * k12[i] + T.a1413 * k13[i])
+        _BufferLanes.forEachBlock(n) { x in
+            x.store(x(y) + h * (x.term(T.a141, k1) + x.term(T.a147, k7) + x.term(T.a148, k8) + x.term(T.a149, k9)
+                + x.term(T.a1410, k10) + x.term(T.a1411, k11) + x.term(T.a1412, k12) + x.term(T.a1413, k13)), into: stage)
         }
         field.evaluate(time: t + T.c14 * h, state: view, derivative: k14)
-        for i in 0..<n {
-            stage[i] = y[i] + h * (T.a151 * k1[i] + T.a156 * k6[i] + T.a157 * k7[i] + T.a158 * k8[i]
-                + T.a1511 * k11[i] + T.a1512 * k12[i] + T.a1513 * k13[i] + T.a1514 * k14[i])
+        _BufferLanes.forEachBlock(n) { x in
+            x.store(x(y) + h * (x.term(T.a151, k1) + x.term(T.a156, k6) + x.term(T.a157, k7) + x.term(T.a158, k8)
+                + x.term(T.a1511, k11) + x.term(T.a1512, k12) + x.term(T.a1513, k13) + x.term(T.a1514, k14)), into: stage)
         }
         field.evaluate(time: t + T.c15 * h, state: view, derivative: k15)
-        for i in 0..<n {
-            stage[i] = y[i] + h * (T.a161 * k1[i] + T.a166 * k6[i] + T.a167 * k7[i] + T.a168 * k8[i]
-                + T.a169 * k9[i] + T.a1613 * k13[i] + T.a1614 * k14[i] + T.a1615 * k15[i])
+        _BufferLanes.forEachBlock(n) { x in
+            x.store(x(y) + h * (x.term(T.a161, k1) + x.term(T.a166, k6) + x.term(T.a167, k7) + x.term(T.a168, k8)
+                + x.term(T.a169, k9) + x.term(T.a1613, k13) + x.term(T.a1614, k14) + x.term(T.a1615, k15)), into: stage)
         }
         field.evaluate(time: t + T.c16 * h, state: view, derivative: k16)
 
         var finite = true
-        for i in 0..<n {
-            let ydiff = yNew[i] - y[i]
-            let bspl = h * k1[i] - ydiff
-            r[i] = y[i]
-            r[n + i] = ydiff
-            r[2 * n + i] = bspl
-            r[3 * n + i] = ydiff - h * k13[i] - bspl
-            r[4 * n + i] = h * (T.d41 * k1[i] + T.d46 * k6[i] + T.d47 * k7[i] + T.d48 * k8[i] + T.d49 * k9[i]
-                + T.d410 * k10[i] + T.d411 * k11[i] + T.d412 * k12[i] + T.d413 * k13[i] + T.d414 * k14[i]
-                + T.d415 * k15[i] + T.d416 * k16[i])
-            r[5 * n + i] = h * (T.d51 * k1[i] + T.d56 * k6[i] + T.d57 * k7[i] + T.d58 * k8[i] + T.d59 * k9[i]
-                + T.d510 * k10[i] + T.d511 * k11[i] + T.d512 * k12[i] + T.d513 * k13[i] + T.d514 * k14[i]
-                + T.d515 * k15[i] + T.d516 * k16[i])
-            r[6 * n + i] = h * (T.d61 * k1[i] + T.d66 * k6[i] + T.d67 * k7[i] + T.d68 * k8[i] + T.d69 * k9[i]
-                + T.d610 * k10[i] + T.d611 * k11[i] + T.d612 * k12[i] + T.d613 * k13[i] + T.d614 * k14[i]
-                + T.d615 * k15[i] + T.d616 * k16[i])
-            r[7 * n + i] = h * (T.d71 * k1[i] + T.d76 * k6[i] + T.d77 * k7[i] + T.d78 * k8[i] + T.d79 * k9[i]
-                + T.d710 * k10[i] + T.d711 * k11[i] + T.d712 * k12[i] + T.d713 * k13[i] + T.d714 * k14[i]
-                + T.d715 * k15[i] + T.d716 * k16[i])
-            for j in 1..<8 where !r[j * n + i].isFinite { finite = false }
+        // r1…r8 as eight views of n values, for four components at a time.
+        func row(_ j: Int) -> UnsafeMutableBufferPointer<Double> {
+            UnsafeMutableBufferPointer(rebasing: r[(j * n)..<((j + 1) * n)])
+        }
+        let r1 = row(0), r2 = row(1), r3 = row(2), r4 = row(3), r5 = row(4), r6 = row(5), r7 = row(6), r8 = row(7)
+        // Σ d_i k_i over stages 1, 6…16, in that order, for one row of d (r5…r8 before the factor h).
+        @inline(__always)
+        func sum(_ x: _BufferLanes.Block, _ d1: Double, _ d6: Double, _ d7: Double, _ d8: Double, _ d9: Double,
+                 _ d10: Double, _ d11: Double, _ d12: Double, _ d13: Double, _ d14: Double, _ d15: Double,
+                 _ d16: Double) -> SIMD4<Double> {
+            x.term(d1, k1) + x.term(d6, k6) + x.term(d7, k7) + x.term(d8, k8) + x.term(d9, k9) + x.term(d10, k10)
+                + x.term(d11, k11) + x.term(d12, k12) + x.term(d13, k13) + x.term(d14, k14) + x.term(d15, k15)
+                + x.term(d16, k16)
+        }
+        _BufferLanes.forEachBlock(n) { x in
+            let ydiff = x(yNew) - x(y)
+            let bspl = h * x(k1) - ydiff
+            let fourth = ydiff - h * x(k13) - bspl
+            let fifth = sum(x, T.d41, T.d46, T.d47, T.d48, T.d49, T.d410, T.d411, T.d412, T.d413, T.d414, T.d415, T.d416)
+            let sixth = sum(x, T.d51, T.d56, T.d57, T.d58, T.d59, T.d510, T.d511, T.d512, T.d513, T.d514, T.d515, T.d516)
+            let seventh = sum(x, T.d61, T.d66, T.d67, T.d68, T.d69, T.d610, T.d611, T.d612, T.d613, T.d614, T.d615, T.d616)
+            let eighth = sum(x, T.d71, T.d76, T.d77, T.d78, T.d79, T.d710, T.d711, T.d712, T.d713, T.d714, T.d715, T.d716)
+            let (v5, v6, v7, v8) = (h * fifth, h * sixth, h * seventh, h * eighth)
+            x.store(x(y), into: r1)
+            x.store(ydiff, into: r2)
+            x.store(bspl, into: r3)
+            x.store(fourth, into: r4)
+            x.store(v5, into: r5)
+            x.store(v6, into: r6)
+            x.store(v7, into: r7)
+            x.store(v8, into: r8)
+            // r2…r8 must be finite (r1 = y is); the lanes after the last component are 0.
+            let check = _BufferLanes.nonFinite(ydiff) + _BufferLanes.nonFinite(bspl) + _BufferLanes.nonFinite(fourth)
+                + _BufferLanes.nonFinite(v5) + _BufferLanes.nonFinite(v6) + _BufferLanes.nonFinite(v7)
+                + _BufferLanes.nonFinite(v8)
+            if !_BufferLanes.isFinite(check) {
+                finite = false
+            }
         }
         denseInterval = finite ? (time, trialTime) : nil
         return (finite, 4)
