@@ -54,14 +54,14 @@ public final class DiscreteRunner {
         let initial = kernel.observe(includeBeta: false)
         state = DiscreteState(step: 0, weights: model.initialWeights, initialLogLoss: initial.logLoss, initialMargin: initial.margin.isFinite ? initial.margin : 0,
                               rows: [], leaders: [], leadersAbsolute: [],
-                              firstZeroCrossing: Array(repeating: -1, count: dataset.dimension),
+                              zeroCrossings: FirstZeroCrossings(dimension: dataset.dimension),
                               status: nil, eventStep: nil, reason: nil)
     }
 
     /// Continues from a checkpointed state of a run with the same specification.
     public func restore(_ saved: DiscreteState) throws(SpecError) {
         guard saved.weights.count == weightCount,
-              saved.firstZeroCrossing.count == dataset.dimension, saved.step <= settings.steps else {
+              saved.zeroCrossings.dimension == dataset.dimension, saved.step <= settings.steps else {
             throw .inconsistent(field: "checkpoint", detail: "does not match this configuration")
         }
         state = saved
@@ -75,7 +75,7 @@ public final class DiscreteRunner {
         guard state.status == nil || state.status == .interrupted else { return state }
         state.status = nil
         let total = settings.steps
-        var scan = GrowthScan(firstZeroCrossing: state.firstZeroCrossing)
+        var scan = GrowthScan(zeroCrossings: state.zeroCrossings)
         var recordIndex = recordedSteps.firstIndex { $0 >= state.step } ?? recordedSteps.count
         // The kernel holds `state.weights` between runs (from the model, a restore or the previous run), so the
         // first replay point shares that array instead of copying the kernel's weights.
@@ -129,11 +129,13 @@ public final class DiscreteRunner {
         }
         state.step = step
         // The replay point and the weights the run started from are let go before the kernel's are read out, so that
-        // the weights are not held three times over at the end.
+        // the weights are not held three times over at the end. (The one-example kernel hands out its own array when
+        // d is a multiple of 4: the state and the kernel then share one copy, and the look-ahead of `finish` makes
+        // none.)
         saved.weights = []
         state.weights = []
         state.weights = kernel.weights
-        state.firstZeroCrossing = scan.firstZeroCrossing
+        state.zeroCrossings = scan.zeroCrossings
         if state.status == nil {
             finish()
         }
@@ -144,17 +146,15 @@ public final class DiscreteRunner {
     /// The last row (its leader from a look-ahead step that is then undone) and the collapse verdict.
     func finish() {
         var row = makeRow(step: state.step)
-        let weights = state.weights  // the kernel's, just read by `run`
-        var scan = GrowthScan(firstZeroCrossing: state.firstZeroCrossing)
+        var scan = GrowthScan(zeroCrossings: state.zeroCrossings)
         scan.begin(step: state.step)
-        if kernel.step(scan: &scan) {
+        if kernel.lookAhead(scan: &scan) {
             row.leader = scan.leader
             row.leaderAbsolute = scan.leaderAbsolute
         } else {
             row.leader = state.rows.last?.leader ?? 0
             row.leaderAbsolute = state.rows.last?.leaderAbsolute ?? 0
         }
-        kernel.weights = weights
         if state.rows.last?.step == row.step { state.rows.removeLast() }
         state.rows.append(row)
         state.status = .completed
@@ -169,16 +169,11 @@ public final class DiscreteRunner {
         }
     }
 
-    /// max_j firstZeroCrossing[j] over the coordinates j the data uses (`Dataset.usedCoordinates`, without making
-    /// that list: at d = 10^6 it is 8 MB); nil when the data uses none or one of them has not crossed zero.
+    /// max_j of coordinate j's first zero crossing over the coordinates j the data uses (`Dataset.usedCoordinates`,
+    /// without making that list: at d = 10^6 it is 8 MB); nil when the data uses none or one of them has not crossed
+    /// zero.
     func lastCrossingOfUsedCoordinates() -> Int? {
-        var last: Int?
-        for j in 0..<dataset.dimension where dataset.points.contains(where: { $0[j] != 0 }) {
-            let step = state.firstZeroCrossing[j]
-            guard step >= 0 else { return nil }
-            last = Swift.max(last ?? step, step)
-        }
-        return last
+        state.zeroCrossings.lastStep { j in dataset.points.contains { $0[j] != 0 } }
     }
 
     func makeRow(step: Int) -> TrajectoryRow {
@@ -201,8 +196,7 @@ public final class DiscreteRunner {
                          eventClock: state.eventStep.map(Double.init), endClock: Double(state.step), rows: state.rows,
                          leaders: state.leaders, leadersAbsolute: state.leadersAbsolute, final: final, finalWeights: state.weights,
                          layerCount: layerCount, examples: dataset.count, dimension: dataset.dimension,
-                         zeroCrossings: state.firstZeroCrossing.enumerated().filter { $0.element >= 0 }
-                            .map { ZeroCrossing(coordinate: $0.offset + 1, step: $0.element) },
+                         zeroCrossings: state.zeroCrossings.crossings,
                          mu: dataset.singleExampleMu, layerShapes: layerShapes)
     }
 }
