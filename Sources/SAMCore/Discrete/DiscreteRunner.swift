@@ -28,8 +28,11 @@ public final class DiscreteRunner {
     public let recordsWeights: Bool
     /// Measures each recorded row's sharpness when the spec asks for it (nil otherwise: rows cost what they did).
     public let sharpness: SharpnessProbe?
-    /// What the run has produced so far (save it to checkpoint; `restore(_:)` continues from it).
+    /// What the run has produced so far (save it to checkpoint; `restore(_:)` continues from it). Its weights are
+    /// the current ones whenever `run` has returned; while it runs they may be empty (see `run`).
     public private(set) var state: DiscreteState
+    /// Whether `state.weights` are the model's initial weights as the spec builds them (until a `restore`).
+    var _weightsAreTheModels = true
 
     /// Steps between the saved states that divergence is replayed from.
     static let replayInterval = 256
@@ -65,6 +68,7 @@ public final class DiscreteRunner {
             throw .inconsistent(field: "checkpoint", detail: "does not match this configuration")
         }
         state = saved
+        _weightsAreTheModels = false
         kernel.weights = saved.weights
     }
 
@@ -78,8 +82,12 @@ public final class DiscreteRunner {
         var scan = GrowthScan(zeroCrossings: state.zeroCrossings)
         var recordIndex = recordedSteps.firstIndex { $0 >= state.step } ?? recordedSteps.count
         // The kernel holds `state.weights` between runs (from the model, a restore or the previous run), so the
-        // first replay point shares that array instead of copying the kernel's weights.
-        var saved = (step: state.step, weights: state.weights)
+        // first replay point shares that array instead of copying the kernel's weights. From step 0 of the model's
+        // own weights neither keeps them: a replay builds them again from the spec (the same bytes), and the kernel,
+        // then alone with them, updates them in place rather than copying them at its first step (16 MB at d = 10^6).
+        var savedIsTheModel = state.step == 0 && _weightsAreTheModels
+        var saved = (step: state.step, weights: savedIsTheModel ? [] : state.weights)
+        if savedIsTheModel { state.weights = [] }
         var step = state.step
         var currentLeader = state.leaders.last?.coordinate
         var currentAbsolute = state.leadersAbsolute.last?.coordinate
@@ -91,7 +99,10 @@ public final class DiscreteRunner {
                     break
                 }
             }
-            if step % Self.replayInterval == 0 && step != saved.step { saved = (step, kernel.weights) }
+            if step % Self.replayInterval == 0 && step != saved.step {
+                saved = (step, kernel.weights)
+                savedIsTheModel = false
+            }
             var row: TrajectoryRow? = nil
             if recordIndex < recordedSteps.count && recordedSteps[recordIndex] == step {
                 row = makeRow(step: step)
@@ -100,7 +111,7 @@ public final class DiscreteRunner {
             scan.begin(step: step)
             guard kernel.step(scan: &scan) else {
                 // Replay from the saved state to recover the last finite weights (the steps are deterministic).
-                kernel.weights = saved.weights
+                kernel.weights = savedIsTheModel ? model.initialWeights : saved.weights
                 var replay = GrowthScan(dimension: dataset.dimension, tracksLeaders: false)
                 for _ in saved.step..<step { _ = kernel.step(scan: &replay) }
                 var last = row ?? makeRow(step: step)
