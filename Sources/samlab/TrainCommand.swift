@@ -60,6 +60,8 @@ struct TrainCommand: ParsableCommand {
         if resume && out == nil { throw InvalidInput("--resume needs --out (the directory holding checkpoint.json)") }
         if resume && files.force { throw InvalidInput("give only one of --resume (continue the run in --out) and --force (replace it)") }
         Interrupt.install()
+        // Large vectors (d = 10^6) mapped and unmapped, so that the peak RSS is the peak of what the run holds.
+        LargeAllocations.returnFreedBlocksToTheSystem()
         try files.checkOut(resumable: true, resume: resume)
         let (prepared, names) = try files.prepare(clock: .step, model: model, record: record, quiet: quiet) { spec, names in
             var settings = spec.discrete ?? DiscreteSettings()

@@ -2,8 +2,8 @@
 # The fixed cost of `samlab train` at large d (issue 17 target 3): one step at d = 10^6 (D), from a CSV of one example,
 # from --mu FILE.txt (one value per line) and from --mu FILE.npy, with --out; wall time, CPU time (user + system) and
 # peak RSS from /usr/bin/time -v, and the process baseline (a d = 2 run; each peak is also given above the baseline of
-# its round). Each case runs REPEATS times, the cases interleaved (A B C A B C ...), so that a loaded machine affects
-# them alike; report medians. The written beta.npy and weights.npy are checked with numpy when python3 has it.
+# its round, and the total as a multiple of the data and weights, 24 d bytes). Each case runs REPEATS times, the cases
+# interleaved (A B C A B C ...), so that a loaded machine affects them alike; report medians. The written beta.npy and weights.npy are checked with numpy when python3 has it.
 # Usage: bench/large-d/run.sh [SAMLAB] [D] [REPEATS]   (SAMLAB defaults to .build/release/samlab)
 set -eu
 SAMLAB=${1:-.build/release/samlab}
@@ -36,7 +36,8 @@ measure() {
   sys=$(sed -n 's/.*System time (seconds): //p' "$WORK/time.txt")
   rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/time.txt")
   above=""
-  [ -n "${base_rss:-}" ] && above=" ($(((rss - base_rss) / 1024)) MB above the d = 2 baseline)"
+  # Target 3's ratio: total peak RSS over the data and weights (one example and two layers: 8 d + 16 d bytes).
+  [ -n "${base_rss:-}" ] && above=" ($(((rss - base_rss) / 1024)) MB above the d = 2 baseline; total $(awk "BEGIN { printf \"%.2f\", $rss * 1024 / (24 * $D) }")x the data and weights)"
   echo "$label: wall $wall, cpu ${user}+${sys} s, max RSS $((rss / 1024)) MB$above"
 }
 echo "load: $(uptime)"

@@ -28,8 +28,11 @@ public final class DiscreteRunner {
     public let recordsWeights: Bool
     /// Measures each recorded row's sharpness when the spec asks for it (nil otherwise: rows cost what they did).
     public let sharpness: SharpnessProbe?
-    /// What the run has produced so far (save it to checkpoint; `restore(_:)` continues from it).
+    /// What the run has produced so far (save it to checkpoint; `restore(_:)` continues from it). Its weights are
+    /// the current ones whenever `run` has returned; while it runs they may be empty (see `run`).
     public private(set) var state: DiscreteState
+    /// Whether `state.weights` are the model's initial weights as the spec builds them (until a `restore`).
+    var _weightsAreTheModels = true
 
     /// Steps between the saved states that divergence is replayed from.
     static let replayInterval = 256
@@ -54,17 +57,18 @@ public final class DiscreteRunner {
         let initial = kernel.observe(includeBeta: false)
         state = DiscreteState(step: 0, weights: model.initialWeights, initialLogLoss: initial.logLoss, initialMargin: initial.margin.isFinite ? initial.margin : 0,
                               rows: [], leaders: [], leadersAbsolute: [],
-                              firstZeroCrossing: Array(repeating: -1, count: dataset.dimension),
+                              zeroCrossings: FirstZeroCrossings(dimension: dataset.dimension),
                               status: nil, eventStep: nil, reason: nil)
     }
 
     /// Continues from a checkpointed state of a run with the same specification.
     public func restore(_ saved: DiscreteState) throws(SpecError) {
         guard saved.weights.count == weightCount,
-              saved.firstZeroCrossing.count == dataset.dimension, saved.step <= settings.steps else {
+              saved.zeroCrossings.dimension == dataset.dimension, saved.step <= settings.steps else {
             throw .inconsistent(field: "checkpoint", detail: "does not match this configuration")
         }
         state = saved
+        _weightsAreTheModels = false
         kernel.weights = saved.weights
     }
 
@@ -75,11 +79,15 @@ public final class DiscreteRunner {
         guard state.status == nil || state.status == .interrupted else { return state }
         state.status = nil
         let total = settings.steps
-        var scan = GrowthScan(firstZeroCrossing: state.firstZeroCrossing)
+        var scan = GrowthScan(zeroCrossings: state.zeroCrossings)
         var recordIndex = recordedSteps.firstIndex { $0 >= state.step } ?? recordedSteps.count
         // The kernel holds `state.weights` between runs (from the model, a restore or the previous run), so the
-        // first replay point shares that array instead of copying the kernel's weights.
-        var saved = (step: state.step, weights: state.weights)
+        // first replay point shares that array instead of copying the kernel's weights. From step 0 of the model's
+        // own weights neither keeps them: a replay builds them again from the spec (the same bytes), and the kernel,
+        // then alone with them, updates them in place rather than copying them at its first step (16 MB at d = 10^6).
+        var savedIsTheModel = state.step == 0 && _weightsAreTheModels
+        var saved = (step: state.step, weights: savedIsTheModel ? [] : state.weights)
+        if savedIsTheModel { state.weights = [] }
         var step = state.step
         var currentLeader = state.leaders.last?.coordinate
         var currentAbsolute = state.leadersAbsolute.last?.coordinate
@@ -91,7 +99,10 @@ public final class DiscreteRunner {
                     break
                 }
             }
-            if step % Self.replayInterval == 0 && step != saved.step { saved = (step, kernel.weights) }
+            if step % Self.replayInterval == 0 && step != saved.step {
+                saved = (step, kernel.weights)
+                savedIsTheModel = false
+            }
             var row: TrajectoryRow? = nil
             if recordIndex < recordedSteps.count && recordedSteps[recordIndex] == step {
                 row = makeRow(step: step)
@@ -100,7 +111,7 @@ public final class DiscreteRunner {
             scan.begin(step: step)
             guard kernel.step(scan: &scan) else {
                 // Replay from the saved state to recover the last finite weights (the steps are deterministic).
-                kernel.weights = saved.weights
+                kernel.weights = savedIsTheModel ? model.initialWeights : saved.weights
                 var replay = GrowthScan(dimension: dataset.dimension, tracksLeaders: false)
                 for _ in saved.step..<step { _ = kernel.step(scan: &replay) }
                 var last = row ?? makeRow(step: step)
@@ -129,11 +140,13 @@ public final class DiscreteRunner {
         }
         state.step = step
         // The replay point and the weights the run started from are let go before the kernel's are read out, so that
-        // the weights are not held three times over at the end.
+        // the weights are not held three times over at the end. (The one-example kernel hands out its own array when
+        // d is a multiple of 4: the state and the kernel then share one copy, and the look-ahead of `finish` makes
+        // none.)
         saved.weights = []
         state.weights = []
         state.weights = kernel.weights
-        state.firstZeroCrossing = scan.firstZeroCrossing
+        state.zeroCrossings = scan.zeroCrossings
         if state.status == nil {
             finish()
         }
@@ -144,17 +157,15 @@ public final class DiscreteRunner {
     /// The last row (its leader from a look-ahead step that is then undone) and the collapse verdict.
     func finish() {
         var row = makeRow(step: state.step)
-        let weights = state.weights  // the kernel's, just read by `run`
-        var scan = GrowthScan(firstZeroCrossing: state.firstZeroCrossing)
+        var scan = GrowthScan(zeroCrossings: state.zeroCrossings)
         scan.begin(step: state.step)
-        if kernel.step(scan: &scan) {
+        if kernel.lookAhead(scan: &scan) {
             row.leader = scan.leader
             row.leaderAbsolute = scan.leaderAbsolute
         } else {
             row.leader = state.rows.last?.leader ?? 0
             row.leaderAbsolute = state.rows.last?.leaderAbsolute ?? 0
         }
-        kernel.weights = weights
         if state.rows.last?.step == row.step { state.rows.removeLast() }
         state.rows.append(row)
         state.status = .completed
@@ -169,16 +180,11 @@ public final class DiscreteRunner {
         }
     }
 
-    /// max_j firstZeroCrossing[j] over the coordinates j the data uses (`Dataset.usedCoordinates`, without making
-    /// that list: at d = 10^6 it is 8 MB); nil when the data uses none or one of them has not crossed zero.
+    /// max_j of coordinate j's first zero crossing over the coordinates j the data uses (`Dataset.usedCoordinates`,
+    /// without making that list: at d = 10^6 it is 8 MB); nil when the data uses none or one of them has not crossed
+    /// zero.
     func lastCrossingOfUsedCoordinates() -> Int? {
-        var last: Int?
-        for j in 0..<dataset.dimension where dataset.points.contains(where: { $0[j] != 0 }) {
-            let step = state.firstZeroCrossing[j]
-            guard step >= 0 else { return nil }
-            last = Swift.max(last ?? step, step)
-        }
-        return last
+        state.zeroCrossings.lastStep { j in dataset.points.contains { $0[j] != 0 } }
     }
 
     func makeRow(step: Int) -> TrajectoryRow {
@@ -201,8 +207,7 @@ public final class DiscreteRunner {
                          eventClock: state.eventStep.map(Double.init), endClock: Double(state.step), rows: state.rows,
                          leaders: state.leaders, leadersAbsolute: state.leadersAbsolute, final: final, finalWeights: state.weights,
                          layerCount: layerCount, examples: dataset.count, dimension: dataset.dimension,
-                         zeroCrossings: state.firstZeroCrossing.enumerated().filter { $0.element >= 0 }
-                            .map { ZeroCrossing(coordinate: $0.offset + 1, step: $0.element) },
+                         zeroCrossings: state.zeroCrossings.crossings,
                          mu: dataset.singleExampleMu, layerShapes: layerShapes)
     }
 }

@@ -14,8 +14,14 @@ public struct DiscreteState: Codable, Equatable, Sendable {
     public var leaders: [LeaderPeriod]
     /// The absolute leader's periods so far.
     public var leadersAbsolute: [LeaderPeriod]
-    /// For each coordinate, the first step during which one of its weights changed sign or reached zero; -1 if never.
-    public var firstZeroCrossing: [Int]
+    /// For each coordinate, the first step during which one of its weights changed sign or reached zero (held
+    /// sparsely while few have: at d = 10^6 the dense array would be 8 MB).
+    public var zeroCrossings: FirstZeroCrossings
+    /// `zeroCrossings` as one entry per coordinate, -1 if never (the dense array, made on each read).
+    public var firstZeroCrossing: [Int] {
+        get { zeroCrossings.steps }
+        set { zeroCrossings = FirstZeroCrossings(steps: newValue) }
+    }
     /// How the run ended, nil while it runs.
     public var status: RunStatus?
     /// The step of the event that ended it (divergence, collapse).
@@ -25,6 +31,6 @@ public struct DiscreteState: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case step, weights, initialLogLoss = "initial_log_loss", initialMargin = "initial_margin", rows, leaders, leadersAbsolute = "leaders_absolute"
-        case firstZeroCrossing = "first_zero_crossing", status, eventStep = "event_step", reason
+        case zeroCrossings = "first_zero_crossing", status, eventStep = "event_step", reason
     }
 }

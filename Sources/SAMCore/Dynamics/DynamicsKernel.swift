@@ -13,6 +13,20 @@ public protocol DynamicsKernel: AnyObject {
     func observe(includeBeta: Bool) -> StateObservation
     /// Takes one step, recording growth and zero crossings in `scan`; false when the new state is not finite.
     func step(scan: inout GrowthScan) -> Bool
+    /// Records in `scan` what `step` would (its leaders and zero crossings) and leaves the state as it was: the
+    /// weights and everything derived from them. The same as a step undone by setting the weights back, which is
+    /// what it does unless the kernel has a cheaper way (`SingleExampleKernel`'s holds no second copy of them).
+    func lookAhead(scan: inout GrowthScan) -> Bool
+}
+
+extension DynamicsKernel {
+    /// A step, undone by setting the weights back to their copy from before it.
+    public func lookAhead(scan: inout GrowthScan) -> Bool {
+        let kept = weights
+        let finite = step(scan: &scan)
+        weights = kept
+        return finite
+    }
 }
 
 /// A kernel that also gives the flow's field dw/dt = -(step direction) at any weights (`FlowField` runs on it).

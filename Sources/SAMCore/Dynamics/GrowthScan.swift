@@ -20,20 +20,32 @@ public struct GrowthScan {
     private var bestAbsolute = 0.0
     /// The step being taken (k in beta(k) -> beta(k+1)), used to stamp first zero crossings.
     public var step = 0
-    /// For each coordinate, the first step during which one of its weights changed sign or reached zero; -1 if never.
-    public var firstZeroCrossing: [Int]
+    /// For each coordinate, the first step during which one of its weights changed sign or reached zero (held
+    /// sparsely while few have: `FirstZeroCrossings`).
+    public var zeroCrossings: FirstZeroCrossings
+    /// `zeroCrossings` as one entry per coordinate, -1 if never (the dense array, made on each read).
+    public var firstZeroCrossing: [Int] {
+        get { zeroCrossings.steps }
+        set { zeroCrossings = FirstZeroCrossings(steps: newValue) }
+    }
 
     /// A scan for d coordinates, with no zero crossing yet.
     public init(dimension: Int, tracksLeaders: Bool = true) {
         self.tracksLeaders = tracksLeaders
-        firstZeroCrossing = Array(repeating: -1, count: dimension)
+        zeroCrossings = FirstZeroCrossings(dimension: dimension)
+    }
+
+    /// A scan that continues the zero crossings found so far. They are shared, not copied, until a new crossing is
+    /// stamped.
+    public init(zeroCrossings: FirstZeroCrossings, tracksLeaders: Bool = true) {
+        self.tracksLeaders = tracksLeaders
+        self.zeroCrossings = zeroCrossings
     }
 
     /// A scan that continues the zero crossings found so far (`firstZeroCrossing`, one entry per coordinate, -1 for
-    /// none). The array is shared, not copied, until a new crossing is stamped.
+    /// none).
     public init(firstZeroCrossing: [Int], tracksLeaders: Bool = true) {
-        self.tracksLeaders = tracksLeaders
-        self.firstZeroCrossing = firstZeroCrossing
+        self.init(zeroCrossings: FirstZeroCrossings(steps: firstZeroCrossing), tracksLeaders: tracksLeaders)
     }
 
     /// Starts step k: clears the leaders of the previous step (zero crossings are kept).
@@ -52,8 +64,7 @@ public struct GrowthScan {
     /// is set in `crossedZero`.
     public mutating func recordCrossings(block b: Int, dimension d: Int, crossedZero: SIMDMask<Lanes.MaskStorage>) {
         for lane in 0..<Lanes.scalarCount where Lanes.scalarCount * b + lane < d && crossedZero[lane] {
-            let j = Lanes.scalarCount * b + lane
-            if firstZeroCrossing[j] < 0 { firstZeroCrossing[j] = step }
+            zeroCrossings.record(coordinate: Lanes.scalarCount * b + lane, step: step)
         }
     }
 
@@ -73,7 +84,7 @@ public struct GrowthScan {
     @inline(__always)
     public mutating func observe(coordinate j: Int, before b: Double, after: Double, scaledIncrement: Double,
                                  factor f: Double, crossedZero: Bool) {
-        if crossedZero && firstZeroCrossing[j] < 0 { firstZeroCrossing[j] = step }
+        if crossedZero { zeroCrossings.record(coordinate: j, step: step) }
         guard tracksLeaders else { return }
         // Growth of |beta|, divided by f: the signed increment while beta keeps its sign, else the change of size.
         let growth: Double

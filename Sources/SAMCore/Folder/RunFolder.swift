@@ -40,6 +40,7 @@ public enum RunFolder {
         var files: [(String, FileContents)] = [(trajectoryName, .bytes { Data(csv.utf8) }), (summaryName, .bytes { summary })]
         // A large run's NPY files are written from the vectors the summary shares with the result (no copies).
         for (name, array) in vectors.files { files.append((name, .array(array))) }
+        for (name, vector) in vectors.derivedFiles { files.append((name, .derived(vector))) }
         if let checkpoint {
             let data = try JSONOutput.encode(checkpoint)
             files.append((checkpointName, .bytes { data }))
@@ -144,9 +145,16 @@ public enum RunFolder {
     }
 
     /// One file of a folder: bytes made just before they are written, or an NPY array written from its values.
+    /// Writes `vector` as an NPY file at `path`, entry by entry (`NPYDerivedVector.write(to:)`).
+    static func plainWrite(_ vector: NPYDerivedVector, to path: String) throws(InvalidInput) {
+        do { try vector.write(to: path) } catch { throw InvalidInput(error.description) }
+    }
+
     enum FileContents {
         case bytes(() -> Data)
         case array(NPYArray)
+        /// Written entry by entry (`NPYDerivedVector.write(to:)`).
+        case derived(NPYDerivedVector)
     }
 
     /// Puts `files` in place of `directory`'s content in one step: written into a temporary sibling, then renamed.
@@ -179,6 +187,7 @@ public enum RunFolder {
                 switch contents {
                 case .bytes(let data): try writeFile(data(), path)
                 case .array(let array): try writeArray(array, path)
+                case .derived(let vector): try plainWrite(vector, to: path)
                 }
             }
             try syncDirectory(temporary)

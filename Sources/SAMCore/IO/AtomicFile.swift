@@ -40,21 +40,32 @@ public enum AtomicFile {
     /// Writes `parts` one after another to `path` directly, as `writeDirectly(_:to:)` writes one buffer: a file made
     /// of pieces already in memory (an NPY header and an array's values) without joining them first.
     public static func writeDirectly(parts: [UnsafeRawBufferPointer], to path: String) throws(FileError) {
+        try writeDirectly(to: path) { write in
+            for bytes in parts where !write(bytes) { return }
+        }
+    }
+
+    /// Writes to `path` directly, as `writeDirectly(_:to:)` does, the pieces that `produce` hands to `write` one
+    /// after another (a file made piece by piece, no piece kept after it is written). `write` answers false once a
+    /// write has failed; `produce` may then stop, and the error is thrown when it returns.
+    public static func writeDirectly(to path: String, _ produce: (_ write: (UnsafeRawBufferPointer) -> Bool) -> Void) throws(FileError) {
         func fail(_ code: Int32) -> FileError { FileError(path: path, action: "write", reason: InputFile.reason(errno: code, writing: true)) }
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw fail(errno) }
         var failure: Int32 = 0
-        parts: for bytes in parts where bytes.count > 0 {
+        produce { bytes in
+            guard failure == 0 else { return false }
             var offset = 0
             while offset < bytes.count {
                 let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
                     failure = errno
-                    break parts
+                    return false
                 }
                 offset += n
             }
+            return true
         }
         if close(fd) != 0 && failure == 0 { failure = errno }
         if failure != 0 { throw fail(failure) }

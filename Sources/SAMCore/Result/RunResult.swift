@@ -109,18 +109,27 @@ public struct RunResult: Sendable {
     public var regime: Regime { Regime.observed(status: status, leaders: leaders, mu: mu) }
 
     /// beta / ||beta||_2, scaled first by the largest entry so that neither tiny nor huge beta over/underflows.
-    /// With s = max_j |beta_j| and u = beta / s: u / ||u||_2, the sum of squares taken in order j = 1...d. One
-    /// array is made (u, then divided in place), the same numbers as mapping twice.
+    /// With s = max_j |beta_j| and u = beta / s: u / ||u||_2, the sum of squares taken in order j = 1...d. Entry j
+    /// is (beta_j / s) / ||u||_2 with s and ||u||_2 from `directionScaling(of:)`: one array is made, the same numbers
+    /// as mapping twice.
     public static func direction(of beta: [Double]) -> [Double]? {
+        guard let (scale, norm) = directionScaling(of: beta) else { return nil }
+        return beta.map { $0 / scale / norm }
+    }
+
+    /// s = max_j |beta_j| and ||beta / s||_2 (the squares summed in order j = 1...d), from which `direction(of:)`
+    /// makes entry j as (beta_j / s) / ||beta / s||_2; nil when beta is empty, 0 or has no finite largest entry (no
+    /// direction). So a direction can be written entry by entry without holding it (`RunSummary`'s direction.npy).
+    public static func directionScaling(of beta: [Double]) -> (scale: Double, norm: Double)? {
         // The largest |beta_j| as `map(abs).max()` finds it (a NaN entry is never larger; a NaN first stays).
         guard var scale = beta.first.map(abs) else { return nil }
         for v in beta.dropFirst() where scale < abs(v) { scale = abs(v) }
         guard scale > 0, scale.isFinite else { return nil }
-        var scaled = beta.map { $0 / scale }
-        let norm = scaled.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        scaled.withUnsafeMutableBufferPointer { u in
-            for j in u.indices { u[j] = u[j] / norm }
+        var sum = 0.0
+        for v in beta {
+            let u = v / scale
+            sum = sum + u * u
         }
-        return scaled
+        return (scale, sum.squareRoot())
     }
 }

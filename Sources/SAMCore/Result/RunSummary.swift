@@ -25,9 +25,21 @@ public struct RunSummary: Codable, Sendable {
     /// steps_requested or time_requested.
     public var requestedClock: Double
     /// `beta`: the final predictor.
-    public var beta: [Double]
-    /// `direction`: beta / ||beta||_2, null when beta = 0.
-    public var direction: [Double]?
+    public var beta: [Double] {
+        // A direction made from beta is kept as the old beta's when beta changes.
+        didSet { if _directionIsOfBeta { (_direction, _directionIsOfBeta) = (RunResult.direction(of: oldValue), false) } }
+    }
+    /// `direction`: beta / ||beta||_2, null when beta = 0. A summary made from a result makes it from `beta` on each
+    /// read (`RunResult.direction(of:)`), and a run folder's direction.npy entry by entry, so that the 8 MB of a
+    /// d = 10^6 direction are never held; set, it is the value set.
+    public var direction: [Double]? {
+        get { _directionIsOfBeta ? RunResult.direction(of: beta) : _direction }
+        set { (_direction, _directionIsOfBeta) = (newValue, false) }
+    }
+    /// The direction when it was set or decoded.
+    private var _direction: [Double]?
+    /// Whether the direction is beta's, made from it when read.
+    private var _directionIsOfBeta = false
     /// `norm`: ||beta||_2.
     public var norm: Double
     /// `loss`: the mean loss, null only when it overflows a Double.
@@ -110,7 +122,7 @@ public struct RunSummary: Codable, Sendable {
         case .flow(let f): requestedClock = f.time
         }
         beta = result.beta
-        direction = result.direction
+        _directionIsOfBeta = true
         norm = result.final.norm
         logLoss = result.final.logLoss
         let value = Foundation.exp(logLoss)
@@ -170,7 +182,14 @@ public struct RunSummary: Codable, Sendable {
             try c.encode("beta.npy", forKey: .betaFile)
             sink.add("beta.npy", NPYArray(vector: beta))
             try c.encodeNil(forKey: .direction)
-            if let direction {
+            if _directionIsOfBeta {
+                if let (scale, norm) = RunResult.directionScaling(of: beta) {
+                    try c.encode("direction.npy", forKey: .directionFile)
+                    // Entry j as `RunResult.direction(of:)` makes it, from the shared beta.
+                    let beta = self.beta
+                    sink.add("direction.npy", NPYDerivedVector(count: beta.count) { beta[$0] / scale / norm })
+                }
+            } else if let direction = _direction {
                 try c.encode("direction.npy", forKey: .directionFile)
                 sink.add("direction.npy", NPYArray(vector: direction))
             }
@@ -267,9 +286,9 @@ public struct RunSummary: Codable, Sendable {
             beta = try c.decode([Double].self, forKey: .beta)
         }
         if let name = try c.decodeIfPresent(String.self, forKey: .directionFile) {
-            direction = try SummaryVectors.load(name, key: "direction", directory: folder).values
+            _direction = try SummaryVectors.load(name, key: "direction", directory: folder).values
         } else {
-            direction = try c.decodeIfPresent([Double].self, forKey: .direction)
+            _direction = try c.decodeIfPresent([Double].self, forKey: .direction)
         }
         norm = try c.decode(Double.self, forKey: .norm)
         loss = try c.decodeIfPresent(Double.self, forKey: .loss)

@@ -33,6 +33,13 @@ public final class SummaryVectors: @unchecked Sendable {
     /// Adds a file (one encoding adds each name once).
     public func add(_ name: String, _ array: NPYArray) { files.append((name, array)) }
 
+    /// The files whose entries are made as they are written (a direction, from beta), by name, in the order they
+    /// were added.
+    public private(set) var derivedFiles: [(name: String, vector: NPYDerivedVector)] = []
+
+    /// Adds a file made entry by entry (one encoding adds each name once).
+    public func add(_ name: String, _ vector: NPYDerivedVector) { derivedFiles.append((name, vector)) }
+
     /// The sink of an encoder writing a run folder's summary, when the vectors are `count` long and above the threshold.
     static func sink(_ encoder: any Encoder, count: Int) -> SummaryVectors? {
         count > threshold ? encoder.userInfo[sinkKey] as? SummaryVectors : nil
