@@ -130,17 +130,21 @@ import Testing
         #expect(!stepper.attempt(field: f, to: 2))
     }
 
-    @Test(arguments: 1...9) func dop853InterpolantIsTheComponentFormula(n: Int) {
-        // The leader samples' whole-state interpolation against `interpolate(component:)`, the scalar formula of
-        // `DenseScheme` (which the event locator uses too).
+    @Test(arguments: 1...9) func wholeStateInterpolantIsTheComponentFormula(n: Int) {
+        // The whole-state interpolation (SIMD lanes; the leader samples' and the saved times') against
+        // `interpolate(component:)`, the scalar formula of `DenseScheme` (which the event locator uses too).
         var generator = SystemRandomNumberGenerator()
-        let r = (0..<(8 * n)).map { _ in Double.random(in: -3...3, using: &generator) }
-        var out = [Double](repeating: 0, count: n)
-        for theta in [0.0, 1e-9, 0.25, 0.5, 0.731, 1.0] {
-            r.withUnsafeBufferPointer { r in
-                out.withUnsafeMutableBufferPointer { DenseOutput._dop853(coefficients: r, dimension: n, theta: theta, into: $0) }
-                for i in 0..<n {
-                    #expect(out[i] == DenseScheme.dop853.interpolate(component: i, coefficients: r, dimension: n, theta: theta))
+        for scheme in [DenseScheme.dopri5, .dop853] {
+            let r = (0..<(scheme.blocks * n)).map { _ in Double.random(in: -3...3, using: &generator) }
+            var out = [Double](repeating: 0, count: n)
+            for theta in [0.0, 1e-9, 0.25, 0.5, 0.731, 1.0] {
+                r.withUnsafeBufferPointer { r in
+                    out.withUnsafeMutableBufferPointer {
+                        scheme.interpolate(coefficients: r, dimension: n, start: 0, end: 1, at: theta, into: $0)
+                    }
+                    for i in 0..<n {
+                        #expect(out[i] == scheme.interpolate(component: i, coefficients: r, dimension: n, theta: theta))
+                    }
                 }
             }
         }

@@ -84,12 +84,17 @@ public struct DenseOutput: Sendable, Equatable {
     @discardableResult
     public func evaluate(at t: Double, into out: UnsafeMutableBufferPointer<Double>) -> Bool {
         guard let k = stepIndex(containing: t) else { return false }
+        interpolate(step: k, at: t, into: out)
+        return true
+    }
+
+    /// u(t) on step k's interpolant into `out` (k a valid step index).
+    func interpolate(step k: Int, at t: Double, into out: UnsafeMutableBufferPointer<Double>) {
         let n = scheme.blocks * dimension
         coefficients.withUnsafeBufferPointer { all in
             let r = UnsafeBufferPointer(rebasing: all[(k * n)..<((k + 1) * n)])
             scheme.interpolate(
                 coefficients: r, dimension: dimension, start: stepStarts[k], end: stepEnds[k], at: t, into: out)
         }
-        return true
     }
 }
