@@ -30,6 +30,12 @@ struct FlowBench: ParsableCommand {
     @Option(name: .customLong("dims"), parsing: .unconditional, help: "The dimensions of the field-cost table (positive integers).")
     var dims = "5,50,500"
 
+    /// The keys of a peer record (bench/python/flow_scipy.py and flow_diffrax.py write them).
+    static let peerKeys: Set<String> = [
+        "impl", "rtol", "atol", "function_evaluations", "steps", "accepted_steps", "event_time", "relative_error",
+        "milliseconds", "reference_event_time",
+    ]
+
     struct Point { var tol: Double, evaluations: Double, error: Double, ms: Double }
 
     static func spec(mu: [Double], tol: Double, solver: String?) -> RunSpec {
@@ -86,6 +92,9 @@ struct FlowBench: ParsableCommand {
                       let rtol = o["rtol"] as? Double, let nfev = o["function_evaluations"] as? Int,
                       let error = o["relative_error"] as? Double else {
                     throw InvalidInput("\(peers) line \(number + 1): not a peer record (a JSON object with rtol, function_evaluations and relative_error)")
+                }
+                if let unknown = o.keys.sorted().first(where: { !Self.peerKeys.contains($0) }) {
+                    throw InvalidInput("\(peers) line \(number + 1): unknown key '\(unknown)' (known: \(Self.peerKeys.sorted().joined(separator: ", ")))")
                 }
                 let impl = o["impl"] as? String ?? "scipy-RK45"
                 peerPoints[impl, default: []].append(Point(tol: rtol, evaluations: Double(nfev), error: error,

@@ -33,6 +33,16 @@ import Testing
             try CLI.run(["bench", "flow", "--peers", peers.path]), ["\(peers.path) line 2: not a peer record"])
     }
 
+    /// A peer record with a key the peer scripts do not write (a misspelling, say) is an error, not an ignored key.
+    @Test func flowBenchRejectsAnUnknownPeerKey() throws {
+        let dir = try CLI.temporaryDirectory()
+        let peers = dir.appendingPathComponent("peers.jsonl")
+        let record = #"{"impl": "scipy-DOP853", "rtol": 1e-6, "function_evaluations": 80, "relative_error": 1e-7, "milisecond": 3}"#
+        try (record + "\n").write(to: peers, atomically: true, encoding: .utf8)
+        NewRuleCommandTests.expectBadInput(
+            try CLI.run(["bench", "flow", "--peers", peers.path]), ["\(peers.path) line 1: unknown key 'milisecond'"])
+    }
+
     @Test(arguments: ["dynamics", "flow", "cnn"])
     func helpStatesEachDefaultOnce(_ subcommand: String) throws {
         let r = try CLI.run(["bench", subcommand, "--help"])
