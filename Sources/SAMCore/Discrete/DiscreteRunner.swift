@@ -91,52 +91,60 @@ public final class DiscreteRunner {
         var step = state.step
         var currentLeader = state.leaders.last?.coordinate
         var currentAbsolute = state.leadersAbsolute.last?.coordinate
-        while step < total {
-            if step % 1024 == 0 {
-                progress(step)
-                if step > state.step && shouldStop() {
-                    state.status = .interrupted
+        // The row of a recorded step, made before its step; held outside the loop and touched only on recorded
+        // steps.
+        var row: TrajectoryRow? = nil
+        // The loop reaches the scan through a pointer: held as a local value, its 160 bytes were copied for every
+        // step's call to the kernel, right after `begin` had stored its fields one by one (a store-forwarding stall,
+        // half of the runner's own time at d = 6).
+        withUnsafeMutablePointer(to: &scan) { scanPointer in
+            while step < total {
+                if step % 1024 == 0 {
+                    progress(step)
+                    if step > state.step && shouldStop() {
+                        state.status = .interrupted
+                        break
+                    }
+                }
+                if step % Self.replayInterval == 0 && step != saved.step {
+                    saved = (step, kernel.weights)
+                    savedIsTheModel = false
+                }
+                let records = recordIndex < recordedSteps.count && recordedSteps[recordIndex] == step
+                if records {
+                    row = makeRow(step: step)
+                    recordIndex += 1
+                }
+                scanPointer.pointee.begin(step: step)
+                guard kernel.step(scan: &scanPointer.pointee) else {
+                    // Replay from the saved state to recover the last finite weights (the steps are deterministic).
+                    kernel.weights = savedIsTheModel ? model.initialWeights : saved.weights
+                    var replay = GrowthScan(dimension: dataset.dimension, tracksLeaders: false)
+                    for _ in saved.step..<step { _ = kernel.step(scan: &replay) }
+                    var last = records ? row! : makeRow(step: step)
+                    last.leader = 0
+                    last.leaderAbsolute = 0
+                    state.rows.append(last)
+                    state.status = .diverged
+                    state.eventStep = step + 1
+                    state.reason = "the state became non-finite at step \(step + 1); the reported state is step \(step)"
                     break
                 }
+                if scanPointer.pointee.leader != currentLeader {
+                    state.leaders.append(LeaderPeriod(coordinate: scanPointer.pointee.leader, start: Double(step)))
+                    currentLeader = scanPointer.pointee.leader
+                }
+                if scanPointer.pointee.leaderAbsolute != currentAbsolute {
+                    state.leadersAbsolute.append(LeaderPeriod(coordinate: scanPointer.pointee.leaderAbsolute, start: Double(step)))
+                    currentAbsolute = scanPointer.pointee.leaderAbsolute
+                }
+                if records, var recorded = row.take() {
+                    recorded.leader = scanPointer.pointee.leader
+                    recorded.leaderAbsolute = scanPointer.pointee.leaderAbsolute
+                    state.rows.append(recorded)
+                }
+                step += 1
             }
-            if step % Self.replayInterval == 0 && step != saved.step {
-                saved = (step, kernel.weights)
-                savedIsTheModel = false
-            }
-            var row: TrajectoryRow? = nil
-            if recordIndex < recordedSteps.count && recordedSteps[recordIndex] == step {
-                row = makeRow(step: step)
-                recordIndex += 1
-            }
-            scan.begin(step: step)
-            guard kernel.step(scan: &scan) else {
-                // Replay from the saved state to recover the last finite weights (the steps are deterministic).
-                kernel.weights = savedIsTheModel ? model.initialWeights : saved.weights
-                var replay = GrowthScan(dimension: dataset.dimension, tracksLeaders: false)
-                for _ in saved.step..<step { _ = kernel.step(scan: &replay) }
-                var last = row ?? makeRow(step: step)
-                last.leader = 0
-                last.leaderAbsolute = 0
-                state.rows.append(last)
-                state.status = .diverged
-                state.eventStep = step + 1
-                state.reason = "the state became non-finite at step \(step + 1); the reported state is step \(step)"
-                break
-            }
-            if scan.leader != currentLeader {
-                state.leaders.append(LeaderPeriod(coordinate: scan.leader, start: Double(step)))
-                currentLeader = scan.leader
-            }
-            if scan.leaderAbsolute != currentAbsolute {
-                state.leadersAbsolute.append(LeaderPeriod(coordinate: scan.leaderAbsolute, start: Double(step)))
-                currentAbsolute = scan.leaderAbsolute
-            }
-            if var row {
-                row.leader = scan.leader
-                row.leaderAbsolute = scan.leaderAbsolute
-                state.rows.append(row)
-            }
-            step += 1
         }
         state.step = step
         // The replay point and the weights the run started from are let go before the kernel's are read out, so that
