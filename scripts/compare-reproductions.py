@@ -5,9 +5,9 @@ build give the same bits).
 Usage: compare-reproductions.py A B
 
 Every file must be in both folders with the same bytes, with two exceptions that are not results: an item's
-item.json may differ in its wall-clock "seconds", and any text file may quote its own folder's path (REPORT.md,
-index.html), which is compared with the path replaced. Prints one line per difference and exits 1 if there is any,
-0 otherwise; exits 2 on bad arguments.
+item.json may differ in its wall-clock "seconds", and REPORT.md and index.html quote their own folder's path, which
+is compared with the path replaced. Prints one line per difference and exits 1 if there is any (or if the folders
+hold no file), 0 otherwise; exits 2 on bad arguments.
 """
 import json
 import os
@@ -35,9 +35,12 @@ def same(a_root, b_root, relative):
     b_bytes = open(os.path.join(b_root, relative), "rb").read()
     if a_bytes == b_bytes:
         return True
-    if os.path.basename(relative) == "item.json":
+    name = os.path.basename(relative)
+    if name == "item.json":
         return without_seconds(json.loads(a_bytes)) == without_seconds(json.loads(b_bytes))
-    return quoting_no_path(a_bytes, a_root) == quoting_no_path(b_bytes, b_root)
+    if name in ("REPORT.md", "index.html"):
+        return quoting_no_path(a_bytes, a_root) == quoting_no_path(b_bytes, b_root)
+    return False
 
 
 def quoting_no_path(data, root):
@@ -56,6 +59,8 @@ def main(argv):
     problems = [f"only in {a_root}: {f}" for f in sorted(a_files - b_files)]
     problems += [f"only in {b_root}: {f}" for f in sorted(b_files - a_files)]
     problems += [f"differs: {f}" for f in sorted(a_files & b_files) if not same(a_root, b_root, f)]
+    if not a_files & b_files:
+        problems.append("no file to compare")
     for line in problems:
         print(line)
     print(f"compare-reproductions: {len(a_files & b_files)} files in both, {len(problems)} difference(s)")
